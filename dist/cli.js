@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Action entry: replaced by the real run in src/action/.
+console.log('slipway');

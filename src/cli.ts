@@ -1,0 +1,2 @@
+// Action entry: replaced by the real run in src/action/.
+console.log('slipway');

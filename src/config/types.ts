@@ -1,0 +1,80 @@
+/** The typed form of `slipway.yaml` after loading, defaults applied. See README "Configuration". */
+
+import type { Severity } from '../model/findings.js';
+
+export type PromotionMode = 'commit' | 'pull-request';
+
+/** Severity of a policy, or `off`. */
+export type PolicyLevel = Severity | 'off';
+
+export interface PolicyConfig {
+  /** Image with no tag or digest, or tagged `latest`. */
+  'image-tag': PolicyLevel;
+  /** Two objects with the same group, kind, namespace and name. */
+  'duplicate-object': PolicyLevel;
+  /** Namespaced object with no namespace and no environment default. */
+  'missing-namespace': PolicyLevel;
+  /** Secret whose data is committed in plain text. */
+  'plaintext-secret': PolicyLevel;
+}
+
+export interface HelmConfig {
+  /** Release name for `helm template`; default: the environment name. */
+  releaseName?: string;
+  /** Values files relative to the environment directory, in order. */
+  valuesFiles: string[];
+}
+
+export interface WaitConfig {
+  enabled: boolean;
+  /** Milliseconds. */
+  timeoutMs: number;
+}
+
+export interface PruneConfig {
+  enabled: boolean;
+  /** Refuse to prune when more than this share (0..1) of the inventory would be deleted, unless `force`. */
+  maxShare: number;
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  /** Directory relative to the repository root (normalised, no leading `./`, never escaping the repository). */
+  path: string;
+  /** Kubeconfig context; undefined means the current context. */
+  context?: string;
+  /** Default namespace for namespaced objects that name none. */
+  namespace?: string;
+  promoteFrom?: string;
+  promotion: PromotionMode;
+  /** Target Kubernetes minor version, e.g. `1.33`. */
+  kubernetesVersion: string;
+  /** Custom resources with no known schema are errors instead of warnings. */
+  strict: boolean;
+  prune: PruneConfig;
+  wait: WaitConfig;
+  /** Take ownership of fields held by other field managers (server-side apply `force`). */
+  forceConflicts: boolean;
+  /** Re-apply drifted objects on `drift`. */
+  heal: boolean;
+  helm: HelmConfig;
+  policies: PolicyConfig;
+  /** Labels for promotion pull requests. */
+  promotionLabels: string[];
+}
+
+export interface ToolPaths {
+  kubectl?: string;
+  kustomize?: string;
+  helm?: string;
+  git?: string;
+}
+
+export interface PipelineConfig {
+  /** Path of the config file relative to the repository root. */
+  file: string;
+  /** Absolute path of the repository root. */
+  root: string;
+  environments: EnvironmentConfig[];
+  tools: ToolPaths;
+}

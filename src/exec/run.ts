@@ -1,0 +1,114 @@
+/**
+ * The one place that starts external programs (git, kubectl, kustomize, helm).
+ * Never through a shell: arguments are passed as an array, so nothing in a path or a
+ * ref can be interpreted. stderr is captured into the error, secrets masked.
+ */
+import { spawn } from 'node:child_process';
+import { UserError } from '../model/errors.js';
+import { maskSecrets } from './secrets.js';
+
+export interface RunOptions {
+  cwd?: string;
+  /** Added to (not replacing) the current environment. */
+  env?: Record<string, string | undefined>;
+  input?: string | Buffer;
+  /** Kill the program after this long; default 10 minutes. */
+  timeoutMs?: number;
+  /** Fail when stdout grows past this many bytes; default 256 MiB. */
+  maxOutputBytes?: number;
+  /** Resolve with a non-zero exit code instead of throwing. */
+  allowFailure?: boolean;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface CommandRunner {
+  run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+}
+
+/** A program exited non-zero, could not start, or ran too long. */
+export class CommandError extends UserError {
+  constructor(
+    readonly command: string,
+    readonly args: readonly string[],
+    readonly exitCode: number,
+    readonly stderr: string,
+    detail: string,
+  ) {
+    super(maskSecrets(`${command} ${args.join(' ')} ${detail}${stderr.trim() ? `:\n${indent(lastLines(stderr, 20))}` : ''}`));
+    this.name = 'CommandError';
+  }
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '    ');
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_MAX_OUTPUT = 256 * 1024 * 1024;
+
+export const processRunner: CommandRunner = {
+  run(command, args, options = {}) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    return new Promise<RunResult>((resolve, reject) => {
+      const child = spawn(command, args as string[], {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let outBytes = 0;
+      let failure: string | undefined;
+      const timer = setTimeout(() => {
+        failure = `did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.stdout.on('data', (chunk: Buffer) => {
+        outBytes += chunk.length;
+        if (outBytes > maxOutput) {
+          failure ??= `printed more than ${maxOutput} bytes and was stopped`;
+          child.kill('SIGKILL');
+          return;
+        }
+        out.push(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        if (err.reduce((n, b) => n + b.length, 0) < 1024 * 1024) err.push(chunk);
+      });
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        const detail =
+          error.code === 'ENOENT'
+            ? `could not start: '${command}' was not found on PATH`
+            : `could not start: ${error.message}`;
+        reject(new CommandError(command, args, -1, '', detail));
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        const result = {
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          exitCode: code ?? -1,
+        };
+        if (failure) return reject(new CommandError(command, args, result.exitCode, result.stderr, failure));
+        if (result.exitCode !== 0 && !options.allowFailure) {
+          return reject(new CommandError(command, args, result.exitCode, result.stderr, `failed with exit code ${result.exitCode}`));
+        }
+        resolve(result);
+      });
+      child.stdin.on('error', () => undefined); // the program may exit before reading its input
+      child.stdin.end(options.input ?? '');
+    });
+  },
+};

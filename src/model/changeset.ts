@@ -1,0 +1,46 @@
+/** The change set: what one environment's desired objects mean for its cluster. Feeds every report. */
+
+import type { KubeObject, ObjectRef, SourceLocation } from './objects.js';
+
+export type ChangeAction = 'create' | 'update' | 'unchanged' | 'delete' | 'error';
+
+export interface ChangeEntry {
+  ref: ObjectRef;
+  action: ChangeAction;
+  /** Unified diff of the normalised, secret-redacted YAML (live -> desired). Empty when unchanged. */
+  diff: string;
+  /** Server or client message for `error`; reason for `delete` (e.g. "no longer in Git"). */
+  message?: string;
+  source?: SourceLocation;
+  /** Object as rendered (what apply sends). Absent for `delete`. */
+  desired?: KubeObject;
+  /** Live object before the change; absent for `create`. Never printed unredacted. */
+  live?: KubeObject;
+  /** Pruning is refused for this object (annotation `slipway.dev/prune: disabled`). */
+  pruneProtected?: boolean;
+}
+
+export interface ChangeSet {
+  environment: string;
+  /** `cluster`: server-side dry-run against live objects; `render`: base render vs head render (no credentials). */
+  mode: 'cluster' | 'render';
+  entries: ChangeEntry[];
+}
+
+export interface ChangeCounts {
+  create: number;
+  update: number;
+  unchanged: number;
+  delete: number;
+  error: number;
+}
+
+export function countChanges(entries: readonly ChangeEntry[]): ChangeCounts {
+  const counts: ChangeCounts = { create: 0, update: 0, unchanged: 0, delete: 0, error: 0 };
+  for (const entry of entries) counts[entry.action] += 1;
+  return counts;
+}
+
+export function hasChanges(changeSet: ChangeSet): boolean {
+  return changeSet.entries.some((e) => e.action !== 'unchanged');
+}

@@ -1,0 +1,72 @@
+/** Core shapes shared by every stage: a Kubernetes object, where it came from, and how to name it. */
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** Any Kubernetes object, kept as plain JSON so no field is lost on the way to the server. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** A position in a file of the repository; `file` is relative to the repository root, line and column 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** An object produced by rendering an environment, with the place it was written when that is known. */
+export interface RenderedObject {
+  object: KubeObject;
+  source?: SourceLocation;
+}
+
+/** Identity of an object in a cluster: group (empty for core), kind, namespace (empty when cluster-scoped), name. */
+export interface ObjectRef {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+export function refOf(object: KubeObject): ObjectRef {
+  const { group, version } = splitApiVersion(object.apiVersion ?? '');
+  return {
+    group,
+    version,
+    kind: object.kind ?? '',
+    namespace: object.metadata?.namespace ?? '',
+    name: object.metadata?.name ?? '',
+  };
+}
+
+/** Stable identity key, independent of version: `group/Kind/namespace/name`. */
+export function refKey(ref: ObjectRef): string {
+  return `${ref.group}/${ref.kind}/${ref.namespace}/${ref.name}`;
+}
+
+/** How people read an object's name: `Kind/name` or `Kind/namespace/name`. */
+export function describeRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
