@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { clearSecrets, maskSecrets } from '../../src/exec/secrets.js';
+import { loadKubeConfig, resolveSettings } from '../../src/kube/connection.js';
+
+const TOKEN = 'tok-3f9c1d2e8b7a6f5e4d3c2b1a';
+const kubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+  - name: one
+    cluster: { server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true }
+users:
+  - name: robot
+    user: { token: '${TOKEN}' }
+contexts:
+  - name: dev
+    context: { cluster: one, user: robot, namespace: apps }
+  - name: prod
+    context: { cluster: one, user: robot }
+current-context: dev
+`;
+
+describe('connection', () => {
+  it('selects the context, returns bearer auth, and masks the token', async () => {
+    clearSecrets();
+    const config = loadKubeConfig({ kubeconfig, context: 'prod' });
+    const settings = await resolveSettings(config);
+    expect(settings.context).toBe('prod');
+    expect(settings.server.port).toBe('6443');
+    expect(settings.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+    expect(maskSecrets(`token is ${TOKEN}`)).toBe('token is ***');
+    expect((await resolveSettings(loadKubeConfig({ kubeconfig }))).namespace).toBe('apps');
+  });
+
+  it('names the available contexts when the one asked for is missing', () => {
+    expect(() => loadKubeConfig({ kubeconfig, context: 'staging' })).toThrow(/"staging" does not exist[\s\S]*dev, prod/);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * The one way Slipway talks to a cluster: raw HTTPS with JSON bodies. The typed API clients
+ * of @kubernetes/client-node are avoided on purpose: their models drop fields they do not
+ * know, and server-side apply must send the manifest exactly as rendered.
+ */
+
+import { maskSecrets } from '../exec/secrets.js';
+import type { KubeObject, ObjectRef } from '../model/objects.js';
+import { describeRef } from '../model/objects.js';
+import { type ConnectOptions, type ConnectionSettings, loadKubeConfig, resolveSettings } from './connection.js';
+import { Discovery, type ResourceRef } from './discovery.js';
+import { KubeApiError, type KubeStatusDetails } from './errors.js';
+import { DEFAULT_RETRY_POLICY, classifyError, parseRetryAfter, type RetryPolicy, withRetry } from './retry.js';
+import { type Transport, httpsTransport } from './transport.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface KubeRequest {
+  method: HttpMethod;
+  /** API path, e.g. `/api/v1/namespaces/apps/configmaps/web`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON (a string or Buffer is sent as is). */
+  body?: unknown;
+  /** Default `application/json`; `application/apply-patch+yaml` for server-side apply (JSON is valid YAML). */
+  contentType?: string;
+  /** What the request is about, for error messages, e.g. `Deployment/apps/web`; default: the path. */
+  subject?: string;
+  timeoutMs?: number;
+  /** Retry transient failures (default true). */
+  retry?: boolean;
+}
+
+export interface ClientStats {
+  requests: number;
+  /** Requests that may change the cluster (not GET, not dryRun). */
+  writes: number;
+  retries: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ApplyOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  fieldManager?: string;
+  /** `Strict` rejects unknown or duplicate fields (default); `Warn` / `Ignore` as the API defines them. */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  subject?: string;
+}
+
+export const FIELD_MANAGER = 'slipway';
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Auth settings are re-read at most this often (exec-plugin tokens expire; the library caches them). */
+const SETTINGS_TTL_MS = 30_000;
+
+export class KubeClient {
+  readonly discovery: Discovery;
+  readonly stats: ClientStats = { requests: 0, writes: 0, retries: 0 };
+  private settingsCache?: { at: number; value: Promise<ConnectionSettings> };
+
+  constructor(
+    private readonly transport: Transport,
+    /** Context and server, for messages. */
+    readonly context: string,
+    readonly server: string,
+    /** Namespace the kubeconfig context names, if any. */
+    readonly contextNamespace?: string,
+    readonly retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly hasConnected: () => boolean = () => true,
+    private readonly onClose: () => void = () => undefined,
+    private readonly refreshAuth: () => void = () => undefined,
+  ) {
+    this.discovery = new Discovery(this);
+  }
+
+  static async connect(options: ConnectOptions & { retryPolicy?: RetryPolicy; maxSockets?: number }): Promise<KubeClient> {
+    const config = loadKubeConfig(options);
+    const initial = await resolveSettings(config);
+    let cache = { at: Date.now(), value: Promise.resolve(initial) };
+    const settings = (): Promise<ConnectionSettings> => {
+      if (Date.now() - cache.at > SETTINGS_TTL_MS) cache = { at: Date.now(), value: resolveSettings(config) };
+      return cache.value;
+    };
+    const { transport, close, connected } = httpsTransport(settings, initial, options.maxSockets);
+    return new KubeClient(
+      transport,
+      initial.context,
+      initial.server.origin + initial.server.pathname.replace(/\/$/, ''),
+      initial.namespace,
+      options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      connected,
+      close,
+      () => (cache = { at: 0, value: cache.value }),
+    );
+  }
+
+  /** Closes idle keep-alive connections so the process can exit. */
+  close(): void {
+    this.onClose();
+  }
+
+  async request<T>(req: KubeRequest): Promise<T> {
+    const query = encodeQuery(req.query);
+    const path = req.path + (query ? `?${query}` : '');
+    const isDryRun = req.query?.dryRun !== undefined;
+    const body =
+      req.body === undefined
+        ? undefined
+        : Buffer.isBuffer(req.body)
+          ? req.body
+          : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body) {
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+      headers['Content-Length'] = String(body.length);
+    }
+    const subject = `${req.method} ${req.subject ?? req.path}`;
+    let authRetried = false;
+    const attempt = async (): Promise<T> => {
+      this.stats.requests += 1;
+      if (req.method !== 'GET' && !isDryRun) this.stats.writes += 1;
+      const res = await this.transport({ method: req.method, path, headers, body, timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      if (res.status >= 200 && res.status < 300) {
+        return (res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined) as T;
+      }
+      const error = toApiError(res.status, res.body, subject, header(res.headers['retry-after']));
+      if (res.status === 401 && !authRetried) {
+        // An expired exec-plugin token: read fresh credentials once.
+        authRetried = true;
+        this.refreshAuth();
+        return attempt();
+      }
+      throw error;
+    };
+    if (req.retry === false) return attempt();
+    return withRetry(attempt, (error) => classifyError(error, this.hasConnected()), this.retryPolicy, {
+      onRetry: () => (this.stats.retries += 1),
+    });
+  }
+
+  /** The live object, or undefined when it does not exist. */
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const resource = await this.discovery.resolve(ref);
+    try {
+      return await this.request<KubeObject>({ method: 'GET', path: resource.objectPath(ref.namespace, ref.name), subject: describeRef(ref) });
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every object of a kind (all pages), with apiVersion and kind filled in on each item. */
+  async list(kind: Pick<ObjectRef, 'group' | 'version' | 'kind'>, options: ListOptions = {}): Promise<KubeObject[]> {
+    const resource = await this.discovery.resolve(kind);
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.request<{ items?: KubeObject[]; metadata?: { continue?: string } }>({
+        method: 'GET',
+        path: resource.collectionPath(options.namespace),
+        query: { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: 500, continue: continueToken },
+        subject: `${kind.kind} list`,
+      });
+      for (const item of page.items ?? []) {
+        items.push({ ...item, apiVersion: resource.apiVersion, kind: resource.kind });
+      }
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  /** Server-side apply of `object` as given (no field dropped). */
+  async apply(object: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
+    const resource = await this.discovery.resolveObject(object);
+    const ref = resource.refOf(object);
+    return this.request<KubeObject>({
+      method: 'PATCH',
+      path: resource.objectPath(ref.namespace, ref.name),
+      query: {
+        dryRun: options.dryRun ? 'All' : undefined,
+        fieldManager: options.fieldManager ?? FIELD_MANAGER,
+        fieldValidation: options.fieldValidation ?? 'Strict',
+        force: options.force ?? false,
+      },
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+      subject: options.subject ?? describeRef(ref),
+    });
+  }
+
+  async create(object: KubeObject, subject?: string): Promise<KubeObject> {
+    const resource = await this.discovery.resolveObject(object);
+    const ref = resource.refOf(object);
+    return this.request<KubeObject>({ method: 'POST', path: resource.collectionPath(ref.namespace), body: object, subject: subject ?? describeRef(ref) });
+  }
+
+  /** PUT with the object's resourceVersion; a 409 means it changed meanwhile: re-read and retry. */
+  async replace(object: KubeObject, subject?: string): Promise<KubeObject> {
+    const resource = await this.discovery.resolveObject(object);
+    const ref = resource.refOf(object);
+    return this.request<KubeObject>({ method: 'PUT', path: resource.objectPath(ref.namespace, ref.name), body: object, subject: subject ?? describeRef(ref) });
+  }
+
+  /** Deletes an object; returns false when it was already gone. */
+  async delete(ref: ObjectRef, options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; subject?: string } = {}): Promise<boolean> {
+    const resource = await this.discovery.resolve(ref);
+    try {
+      await this.request({
+        method: 'DELETE',
+        path: resource.objectPath(ref.namespace, ref.name),
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background' },
+        subject: options.subject ?? describeRef(ref),
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+}
+
+export type { ResourceRef };
+
+function encodeQuery(query: KubeRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  return params.toString();
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads the server's `Status` object when there is one; otherwise the start of the body. */
+export function toApiError(status: number, body: Buffer, subject: string, retryAfter?: string): KubeApiError {
+  let reason = httpReason(status);
+  let message = '';
+  let details: KubeStatusDetails | undefined;
+  const text = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as { kind?: string; reason?: string; message?: string; details?: KubeStatusDetails };
+    if (parsed.kind === 'Status') {
+      reason = parsed.reason || reason;
+      message = parsed.message ?? '';
+      details = parsed.details;
+    } else {
+      message = text.slice(0, 500);
+    }
+  } catch {
+    message = text.slice(0, 500).trim();
+  }
+  const retryAfterMs = parseRetryAfter(retryAfter) ?? (details?.retryAfterSeconds !== undefined ? details.retryAfterSeconds * 1000 : undefined);
+  return new KubeApiError(status, reason, maskSecrets(message || reason), details, subject, retryAfterMs);
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'BadRequest',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'NotFound',
+    405: 'MethodNotAllowed',
+    409: 'Conflict',
+    410: 'Gone',
+    415: 'UnsupportedMediaType',
+    422: 'Invalid',
+    429: 'TooManyRequests',
+    500: 'InternalError',
+    502: 'BadGateway',
+    503: 'ServiceUnavailable',
+    504: 'Timeout',
+  };
+  return reasons[status] ?? `HTTP ${status}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Which cluster to talk to and as whom: a kubeconfig from the `kubeconfig` input (content),
+ * else $KUBECONFIG, else ~/.kube/config, narrowed to one context. Authentication (token,
+ * client certificate, exec plugin, basic auth) is @kubernetes/client-node's; every credential
+ * it reads is registered to be masked before anything is printed.
+ */
+
+import type * as https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { maskSecrets, registerSecret } from '../exec/secrets.js';
+import { UserError } from '../model/errors.js';
+
+export interface ConnectOptions {
+  /** Kubeconfig content (YAML). When absent: $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string;
+  /** Context name; default: the kubeconfig's current-context. */
+  context?: string;
+}
+
+/** What a request needs to reach the cluster: where, which TLS settings, which headers. */
+export interface ConnectionSettings {
+  server: URL;
+  context: string;
+  /** Namespace named by the context, if any. */
+  namespace?: string;
+  tls: Pick<https.RequestOptions, 'ca' | 'cert' | 'key' | 'pfx' | 'passphrase' | 'rejectUnauthorized' | 'servername'>;
+  /** Authorization and other headers; recomputed per request because exec-plugin tokens expire. */
+  headers: Record<string, string>;
+  /** The library's own agent when a proxy is configured (it knows how to tunnel); else undefined. */
+  proxyAgent?: https.Agent;
+}
+
+export function loadKubeConfig(options: ConnectOptions): KubeConfig {
+  const config = new KubeConfig();
+  const source = options.kubeconfig ? 'the kubeconfig input' : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
+  try {
+    if (options.kubeconfig) config.loadFromString(options.kubeconfig);
+    else config.loadFromDefault();
+  } catch (error) {
+    // The library may quote the file; mask what is known before wrapping.
+    throw new UserError(
+      maskSecrets(`Cannot read the kubeconfig from ${source}: ${error instanceof Error ? error.message : String(error)}`),
+      'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.',
+    );
+  }
+  const contexts = config.getContexts().map((c) => c.name);
+  if (options.context) {
+    if (!contexts.includes(options.context)) {
+      throw new UserError(
+        `Kubeconfig context "${options.context}" does not exist in ${source}.`,
+        `Available contexts: ${contexts.length ? contexts.join(', ') : '(none)'}. Fix the environment's \`context\` in slipway.yaml.`,
+      );
+    }
+    config.setCurrentContext(options.context);
+  }
+  const cluster = config.getCurrentCluster();
+  if (!cluster) {
+    throw new UserError(
+      `No cluster is selected in ${source} (current context: "${config.getCurrentContext() || 'none'}").`,
+      `Set \`context\` for the environment; available contexts: ${contexts.join(', ') || '(none)'}.`,
+    );
+  }
+  const user = config.getCurrentUser();
+  for (const value of [user?.token, user?.password, user?.keyData]) registerSecret(value);
+  return config;
+}
+
+/** Asks the library for TLS options and auth headers (running an exec plugin if configured) and masks what it returns. */
+export async function resolveSettings(config: KubeConfig): Promise<ConnectionSettings> {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new UserError('The kubeconfig selects no cluster.');
+  const options: https.RequestOptions = {};
+  await config.applyToHTTPSOptions(options);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  const authorization = headers.Authorization ?? headers.authorization;
+  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''));
+  const contextName = config.getCurrentContext();
+  const context = config.getContexts().find((c) => c.name === contextName);
+  return {
+    server: new URL(cluster.server),
+    context: contextName,
+    namespace: context?.namespace,
+    tls: {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      pfx: options.pfx,
+      passphrase: options.passphrase,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    },
+    headers,
+    proxyAgent: cluster.proxyUrl ? (options.agent as https.Agent | undefined) : undefined,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * One HTTP exchange with the API server over node:https, on a keep-alive agent so hundreds of
+ * requests share a few dozen TLS connections. Separate from the client so tests can replace it.
+ */
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { KubeTransportError } from './errors.js';
+import type { ConnectionSettings } from './connection.js';
+
+export interface TransportRequest {
+  method: string;
+  /** Path and query, already encoded. */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  timeoutMs: number;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+export const DEFAULT_MAX_SOCKETS = 32;
+
+/** Builds a transport bound to the cluster's address and TLS settings; `settings()` gives fresh headers each request. */
+export function httpsTransport(
+  settings: () => Promise<ConnectionSettings>,
+  initial: ConnectionSettings,
+  maxSockets = DEFAULT_MAX_SOCKETS,
+): { transport: Transport; close: () => void; connected: () => boolean } {
+  const server = initial.server;
+  const secure = server.protocol === 'https:';
+  const agent =
+    initial.proxyAgent ??
+    (secure
+      ? new https.Agent({ keepAlive: true, maxSockets, ...initial.tls })
+      : new http.Agent({ keepAlive: true, maxSockets }));
+  const basePath = server.pathname.replace(/\/$/, '');
+  let hasConnected = false;
+
+  const transport: Transport = async (request) => {
+    const current = await settings();
+    return new Promise<TransportResponse>((resolve, reject) => {
+      let socketConnected = false;
+      const options: https.RequestOptions = {
+        protocol: server.protocol,
+        hostname: server.hostname,
+        port: server.port || (secure ? 443 : 80),
+        method: request.method,
+        path: basePath + request.path,
+        headers: { ...current.headers, ...request.headers },
+        agent,
+      };
+      const req = (secure ? https : http).request(options, (res) => {
+        hasConnected = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', (error) => reject(toTransportError(error, true, request)));
+      });
+      req.on('socket', (socket) => {
+        // A reused keep-alive socket is already connected.
+        if (!socket.connecting) socketConnected = true;
+        else socket.once('connect', () => (socketConnected = true));
+      });
+      req.setTimeout(request.timeoutMs, () => {
+        req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      });
+      req.on('error', (error) => reject(toTransportError(error, socketConnected || hasConnected, request)));
+      if (request.body) req.end(request.body);
+      else req.end();
+    });
+  };
+  return { transport, close: () => agent.destroy(), connected: () => hasConnected };
+}
+
+function toTransportError(error: Error & { code?: string }, connected: boolean, request: TransportRequest): KubeTransportError {
+  const code = error.code ?? 'EUNKNOWN';
+  return new KubeTransportError(code, `${request.method} ${request.path.split('?')[0]}: ${code}: ${error.message}`, connected);
+}
