@@ -1,0 +1,58 @@
+/**
+ * What the flows need from the outside world, as small interfaces. src/flows/adapters.ts wires
+ * them to the real renderer, validator, cluster engine and GitHub; tests may pass fakes.
+ */
+import type { EnvironmentConfig } from '../config/types.js';
+import type { ChangeSet } from '../model/changeset.js';
+import type { Finding } from '../model/findings.js';
+import type { ObjectRef, RenderedObject } from '../model/objects.js';
+import type { RenderOutcome } from '../plan/affected.js';
+
+export interface RendererPort {
+  /** Renders an environment at a commit (undefined: the working tree). */
+  render(env: EnvironmentConfig, ref: string | undefined): Promise<RenderOutcome>;
+  /** Whether the environment's directory exists at that commit. */
+  existsAt(env: EnvironmentConfig, ref: string): Promise<boolean>;
+}
+
+export interface ValidatorPort {
+  /** Validates each environment's objects; CRDs from every environment given are known to all. */
+  validate(renders: ReadonlyArray<{ environment: EnvironmentConfig; objects: RenderedObject[] }>): Map<string, Finding[]>;
+}
+
+export interface HealthResult {
+  healthy: boolean;
+  timedOut: boolean;
+  failing: Array<{ ref: ObjectRef; status: string; message: string; events: string[] }>;
+}
+
+export interface ApplyOutcome {
+  applied: number;
+  unchanged: number;
+  deleted: number;
+  failed: Array<{ ref: ObjectRef; message: string }>;
+  /** Fields taken from other field managers, for the report. */
+  conflictsTaken: string[];
+}
+
+export interface DeployOptions {
+  dryRun: boolean;
+  timeoutMs: number;
+  /** Who holds the environment lock: the run URL. */
+  holder: string;
+  forcePrune: boolean;
+}
+
+export interface ClusterSession {
+  changeSet(env: EnvironmentConfig, objects: RenderedObject[], options: { prune: boolean }): Promise<ChangeSet>;
+  /** Lock, apply the change set in stages, prune, wait, unlock. */
+  deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<{ apply: ApplyOutcome; health?: HealthResult }>;
+  close(): void;
+}
+
+export interface ClusterPort {
+  /** Connects to the environment's cluster, or explains why it cannot (no kubeconfig, unknown context). */
+  connect(env: EnvironmentConfig): Promise<ClusterSession>;
+  /** Cheap check: is there a kubeconfig with this environment's context at all? */
+  hasCredentials(env: EnvironmentConfig): boolean;
+}
