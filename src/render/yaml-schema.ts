@@ -13,6 +13,7 @@ export const manifestYamlOptions: ParseOptions & DocumentOptions & SchemaOptions
   schema: 'yaml-1.1',
   customTags: (tags) =>
     tags.filter((tag) => {
+      if (typeof tag === 'string') return tag !== 'timestamp' && tag !== 'intTime' && tag !== 'floatTime';
       if (NOT_IN_KUBECTL.has(tag.tag)) return false;
       // The sexagesimal int and float tags carry `format: 'TIME'`.
       return !('format' in tag && tag.format === 'TIME');
