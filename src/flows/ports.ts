@@ -56,3 +56,42 @@ export interface ClusterPort {
   /** Cheap check: is there a kubeconfig with this environment's context at all? */
   hasCredentials(env: EnvironmentConfig): boolean;
 }
+
+export interface RenderDiffPort {
+  /** A change set from two renders, for when no cluster can be asked (forks, no credentials). */
+  fromRenders(env: EnvironmentConfig, base: RenderedObject[], head: RenderedObject[]): ChangeSet;
+}
+
+export interface DeploymentHandle {
+  id: number;
+}
+
+/** GitHub deployments for environments; absent outside GitHub. */
+export interface DeploymentsPort {
+  start(environment: string, ref: string): Promise<DeploymentHandle | undefined>;
+  finish(handle: DeploymentHandle, state: 'success' | 'failure', description: string): Promise<void>;
+}
+
+export interface PromotionChange {
+  image: string;
+  from?: string;
+  to: string;
+  file: string;
+  line: number;
+}
+
+export interface PromotionOutcome {
+  source?: string;
+  target: string;
+  mode: 'commit' | 'pull-request' | 'working-tree';
+  changes: PromotionChange[];
+  /** Unified diff of the edited files. */
+  diff: string;
+  commit?: string;
+  pullRequestUrl?: string;
+}
+
+export interface PromotionPort {
+  /** Edits the target directory to the source's images (or the pins) and commits / opens a PR. */
+  promote(request: { from?: string; to: string; images: string[]; mode: 'commit' | 'pull-request' | 'working-tree'; dryRun: boolean }): Promise<PromotionOutcome>;
+}

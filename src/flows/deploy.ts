@@ -1,0 +1,232 @@
+/**
+ * deploy: validate everything first (an error stops the run before any write), then for each
+ * environment in config order: lock, apply in stages, prune, wait, unlock, with a GitHub
+ * deployment recording the outcome. A healthy environment promotes into the environments that
+ * name it in `promoteFrom`; commit-mode targets are deployed in the same run.
+ */
+import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
+import type { ChangeSet } from '../model/changeset.js';
+import { countChanges, hasChanges } from '../model/changeset.js';
+import { errorMessage } from '../model/errors.js';
+import { hasErrors, type Finding } from '../model/findings.js';
+import type { Log } from './log.js';
+import type {
+  ApplyOutcome,
+  ClusterPort,
+  DeploymentsPort,
+  HealthResult,
+  PromotionOutcome,
+  PromotionPort,
+  RendererPort,
+  ValidatorPort,
+} from './ports.js';
+import { promotionTargets } from './select.js';
+import { runValidate } from './validate.js';
+
+export type DeployStatus = 'success' | 'failure' | 'skipped' | 'planned';
+
+export interface DeployedEnvironment {
+  name: string;
+  status: DeployStatus;
+  findings: Finding[];
+  changeSet?: ChangeSet;
+  apply?: ApplyOutcome;
+  health?: HealthResult;
+  durationMs: number;
+  error?: string;
+  /** Why the environment was skipped. */
+  reason?: string;
+}
+
+export interface DeployResult {
+  environments: DeployedEnvironment[];
+  promotions: PromotionOutcome[];
+  /** Errors found before any write; nothing was deployed when this is non-empty. */
+  blockingFindings: Finding[];
+  ok: boolean;
+}
+
+export interface DeployRequest {
+  config: PipelineConfig;
+  /** Environments to deploy, config order. */
+  environments: EnvironmentConfig[];
+  /** Commit being deployed, for GitHub deployments. */
+  ref: string;
+  dryRun: boolean;
+  timeoutMs?: number;
+  holder: string;
+  forcePrune: boolean;
+  /** Run the promotion chain after healthy deploys. */
+  promote: boolean;
+}
+
+export interface DeployPorts {
+  renderer: RendererPort;
+  validator: ValidatorPort;
+  cluster: ClusterPort;
+  deployments?: DeploymentsPort;
+  promotion?: PromotionPort;
+  log: Log;
+  now?: () => number;
+}
+
+export async function runDeploy(request: DeployRequest, ports: DeployPorts): Promise<DeployResult> {
+  const now = ports.now ?? Date.now;
+  const { config } = request;
+  // Validation covers every environment so CRDs defined anywhere are known; only the deployed ones gate.
+  const validations = await ports.log.group('Validating', () => runValidate(config.environments, undefined, ports));
+  const deploying = new Set(request.environments.map((e) => e.name));
+  const blockingFindings = validations
+    .filter((v) => deploying.has(v.environment.name))
+    .flatMap((v) => v.findings)
+    .filter((f) => f.severity === 'error');
+  const findingsOf = (name: string) => validations.find((v) => v.environment.name === name)?.findings ?? [];
+
+  if (hasErrors(blockingFindings)) {
+    return {
+      environments: request.environments.map((e) => ({
+        name: e.name,
+        status: 'skipped',
+        findings: findingsOf(e.name),
+        durationMs: 0,
+        reason: 'validation failed: nothing was deployed',
+      })),
+      promotions: [],
+      blockingFindings,
+      ok: false,
+    };
+  }
+
+  const results: DeployedEnvironment[] = [];
+  const promotions: PromotionOutcome[] = [];
+  const failed = new Set<string>();
+  const queue = [...request.environments];
+  const done = new Set<string>();
+
+  while (queue.length > 0) {
+    const env = queue.shift() as EnvironmentConfig;
+    if (done.has(env.name)) continue;
+    done.add(env.name);
+
+    const blockedBy = upstreamFailure(config, env, failed);
+    if (blockedBy) {
+      failed.add(env.name);
+      results.push({ name: env.name, status: 'skipped', findings: findingsOf(env.name), durationMs: 0, reason: `skipped: ${blockedBy} failed` });
+      continue;
+    }
+
+    const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, request, ports, findingsOf(env.name), now));
+    results.push(outcome);
+    if (outcome.status === 'failure') {
+      failed.add(env.name);
+      continue;
+    }
+    if (!request.promote || !ports.promotion) continue;
+
+    for (const target of promotionTargets(config, env.name)) {
+      try {
+        const promotion = await ports.log.group(`Promoting ${env.name} -> ${target.name}`, () =>
+          (ports.promotion as PromotionPort).promote({ from: env.name, to: target.name, images: [], mode: target.promotion, dryRun: request.dryRun }),
+        );
+        promotions.push(promotion);
+        // Pushes made with the workflow's token start no workflow: deploy the target here.
+        if (target.promotion === 'commit' && promotion.changes.length > 0 && !request.dryRun) {
+          done.delete(target.name);
+          if (!queue.some((q) => q.name === target.name)) queue.push(target);
+        }
+      } catch (error) {
+        failed.add(target.name);
+        ports.log.error(`promotion ${env.name} -> ${target.name} failed: ${errorMessage(error)}`);
+        results.push({ name: target.name, status: 'failure', findings: [], durationMs: 0, error: `promotion from ${env.name} failed: ${errorMessage(error)}` });
+        done.add(target.name);
+      }
+    }
+  }
+
+  return { environments: results, promotions, blockingFindings: [], ok: results.every((r) => r.status !== 'failure') };
+}
+
+/** The nearest environment up the promotion chain that failed in this run, if any. */
+function upstreamFailure(config: PipelineConfig, env: EnvironmentConfig, failed: ReadonlySet<string>): string | undefined {
+  const seen = new Set<string>();
+  let current = env.promoteFrom;
+  while (current && !seen.has(current)) {
+    if (failed.has(current)) return current;
+    seen.add(current);
+    current = config.environments.find((e) => e.name === current)?.promoteFrom;
+  }
+  return undefined;
+}
+
+async function deployOne(
+  env: EnvironmentConfig,
+  request: DeployRequest,
+  ports: DeployPorts,
+  findings: Finding[],
+  now: () => number,
+): Promise<DeployedEnvironment> {
+  const started = now();
+  const render = await ports.renderer.render(env, undefined);
+  const renderErrors = render.findings.filter((f) => f.severity === 'error');
+  if (renderErrors.length > 0) {
+    return { name: env.name, status: 'failure', findings: [...findings, ...renderErrors], durationMs: now() - started, error: 'the environment did not render' };
+  }
+  const handle = request.dryRun ? undefined : await ports.deployments?.start(env.name, request.ref).catch((error) => {
+    ports.log.warning(`${env.name}: could not record a GitHub deployment: ${errorMessage(error)}`);
+    return undefined;
+  });
+  let result: DeployedEnvironment;
+  try {
+    const session = await ports.cluster.connect(env);
+    try {
+      const changeSet = await session.changeSet(env, render.objects, { prune: env.prune.enabled });
+      const counts = countChanges(changeSet.entries);
+      ports.log.info(`${env.name}: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged`);
+      if (counts.error > 0) {
+        const messages = changeSet.entries.filter((e) => e.action === 'error').map((e) => `${e.ref.kind}/${e.ref.name}: ${e.message}`);
+        result = { name: env.name, status: 'failure', findings, changeSet, durationMs: 0, error: `the cluster rejected ${counts.error} object(s): ${messages.join('; ')}` };
+      } else if (request.dryRun) {
+        result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
+      } else {
+        const { apply, health } = await session.deploy(env, changeSet, {
+          dryRun: false,
+          timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
+          holder: request.holder,
+          forcePrune: request.forcePrune,
+        });
+        const healthy = !health || health.healthy;
+        const ok = apply.failed.length === 0 && healthy;
+        result = {
+          name: env.name,
+          status: ok ? 'success' : 'failure',
+          findings,
+          changeSet,
+          apply,
+          health,
+          durationMs: 0,
+          error: ok ? undefined : describeFailure(apply, health),
+        };
+        if (!hasChanges(changeSet)) ports.log.info(`${env.name}: nothing to change`);
+      }
+    } finally {
+      session.close();
+    }
+  } catch (error) {
+    result = { name: env.name, status: 'failure', findings, durationMs: 0, error: errorMessage(error) };
+  }
+  result.durationMs = now() - started;
+  if (handle) {
+    await ports.deployments
+      ?.finish(handle, result.status === 'success' ? 'success' : 'failure', result.error ?? 'deployed and healthy')
+      .catch((error) => ports.log.warning(`${env.name}: could not update the GitHub deployment: ${errorMessage(error)}`));
+  }
+  return result;
+}
+
+function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {
+  if (apply.failed.length > 0) {
+    return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${f.ref.kind}/${f.ref.name}: ${f.message}`).join('; ')}`;
+  }
+  if (health?.timedOut) return `not healthy before the timeout: ${health.failing.map((f) => `${f.ref.kind}/${f.ref.name} (${f.message})`).join('; ')}`;
+  return `unhealthy: ${health?.failing.map((f) => `${f.ref.kind}/${f.ref.name}: ${f.message}`).join('; ')}`;
+}

@@ -1,0 +1,109 @@
+/**
+ * preview: what a pull request will change in each affected environment. Reads only: never
+ * writes to a cluster or to Git.
+ */
+import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
+import type { ChangeSet } from '../model/changeset.js';
+import { errorMessage } from '../model/errors.js';
+import type { Finding } from '../model/findings.js';
+import { renderAndCompare } from '../plan/affected.js';
+import { mapLimit } from '../plan/concurrency.js';
+import type { Log } from './log.js';
+import type { ClusterPort, RenderDiffPort, RendererPort, ValidatorPort } from './ports.js';
+import { selectEnvironments } from './select.js';
+import { validateRenders } from './validate.js';
+
+export interface PreviewEnvironment {
+  name: string;
+  affected: boolean;
+  /** `cluster`: dry-run against live objects; `render`: base render vs head render. */
+  mode: 'cluster' | 'render';
+  changeSet?: ChangeSet;
+  findings: Finding[];
+  /** Why the cluster was not asked, when it was not. */
+  note?: string;
+  error?: string;
+}
+
+export interface PreviewResult {
+  environments: PreviewEnvironment[];
+  /** Names of affected environments, config order. */
+  affected: string[];
+}
+
+export interface PreviewRequest {
+  config: PipelineConfig;
+  base?: string;
+  head?: string;
+  /** Named environments instead of the affected ones. */
+  environments?: string[] | 'all';
+  /** False for forks and pull_request_target from other repositories: credentials are never read. */
+  clusterAllowed: boolean;
+  /** Why the cluster is not allowed, shown in the comment. */
+  clusterDeniedReason?: string;
+}
+
+export interface PreviewPorts {
+  renderer: RendererPort;
+  validator: ValidatorPort;
+  cluster: ClusterPort;
+  renderDiff: RenderDiffPort;
+  log: Log;
+}
+
+export async function runPreview(request: PreviewRequest, ports: PreviewPorts): Promise<PreviewResult> {
+  const { config } = request;
+  const renders = await ports.log.group('Rendering base and head', () =>
+    renderAndCompare(config.environments, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref), {
+      existsAtBase: request.base ? (env) => ports.renderer.existsAt(env, request.base as string) : undefined,
+    }),
+  );
+  const affected = renders.filter((r) => r.affected).map((r) => r.environment.name);
+  const selected: EnvironmentConfig[] = request.environments
+    ? selectEnvironments(config, request.environments)
+    : renders.filter((r) => r.affected).map((r) => r.environment);
+  const selectedNames = new Set(selected.map((e) => e.name));
+
+  // Every environment's head render takes part, so CRDs defined anywhere are known everywhere.
+  const validations = validateRenders(
+    renders.map((r) => ({ environment: r.environment, render: r.head })),
+    ports.validator,
+  );
+
+  const environments = await mapLimit(
+    renders.filter((r) => selectedNames.has(r.environment.name)),
+    4,
+    async (r): Promise<PreviewEnvironment> => {
+      const findings = validations.find((v) => v.environment.name === r.environment.name)?.findings ?? [];
+      const base = r.base?.objects ?? [];
+      const renderDiff = (note: string): PreviewEnvironment => ({
+        name: r.environment.name,
+        affected: r.affected,
+        mode: 'render',
+        changeSet: ports.renderDiff.fromRenders(r.environment, base, r.head.objects),
+        findings,
+        note,
+      });
+      if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
+      if (!ports.cluster.hasCredentials(r.environment)) {
+        return renderDiff(`no kubeconfig context${r.environment.context ? ` '${r.environment.context}'` : ''} available: compared with the base render`);
+      }
+      if (r.head.objects.length === 0 && r.head.findings.some((f) => f.severity === 'error')) {
+        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: 'the environment did not render; see the findings' };
+      }
+      try {
+        const session = await ports.cluster.connect(r.environment);
+        try {
+          const changeSet = await session.changeSet(r.environment, r.head.objects, { prune: r.environment.prune.enabled });
+          return { name: r.environment.name, affected: r.affected, mode: 'cluster', changeSet, findings };
+        } finally {
+          session.close();
+        }
+      } catch (error) {
+        ports.log.warning(`${r.environment.name}: the cluster could not be asked (${errorMessage(error)}); comparing with the base render instead`);
+        return renderDiff(`the cluster could not be asked: ${errorMessage(error)}`);
+      }
+    },
+  );
+  return { environments, affected };
+}
