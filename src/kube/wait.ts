@@ -1,0 +1,146 @@
+/**
+ * Waiting for applied objects to become healthy, as `kstatus`-based tools do: poll each object,
+ * compute its status (status.ts), back off exponentially between rounds, and stop when every
+ * object is Current, as soon as one is Failed (waiting longer would not help), or at the
+ * timeout. Objects already Current are not polled again, so a large environment costs one
+ * request per object plus one per round for each object still settling.
+ */
+
+import { errorMessage } from '../model/errors.js';
+import type { ObjectRef } from '../model/objects.js';
+import { describeRef } from '../model/objects.js';
+import { computeStatus, type HealthStatus } from './status.js';
+import { type Clock, type KubeRequester, abortReason, apiStatusOf, mapLimit, systemClock } from './wait-api.js';
+import { recentEvents } from './wait-events.js';
+
+export interface WaitTarget {
+  ref: ObjectRef;
+  /** The object's API path, e.g. `/apis/apps/v1/namespaces/web/deployments/api` (see `resolveWaitTargets`). */
+  path: string;
+}
+
+export interface ObjectHealth {
+  ref: ObjectRef;
+  status: HealthStatus;
+  message: string;
+}
+
+export interface FailingObject extends ObjectHealth {
+  /** The last few Events about the object, oldest first, e.g. `Warning BackOff: Back-off pulling image (x4)`. */
+  events: string[];
+}
+
+export interface HealthReport {
+  /** Every object is Current. */
+  healthy: boolean;
+  /** The timeout passed before every object was Current (and none had Failed). */
+  timedOut: boolean;
+  /** Every target, in the order given, with its last known status. */
+  objects: ObjectHealth[];
+  /** Failed objects or, on timeout, every object not Current, with their recent Events. */
+  failing: FailingObject[];
+  /** Rounds of polling done. */
+  polls: number;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** Pause after the first round; doubles each round up to `maxDelayMs`. Default 500 ms. */
+  initialDelayMs?: number;
+  /** Default 5 s. */
+  maxDelayMs?: number;
+  /** Objects read at once. Default 16. */
+  concurrency?: number;
+  /** Events kept per failing object. Default 5. */
+  eventLimit?: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Called after each round, e.g. to log what is still in progress. */
+  onProgress?: (objects: readonly ObjectHealth[], round: number) => void;
+}
+
+/** What resolves a kind to its resource path; `Discovery` satisfies it. */
+export interface PathResolver {
+  resolve(target: Pick<ObjectRef, 'group' | 'version' | 'kind'>): Promise<{ objectPath(namespace: string | undefined, name: string): string }>;
+}
+
+export async function resolveWaitTargets(resolver: PathResolver, refs: readonly ObjectRef[]): Promise<WaitTarget[]> {
+  return Promise.all(refs.map(async (ref) => ({ ref, path: (await resolver.resolve(ref)).objectPath(ref.namespace || undefined, ref.name) })));
+}
+
+/** Objects reported with Events at most; beyond this the report names them without Events. */
+const MAX_EVENT_LOOKUPS = 20;
+
+export async function waitForHealth(reader: KubeRequester, targets: readonly WaitTarget[], options: WaitOptions): Promise<HealthReport> {
+  const clock = options.clock ?? systemClock;
+  const maxDelay = options.maxDelayMs ?? 5_000;
+  const concurrency = options.concurrency ?? 16;
+  const deadline = clock.now() + options.timeoutMs;
+  const states: ObjectHealth[] = targets.map((t) => ({ ref: t.ref, status: 'Unknown', message: 'Not read yet' }));
+  let delay = options.initialDelayMs ?? 500;
+  let polls = 0;
+
+  for (;;) {
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    const pending = states.map((s, i) => i).filter((i) => states[i]?.status !== 'Current');
+    await mapLimit(pending, concurrency, async (i) => {
+      states[i] = await readHealth(reader, targets[i] as WaitTarget, clock);
+    });
+    polls += 1;
+    options.onProgress?.(states, polls);
+
+    const failedObjects = states.filter((s) => s.status === 'Failed');
+    if (failedObjects.length > 0) return finish(reader, states, failedObjects, false, polls, options);
+    if (states.every((s) => s.status === 'Current')) return { healthy: true, timedOut: false, objects: states, failing: [], polls };
+
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) {
+      return finish(reader, states, states.filter((s) => s.status !== 'Current'), true, polls, options);
+    }
+    await clock.sleep(Math.min(delay, remaining), options.signal);
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}
+
+async function readHealth(reader: KubeRequester, target: WaitTarget, clock: Clock): Promise<ObjectHealth> {
+  try {
+    const object = await reader.request<Parameters<typeof computeStatus>[0]>({ method: 'GET', path: target.path, subject: describeRef(target.ref) });
+    const { status, message } = computeStatus(object, { now: clock.now() });
+    return { ref: target.ref, status, message };
+  } catch (error) {
+    if (apiStatusOf(error) === 404) {
+      return { ref: target.ref, status: 'NotFound', message: 'Not found in the cluster: it was deleted, or never created' };
+    }
+    // The client already retried transient failures; keep waiting, the next round may succeed.
+    return { ref: target.ref, status: 'Unknown', message: `Could not read the object: ${errorMessage(error)}` };
+  }
+}
+
+async function finish(
+  reader: KubeRequester,
+  objects: ObjectHealth[],
+  problems: ObjectHealth[],
+  timedOut: boolean,
+  polls: number,
+  options: WaitOptions,
+): Promise<HealthReport> {
+  const failing = await mapLimit(problems, options.concurrency ?? 16, async (problem, index): Promise<FailingObject> => {
+    if (index >= MAX_EVENT_LOOKUPS) return { ...problem, events: [] };
+    try {
+      return { ...problem, events: await recentEvents(reader, problem.ref, options.eventLimit ?? 5) };
+    } catch (error) {
+      return { ...problem, events: [`(could not read Events: ${errorMessage(error)})`] };
+    }
+  });
+  return { healthy: false, timedOut, objects, failing, polls };
+}
+
+/** One line per failing object and its Events, for logs and reports. */
+export function describeHealthProblems(report: HealthReport): string {
+  const lines: string[] = [];
+  for (const f of report.failing) {
+    lines.push(`${describeRef(f.ref)}: ${f.status}: ${f.message}`);
+    for (const event of f.events) lines.push(`  ${event}`);
+  }
+  return lines.join('\n');
+}
