@@ -1,0 +1,161 @@
+/**
+ * One run of the pipeline, whatever started it: the action and the CLI both call `runIntent`
+ * with an intent (from the event, or from arguments) and ports, and report what comes back.
+ */
+import type { PipelineConfig } from '../config/types.js';
+import type { Intent } from '../plan/intent.js';
+import { renderAndCompare } from '../plan/affected.js';
+import { runDeploy, type DeployResult } from './deploy.js';
+import { runDrift, type DriftEnvironment } from './drift.js';
+import type { Log } from './log.js';
+import type {
+  ClusterPort,
+  DeploymentsPort,
+  PromotionOutcome,
+  PromotionPort,
+  RenderDiffPort,
+  RendererPort,
+  ValidatorPort,
+} from './ports.js';
+import { runPreview, type PreviewResult } from './preview.js';
+import { selectEnvironments } from './select.js';
+import { runValidate, type EnvironmentValidation } from './validate.js';
+import { hasErrors } from '../model/findings.js';
+import { UserError } from '../model/errors.js';
+
+export type RunOutcome =
+  | { command: 'skip'; reason: string }
+  | { command: 'validate'; validations: EnvironmentValidation[]; ok: boolean }
+  | { command: 'plan'; affected: string[]; ok: true }
+  | { command: 'preview'; preview: PreviewResult; ok: boolean }
+  | { command: 'deploy'; deploy: DeployResult; affected: string[]; ok: boolean }
+  | { command: 'drift'; drift: DriftEnvironment[]; ok: boolean }
+  | { command: 'promote'; promotion: PromotionOutcome; deploy?: DeployResult; ok: boolean };
+
+export interface RunPorts {
+  renderer: RendererPort;
+  validator: ValidatorPort;
+  cluster: ClusterPort;
+  renderDiff: RenderDiffPort;
+  deployments?: DeploymentsPort;
+  promotion?: PromotionPort;
+  /** Resolves `<ref>^1` (for merge commits) and other refs. */
+  resolveRef(ref: string): Promise<string>;
+  log: Log;
+}
+
+export interface RunOptions {
+  dryRun: boolean;
+  timeoutMs?: number;
+  /** Who holds environment locks and is named in errors: the run URL, or user@host for the CLI. */
+  holder: string;
+  forcePrune?: boolean;
+  from?: string;
+  to?: string;
+  images?: string[];
+  /** Run the promotion chain after deploys (the action does; `slipway apply` does not). */
+  promoteAfterDeploy: boolean;
+  heal?: boolean;
+}
+
+export async function runIntent(intent: Intent, config: PipelineConfig, options: RunOptions, ports: RunPorts): Promise<RunOutcome> {
+  ports.log.info(`slipway: ${intent.command} (${intent.reason})`);
+  const base = intent.baseIsFirstParentOfHead && intent.head ? await ports.resolveRef(`${intent.head}^1`) : intent.base;
+
+  switch (intent.command) {
+    case 'skip':
+      return { command: 'skip', reason: intent.reason };
+
+    case 'validate': {
+      const validations = await runValidate(selectEnvironments(config, intent.environments), undefined, ports);
+      return { command: 'validate', validations, ok: !hasErrors(validations.flatMap((v) => v.findings)) };
+    }
+
+    case 'plan': {
+      if (intent.environments) return { command: 'plan', affected: selectEnvironments(config, intent.environments).map((e) => e.name), ok: true };
+      const renders = await renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref), {
+        existsAtBase: base ? (env) => ports.renderer.existsAt(env, base) : undefined,
+      });
+      return { command: 'plan', affected: renders.filter((r) => r.affected).map((r) => r.environment.name), ok: true };
+    }
+
+    case 'preview': {
+      const fromFork = intent.pullRequest?.fromFork ?? false;
+      const preview = await runPreview(
+        {
+          config,
+          base,
+          head: intent.head,
+          environments: intent.environments,
+          clusterAllowed: !fromFork,
+          clusterDeniedReason: fromFork ? 'pull request from a fork: cluster credentials are never used for it' : undefined,
+        },
+        ports,
+      );
+      const ok = !hasErrors(preview.environments.flatMap((e) => e.findings)) && preview.environments.every((e) => !e.error);
+      return { command: 'preview', preview, ok };
+    }
+
+    case 'deploy': {
+      let environments;
+      let affected: string[];
+      if (intent.environments) {
+        environments = selectEnvironments(config, intent.environments);
+        affected = environments.map((e) => e.name);
+      } else {
+        const renders = await ports.log.group('Finding affected environments', () =>
+          renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref), {
+            existsAtBase: base ? (env) => ports.renderer.existsAt(env, base) : undefined,
+          }),
+        );
+        environments = renders.filter((r) => r.affected).map((r) => r.environment);
+        affected = environments.map((e) => e.name);
+      }
+      const deploy = await runDeploy(
+        {
+          config,
+          environments,
+          ref: intent.head ?? 'HEAD',
+          dryRun: options.dryRun,
+          timeoutMs: options.timeoutMs,
+          holder: options.holder,
+          forcePrune: options.forcePrune ?? false,
+          promote: options.promoteAfterDeploy,
+        },
+        ports,
+      );
+      return { command: 'deploy', deploy, affected, ok: deploy.ok };
+    }
+
+    case 'drift': {
+      const drift = await runDrift(
+        { environments: selectEnvironments(config, intent.environments), dryRun: options.dryRun, holder: options.holder, timeoutMs: options.timeoutMs, heal: options.heal },
+        ports,
+      );
+      return { command: 'drift', drift, ok: drift.every((d) => !d.error && (!d.drifted || d.healed !== undefined)) };
+    }
+
+    case 'promote': {
+      if (!ports.promotion) throw new UserError('promotion is not available in this run');
+      const to = options.to ?? (intent.environments && intent.environments !== 'all' ? intent.environments[0] : undefined);
+      if (!to) throw new UserError("promotion needs a target environment: the input 'to'");
+      const [target] = selectEnvironments(config, [to]);
+      const from = options.from ?? target.promoteFrom;
+      if (!from && !(options.images ?? []).some((i) => /[=@]/.test(i))) {
+        throw new UserError(
+          `promotion to '${to}' has no source: '${to}' has no promoteFrom in ${config.file} and no input 'from'`,
+          "Set the input 'from', or pin images with 'images' (name=tag).",
+        );
+      }
+      const promotion = await ports.promotion.promote({ from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
+      let deploy: DeployResult | undefined;
+      if (target.promotion === 'commit' && promotion.changes.length > 0 && !options.dryRun) {
+        deploy = await runDeploy(
+          { config, environments: [target], ref: promotion.commit ?? 'HEAD', dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy },
+          ports,
+        );
+      }
+      return { command: 'promote', promotion, deploy, ok: deploy?.ok ?? true };
+    }
+  }
+}
