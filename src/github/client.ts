@@ -1,0 +1,149 @@
+/**
+ * The one way Slipway talks to GitHub: `@actions/github`'s Octokit with retry and throttling.
+ *
+ * - Transient failures (5xx, network errors, which Octokit reports as 500) are retried with backoff.
+ * - Every 4xx is final for the retry plugin: a 422 (validation) or 404 will not get better by asking again.
+ * - Rate limits (403/429 with GitHub's rate-limit signals) belong to the throttling plugin, which waits
+ *   as GitHub asks, a bounded number of times.
+ * - Every HTTP attempt is counted, so callers and tests can check how many calls a flow makes.
+ */
+
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Octokit as CoreOctokit } from '@octokit/core';
+import { registerSecret } from '../exec/secrets.js';
+
+/** The Octokit instance every helper in `src/github/` accepts. */
+export type Octokit = ReturnType<typeof getOctokit>;
+
+export interface ApiCall {
+  method: string;
+  /** Path with parameters filled in and no query, e.g. `/repos/acme/gitops/issues/7/comments`. */
+  path: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+}
+
+/** Every HTTP attempt made through one client, retries included. */
+export interface ApiCallLog {
+  readonly count: number;
+  readonly calls: readonly ApiCall[];
+  reset(): void;
+}
+
+export type GitHubClient = Octokit & { apiCalls: ApiCallLog };
+
+export interface GitHubClientOptions {
+  token: string;
+  /** Default: `GITHUB_API_URL`, else https://api.github.com. */
+  baseUrl?: string;
+  /** Retries of a transient failure (5xx, network). Default 3. */
+  retries?: number;
+  /** Times a rate-limited request is retried. Default 2. */
+  rateLimitRetries?: number;
+  /** Longest wait for a rate limit before giving up, in seconds. Default 120. */
+  maxRateLimitWaitSeconds?: number;
+  /**
+   * Milliseconds per unit of backoff (the plugins count in seconds). Default 1000; tests shrink it
+   * so a retried request does not cost a real second.
+   */
+  backoffUnitMs?: number;
+  /**
+   * Space out writes as GitHub's best practices ask (the throttling plugin waits 1 s between writes
+   * and 3 s between writes that notify people). Default true; `SLIPWAY_GITHUB_PACE_WRITES=false`
+   * turns it off for loopback tests.
+   */
+  paceWrites?: boolean;
+  /** Where warnings about retries go. Default: nowhere. */
+  warn?: (message: string) => void;
+}
+
+// Every status from 400 to 499: a client error is never retried by the retry plugin.
+const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  registerSecret(options.token);
+  const unit = options.backoffUnitMs ?? 1000;
+  const rateLimitRetries = options.rateLimitRetries ?? 2;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 120;
+  const warn = options.warn ?? (() => {});
+  const paceWrites = options.paceWrites ?? process.env.SLIPWAY_GITHUB_PACE_WRITES !== 'false';
+
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      const again = retryCount < rateLimitRetries && retryAfter <= maxWait;
+      warn(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}` +
+          (again ? `: retrying in ${retryAfter} s` : ': giving up'),
+      );
+      return again;
+    };
+
+  const octokit = getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+      retry: { retries: options.retries ?? 3, doNotRetry: CLIENT_ERRORS, retryAfterBaseValue: unit },
+      throttle: {
+        retryAfterBaseValue: unit,
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        ...(paceWrites ? {} : { write: passThroughGroup(), notifications: passThroughGroup() }),
+      },
+    },
+    // Registered first, so its hook sits innermost: it sees each attempt, retries included.
+    countCalls,
+    retry,
+    throttling,
+  );
+  return octokit as GitHubClient;
+}
+
+function countCalls(octokit: CoreOctokit): { apiCalls: ApiCallLog } {
+  const calls: ApiCall[] = [];
+  octokit.hook.wrap('request', async (request, options) => {
+    const call: ApiCall = { method: options.method, path: pathOf(octokit, options), status: 0 };
+    calls.push(call);
+    try {
+      const response = await request(options);
+      call.status = response.status;
+      return response;
+    } catch (error) {
+      call.status = (error as { status?: number }).status ?? 0;
+      throw error;
+    }
+  });
+  return {
+    apiCalls: {
+      get count() {
+        return calls.length;
+      },
+      calls,
+      reset: () => {
+        calls.length = 0;
+      },
+    },
+  };
+}
+
+function pathOf(octokit: CoreOctokit, options: Parameters<CoreOctokit['request']['endpoint']['parse']>[0]): string {
+  try {
+    return new URL(octokit.request.endpoint.parse(options).url).pathname;
+  } catch {
+    return String(options.url);
+  }
+}
+
+/**
+ * Stands in for a Bottleneck group that would space requests out: runs each job at once.
+ * The throttling plugin only calls `key(id).schedule(options, job, ...args)` on it.
+ */
+function passThroughGroup(): never {
+  const limiter = {
+    schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) =>
+      Promise.resolve().then(() => job(...args)),
+  };
+  return { key: () => limiter } as never;
+}

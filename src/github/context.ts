@@ -1,0 +1,47 @@
+/** What the Actions runner tells a step about where it runs, read from the environment. */
+
+export interface RunContext {
+  owner: string;
+  repo: string;
+  /** e.g. https://github.com */
+  serverUrl: string;
+  /** e.g. https://api.github.com */
+  apiUrl: string;
+  runId?: string;
+  runAttempt?: string;
+  /** Link to this workflow run, when the run id is known. */
+  runUrl?: string;
+  eventName?: string;
+  /** Path of the JSON event payload. */
+  eventPath?: string;
+  sha?: string;
+  ref?: string;
+  workflow?: string;
+  actor?: string;
+}
+
+export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
+  const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const runId = env.GITHUB_RUN_ID || undefined;
+  return {
+    owner,
+    repo,
+    serverUrl,
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    runId,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+    runUrl: runId && owner && repo ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,
+    eventName: env.GITHUB_EVENT_NAME || undefined,
+    eventPath: env.GITHUB_EVENT_PATH || undefined,
+    sha: env.GITHUB_SHA || undefined,
+    ref: env.GITHUB_REF || undefined,
+    workflow: env.GITHUB_WORKFLOW || undefined,
+    actor: env.GITHUB_ACTOR || undefined,
+  };
+}
+
+/** Link to the run's job summary page (the run page; GitHub shows summaries there). */
+export function summaryUrlOf(context: RunContext): string | undefined {
+  return context.runUrl ? `${context.runUrl}${context.runAttempt ? `/attempts/${context.runAttempt}` : ''}` : undefined;
+}
