@@ -1,0 +1,241 @@
+/**
+ * Loads `slipway.yaml` (see DESIGN.md "Pipeline config") into a PipelineConfig with defaults
+ * applied. Every mistake is reported with file:line:column and what is allowed, all of them
+ * at once in one ConfigError.
+ */
+import { readFile, realpath } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { UserError } from '../model/errors.js';
+import type { EnvironmentConfig, PipelineConfig, PolicyConfig, ToolPaths } from './types.js';
+import { findPromotionCycles } from './cycles.js';
+import { checkRepositoryPath } from './paths.js';
+import { ConfigError, NodeReader } from './reader.js';
+import { readSettings, SETTING_KEYS } from './settings.js';
+import type { PartialSettings } from './settings.js';
+import { closestMatch } from './suggest.js';
+
+const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools'] as const;
+const PER_ENVIRONMENT_ONLY = ['name', 'path', 'promoteFrom'] as const;
+const ENVIRONMENT_KEYS = [...PER_ENVIRONMENT_ONLY, ...SETTING_KEYS];
+const TOOL_KEYS = ['kubectl', 'kustomize', 'helm', 'git'] as const;
+/** Environment names become parts of Lease names and labels, so they follow Kubernetes name rules. */
+const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
+
+export const DEFAULT_POLICIES: PolicyConfig = {
+  'image-tag': 'warning',
+  'duplicate-object': 'error',
+  'missing-namespace': 'error',
+  'plaintext-secret': 'warning',
+};
+
+interface EnvironmentDraft {
+  name?: string;
+  nameNode: YamlNode;
+  /** As written until checked, then repository-relative and normalised; undefined when unusable. */
+  path?: string;
+  pathNode: YamlNode;
+  promoteFrom?: string;
+  promoteFromNode?: YamlNode;
+  settings: PartialSettings;
+}
+
+export async function loadConfig(root: string, file = 'slipway.yaml'): Promise<PipelineConfig> {
+  const rootAbs = resolve(root);
+  const configAbs = resolve(rootAbs, file);
+  const configRel = relative(rootAbs, configAbs).split('\\').join('/');
+  let text: string;
+  try {
+    text = await readFile(configAbs, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT' ? `Config file ${configRel} was not found in ${rootAbs}.` : `Config file ${configRel} could not be read (${code ?? String(error)}).`,
+      'Create slipway.yaml with an environments list (see README "Configuration"), or set the `config` input to its path.',
+    );
+  }
+  const rootReal = await realpath(rootAbs);
+  const lineCounter = new LineCounter();
+  const reader = new NodeReader(configRel, lineCounter);
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  for (const error of doc.errors) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const message = error.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : `YAML syntax error: ${error.message}`;
+    reader.problems.push({ file: configRel, line, column: col, message });
+  }
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+
+  const contents = doc.contents as YamlNode | null;
+  if (!contents || !isMap(contents)) {
+    reader.problem(contents, `${configRel} must be a mapping with an environments list (allowed top-level keys: ${TOP_LEVEL_KEYS.join(', ')})`);
+    throw new ConfigError(reader.problems);
+  }
+  const top = reader.pairs(contents, 'the top level', TOP_LEVEL_KEYS);
+  const defaults = readDefaults(reader, top.get('defaults')?.value ?? null, top.has('defaults'));
+  const drafts = readEnvironments(reader, top.get('environments')?.value ?? null, contents, top.has('environments'));
+  const tools = readTools(reader, top.get('tools')?.value ?? null, top.has('tools'));
+
+  checkNamesAndPaths(reader, drafts, rootReal);
+  checkPromotions(reader, drafts);
+  const environments = drafts.map((draft) => finish(draft, defaults));
+  checkValuesFiles(reader, drafts, defaults, rootReal);
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return { file: configRel, root: rootAbs, environments, tools };
+}
+
+function readDefaults(reader: NodeReader, node: YamlNode | null, present: boolean): PartialSettings {
+  if (!present) return {};
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = String((pair.key as { value?: unknown }).value);
+      if ((PER_ENVIRONMENT_ONLY as readonly string[]).includes(key)) {
+        reader.problem(pair.key as YamlNode, `"${key}" cannot appear under defaults: it is set per environment. Allowed under defaults: ${SETTING_KEYS.join(', ')}`);
+      }
+    }
+    const allowed = [...SETTING_KEYS, ...PER_ENVIRONMENT_ONLY]; // reported just above, not again as unknown
+    const entries = reader.pairs(node, 'defaults', allowed);
+    for (const key of PER_ENVIRONMENT_ONLY) entries.delete(key);
+    return readSettings(reader, entries, 'defaults');
+  }
+  reader.problem(node, `defaults must be a mapping of environment settings (allowed keys: ${SETTING_KEYS.join(', ')})`);
+  return {};
+}
+
+function readEnvironments(reader: NodeReader, node: YamlNode | null, top: YamlNode, present: boolean): EnvironmentDraft[] {
+  if (!present) {
+    reader.problem(top, 'environments is missing: list each environment with at least a name and a path');
+    return [];
+  }
+  if (!node || !('items' in node) || isMap(node)) {
+    reader.problem(node, 'environments must be a list of environments, each a mapping with name and path');
+    return [];
+  }
+  const items = (node as { items: (YamlNode | null)[] }).items;
+  if (items.length === 0) reader.problem(node, 'environments is empty: list at least one environment with a name and a path');
+  const drafts: EnvironmentDraft[] = [];
+  items.forEach((item, index) => {
+    const written = isMap(item) ? item.get('name') : undefined;
+    const label = typeof written === 'string' && written ? `environment "${written}"` : `environments[${index}]`;
+    const entries = reader.pairs(item, label, ENVIRONMENT_KEYS);
+    if (!isMap(item)) return;
+    const nameNode = entries.get('name')?.value ?? null;
+    const name = entries.has('name') ? reader.string(nameNode, `${label}: name`) : undefined;
+    if (!entries.has('name')) reader.problem(item, `${label} has no name; every environment needs a name and a path`);
+    const where = label;
+    const pathNode = entries.get('path')?.value ?? null;
+    const path = entries.has('path') ? reader.string(pathNode, `${where}: path`) : undefined;
+    if (!entries.has('path')) reader.problem(item, `${where} has no path; set path to its directory, relative to the repository root`);
+    const promoteFromNode = entries.get('promoteFrom')?.value ?? undefined;
+    const promoteFrom = promoteFromNode !== undefined ? reader.string(promoteFromNode, `${where}: promoteFrom`) : undefined;
+    for (const key of PER_ENVIRONMENT_ONLY) entries.delete(key);
+    drafts.push({
+      name,
+      nameNode: nameNode ?? item,
+      path,
+      pathNode: pathNode ?? item,
+      promoteFrom,
+      promoteFromNode,
+      settings: readSettings(reader, entries, where),
+    });
+  });
+  return drafts;
+}
+
+function readTools(reader: NodeReader, node: YamlNode | null, present: boolean): ToolPaths {
+  const tools: ToolPaths = {};
+  if (!present) return tools;
+  for (const [key, { value }] of reader.pairs(node, 'tools', TOOL_KEYS)) {
+    const path = reader.string(value, `tools.${key}`);
+    if (path !== undefined) tools[key as keyof ToolPaths] = path;
+  }
+  return tools;
+}
+
+function checkNamesAndPaths(reader: NodeReader, drafts: EnvironmentDraft[], rootReal: string): void {
+  const firstLine = new Map<string, EnvironmentDraft>();
+  for (const draft of drafts) {
+    if (draft.name !== undefined) {
+      if (!ENVIRONMENT_NAME.test(draft.name)) {
+        reader.problem(draft.nameNode, `environment name "${draft.name}" may hold only lower-case letters, digits and '-' (at most 52 characters), starting and ending with a letter or digit`);
+      }
+      const first = firstLine.get(draft.name);
+      if (first) {
+        reader.problem(draft.nameNode, `duplicate environment name "${draft.name}"; environment names must be unique (first defined at line ${reader.lineOf(first.nameNode)})`);
+      } else firstLine.set(draft.name, draft);
+    }
+    if (draft.path !== undefined) {
+      const checked = checkRepositoryPath(rootReal, '.', draft.path, 'directory');
+      if ('problem' in checked) {
+        reader.problem(draft.pathNode, `${draft.name ? `environment "${draft.name}"` : 'environment'}: path ${checked.problem}`);
+        draft.path = undefined;
+      } else draft.path = checked.path;
+    }
+  }
+}
+
+function checkPromotions(reader: NodeReader, drafts: EnvironmentDraft[]): void {
+  const names = [...new Set(drafts.flatMap((draft) => (draft.name ? [draft.name] : [])))];
+  const edges = new Map<string, string | undefined>();
+  for (const draft of drafts) {
+    if (!draft.name || draft.promoteFrom === undefined) continue;
+    if (!names.includes(draft.promoteFrom)) {
+      const suggestion = closestMatch(draft.promoteFrom, names);
+      reader.problem(
+        draft.promoteFromNode,
+        `environment "${draft.name}": promoteFrom "${draft.promoteFrom}" is not an environment${suggestion ? `; did you mean "${suggestion}"?` : ''} Environments: ${names.join(', ')}`,
+      );
+      continue;
+    }
+    edges.set(draft.name, draft.promoteFrom);
+  }
+  for (const cycle of findPromotionCycles(edges, names)) {
+    const first = drafts.find((draft) => draft.name === cycle[0]);
+    // Shown in promotion order: each environment promotes into the next.
+    const order = [...cycle].reverse();
+    const description = cycle.length === 1 ? `environment "${cycle[0]}" promotes from itself` : `promotion cycle ${[...order, order[0]].join(' -> ')}`;
+    reader.problem(first?.promoteFromNode, `${description}; promotion must flow one way: remove promoteFrom from one of ${cycle.map((n) => `"${n}"`).join(', ')}`);
+  }
+}
+
+function finish(draft: EnvironmentDraft, defaults: PartialSettings): EnvironmentConfig {
+  const own = draft.settings;
+  const pick = <K extends keyof PartialSettings>(key: K): PartialSettings[K] => own[key] ?? defaults[key];
+  return {
+    name: draft.name ?? '',
+    path: draft.path ?? '',
+    context: pick('context'),
+    namespace: pick('namespace'),
+    promoteFrom: draft.promoteFrom,
+    promotion: pick('promotion') ?? 'commit',
+    kubernetesVersion: pick('kubernetesVersion') ?? '1.33',
+    strict: pick('strict') ?? false,
+    prune: {
+      enabled: own.prune?.enabled ?? defaults.prune?.enabled ?? true,
+      maxShare: own.prune?.maxShare ?? defaults.prune?.maxShare ?? 0.5,
+    },
+    wait: {
+      enabled: own.wait?.enabled ?? defaults.wait?.enabled ?? true,
+      timeoutMs: own.wait?.timeoutMs ?? defaults.wait?.timeoutMs ?? 5 * 60_000,
+    },
+    forceConflicts: pick('forceConflicts') ?? true,
+    heal: pick('heal') ?? false,
+    helm: {
+      releaseName: own.helm?.releaseName ?? defaults.helm?.releaseName,
+      valuesFiles: (own.helm?.valuesFiles ?? defaults.helm?.valuesFiles ?? []).map((entry) => entry.path),
+    },
+    policies: { ...DEFAULT_POLICIES, ...defaults.policies, ...own.policies },
+    promotionLabels: pick('promotionLabels') ?? [],
+  };
+}
+
+/** Values files are relative to each environment's directory, so they are checked per environment. */
+function checkValuesFiles(reader: NodeReader, drafts: EnvironmentDraft[], defaults: PartialSettings, rootReal: string): void {
+  for (const draft of drafts) {
+    if (!draft.path || !draft.name) continue;
+    for (const entry of draft.settings.helm?.valuesFiles ?? defaults.helm?.valuesFiles ?? []) {
+      const checked = checkRepositoryPath(rootReal, draft.path, entry.path, 'file');
+      if ('problem' in checked) reader.problem(entry.node, `environment "${draft.name}": helm values file ${checked.problem}`);
+    }
+  }
+}
