@@ -1,0 +1,7 @@
+/** Validation stage: rendered objects in, findings out. */
+export { validateObjects, type ValidationContext, type ValidationEnvironment } from './validate-objects.js';
+export { collectCrdSchemas, emptyCrdSchemaIndex, CrdSchemaIndex, type CrdDefinition, type CrdVersion } from './crd-schemas.js';
+export { attachKeyLocator, yamlKeyLocator, type KeyLocator } from './key-locations.js';
+export { DEPRECATED_APIS, deprecationStatus, type DeprecatedApi } from './deprecated-apis.js';
+export { DEFAULT_POLICY_LEVELS } from './policies/levels.js';
+export { schemaKubernetesVersion } from './builtin-kinds.js';

@@ -1,0 +1,181 @@
+/**
+ * Offline validation of one environment's rendered objects: schema of built-in kinds, custom
+ * resources against CRDs from the repository, API versions removed or deprecated in the target
+ * Kubernetes version, and the configurable policies.
+ */
+import type { EnvironmentConfig } from '../config/types.js';
+import type { Finding } from '../model/findings.js';
+import { isPlainObject, splitApiVersion, type RenderedObject } from '../model/objects.js';
+import {
+  builtinKindsOfGroup,
+  builtinVersionsOfKind,
+  isBuiltinGroup,
+  lookupBuiltinKind,
+  schemaKubernetesVersion,
+} from './builtin-kinds.js';
+import type { CrdDefinition, CrdSchemaIndex } from './crd-schemas.js';
+import { validateCustomResource } from './crd-validator.js';
+import { deprecationStatus } from './deprecated-apis.js';
+import { formatPath } from './json-path.js';
+import { parseKubeVersion, type KubeVersion } from './kube-version.js';
+import { objectFinding } from './object-finding.js';
+import { checkDuplicateObjects } from './policies/duplicate-object.js';
+import { checkImageTags } from './policies/image-tag.js';
+import { checkMissingNamespaces } from './policies/missing-namespace.js';
+import { checkPlaintextSecrets } from './policies/plaintext-secret.js';
+import { SchemaWalker, type SchemaIssue } from './schema-walker.js';
+import { builtinSchemaData } from './schemas/builtin.js';
+import { closestMatch } from './suggest.js';
+
+export interface ValidationContext {
+  /** CRDs found anywhere in the repository's rendered output (see collectCrdSchemas). */
+  crds: CrdSchemaIndex;
+}
+
+export type ValidationEnvironment = Pick<EnvironmentConfig, 'kubernetesVersion' | 'strict' | 'namespace' | 'policies'> &
+  Partial<Pick<EnvironmentConfig, 'name'>>;
+
+const walker = new SchemaWalker(builtinSchemaData);
+const OBJECT_META = 'V1ObjectMeta';
+
+export function validateObjects(
+  objects: readonly RenderedObject[],
+  env: ValidationEnvironment,
+  context: ValidationContext,
+): Finding[] {
+  const target = parseKubeVersion(env.kubernetesVersion) ?? parseKubeVersion(schemaKubernetesVersion)!;
+  const findings: Finding[] = [];
+  const wellFormed: RenderedObject[] = [];
+  for (const rendered of objects) {
+    if (validateObject(rendered, env, context.crds, target, findings)) wellFormed.push(rendered);
+  }
+  findings.push(
+    ...checkImageTags(wellFormed, env),
+    ...checkDuplicateObjects(wellFormed, env, context.crds),
+    ...checkMissingNamespaces(wellFormed, { ...env, name: env.name ?? '' }, context.crds),
+    ...checkPlaintextSecrets(wellFormed, env),
+  );
+  if (env.name) for (const finding of findings) finding.environment = env.name;
+  return findings;
+}
+
+/** Adds the object's own findings; false when it is too malformed for the policies to read. */
+function validateObject(
+  rendered: RenderedObject,
+  env: ValidationEnvironment,
+  crds: CrdSchemaIndex,
+  target: KubeVersion,
+  findings: Finding[],
+): boolean {
+  const object = rendered.object as unknown;
+  if (!isPlainObject(object)) {
+    findings.push(objectFinding(rendered, 'error', 'schema', 'the document is not a Kubernetes object (a mapping with apiVersion, kind and metadata)'));
+    return false;
+  }
+  const { apiVersion, kind } = object;
+  if (typeof apiVersion !== 'string' || !apiVersion || typeof kind !== 'string' || !kind) {
+    const missing = typeof apiVersion !== 'string' || !apiVersion ? 'apiVersion' : 'kind';
+    findings.push(objectFinding(rendered, 'error', 'schema', `missing or non-string ${missing}: every object needs apiVersion and kind strings (e.g. apiVersion: apps/v1, kind: Deployment)`));
+    return false;
+  }
+  const metadata = object.metadata;
+  if (!isPlainObject(metadata) || (!metadata.name && !metadata.generateName)) {
+    findings.push(objectFinding(rendered, 'error', 'schema', 'metadata.name is required (or metadata.generateName)', isPlainObject(metadata) ? ['metadata'] : []));
+    if (!isPlainObject(metadata)) return false;
+  }
+
+  const deprecation = deprecationStatus(apiVersion, kind, target);
+  if (deprecation) {
+    findings.push(
+      objectFinding(rendered, deprecation.status === 'removed' ? 'error' : 'warning', 'deprecated-api', deprecation.message, ['apiVersion']),
+    );
+  }
+
+  const builtin = lookupBuiltinKind(apiVersion, kind);
+  if (builtin) {
+    pushIssues(rendered, walker.validate(builtin.typeName, object), findings);
+    return true;
+  }
+  // A removed or deprecated API with no schema in the table: the deprecation finding says it all.
+  if (deprecation) return true;
+
+  const { group, version } = splitApiVersion(apiVersion);
+  const crd = crds.lookup(group, kind);
+  if (crd) {
+    validateAgainstCrd(rendered, object, crd, version, findings);
+    return true;
+  }
+  findings.push(unknownKindFinding(rendered, apiVersion, group, kind, env.strict, crds));
+  return true;
+}
+
+function validateAgainstCrd(
+  rendered: RenderedObject,
+  object: Record<string, unknown>,
+  crd: CrdDefinition,
+  version: string,
+  findings: Finding[],
+): void {
+  const served = crd.versions.filter((v) => v.served);
+  const match = served.find((v) => v.name === version);
+  if (!match) {
+    const versions = served.map((v) => `${crd.group}/${v.name}`).join(', ') || 'none';
+    findings.push(
+      objectFinding(rendered, 'error', 'schema', `CustomResourceDefinition ${crd.name} does not serve version ${version} of ${crd.kind}; served versions: ${versions}`, ['apiVersion']),
+    );
+    return;
+  }
+  if (match.deprecated) {
+    const note = match.deprecationWarning ?? `${crd.group}/${version} ${crd.kind} is deprecated by its CustomResourceDefinition`;
+    const others = served.filter((v) => !v.deprecated).map((v) => `${crd.group}/${v.name}`);
+    findings.push(
+      objectFinding(rendered, 'warning', 'deprecated-api', others.length ? `${note}; use apiVersion ${others.join(' or ')}` : note, ['apiVersion']),
+    );
+  }
+  pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
+  if (match.schema) pushIssues(rendered, validateCustomResource(match.schema, object), findings);
+}
+
+function unknownKindFinding(
+  rendered: RenderedObject,
+  apiVersion: string,
+  group: string,
+  kind: string,
+  strict: boolean,
+  crds: CrdSchemaIndex,
+): Finding {
+  if (isBuiltinGroup(group)) {
+    // Built-in group: the kind is misspelt or lives in another version or group.
+    const versions = builtinVersionsOfKind(group, kind);
+    if (versions.length > 0)
+      return objectFinding(rendered, 'error', 'unknown-kind', `${kind} is not served as ${apiVersion}; use apiVersion ${versions.join(' or ')}`, ['apiVersion']);
+    const guess = closestMatch(kind, builtinKindsOfGroup(group));
+    const elsewhere = otherGroupsServing(kind);
+    const hint = guess
+      ? `did you mean "${guess}"?`
+      : elsewhere.length > 0
+        ? `${kind} is served as ${elsewhere.join(' or ')}`
+        : `kinds of ${apiVersion}: ${builtinKindsOfGroup(group).sort().join(', ')}`;
+    return objectFinding(rendered, 'error', 'unknown-kind', `unknown kind "${kind}" in built-in API ${apiVersion}; ${hint}`, ['kind']);
+  }
+  const guess = crds.hasGroup(group) ? closestMatch(kind, crds.kindsOfGroup(group)) : undefined;
+  const hint = guess
+    ? `did you mean "${guess}"?`
+    : 'add its CustomResourceDefinition to the repository so its objects can be validated, or check apiVersion and kind';
+  return objectFinding(
+    rendered,
+    strict ? 'error' : 'warning',
+    'unknown-kind',
+    `no schema for ${apiVersion} ${kind}: it is not built into Kubernetes and no CustomResourceDefinition in the repository defines it; ${hint}`,
+    ['kind'],
+  );
+}
+
+function otherGroupsServing(kind: string): string[] {
+  return Object.keys(builtinSchemaData.kinds).filter((apiVersion) => builtinSchemaData.kinds[apiVersion][kind]);
+}
+
+function pushIssues(rendered: RenderedObject, issues: readonly SchemaIssue[], findings: Finding[]): void {
+  for (const issue of issues)
+    findings.push(objectFinding(rendered, 'error', 'schema', `${formatPath(issue.path)}: ${issue.message}`, issue.path));
+}
