@@ -1,0 +1,163 @@
+/**
+ * The environment's inventory as an ApplySet (KEP-3659), laid out the way kubectl lays it out
+ * so `kubectl get secret -l applyset.kubernetes.io/id` and `kubectl apply --prune
+ * --applyset=secret/<name>` see the same members: a parent Secret carrying the set's id, the
+ * group-kinds and namespaces it spans; every member labelled with the id.
+ */
+
+import { createHash } from 'node:crypto';
+import type { EnvironmentConfig } from '../config/types.js';
+import type { KubeObject, ObjectRef } from '../model/objects.js';
+import type { KubeClient } from './client.js';
+import { KubeApiError } from './errors.js';
+
+export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
+export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
+export const APPLYSET_TOOLING_ANNOTATION = 'applyset.kubernetes.io/tooling';
+export const APPLYSET_GROUP_KINDS_ANNOTATION = 'applyset.kubernetes.io/contains-group-kinds';
+export const APPLYSET_NAMESPACES_ANNOTATION = 'applyset.kubernetes.io/additional-namespaces';
+export const SLIPWAY_VERSION = '0.1.0';
+export const TOOLING = `slipway/v${SLIPWAY_VERSION}`;
+
+/** `applyset-<base64url(sha256(<name>.<namespace>.<kind>.<group>))>-v1`, as the KEP defines it. */
+export function applySetId(name: string, namespace: string, kind = 'Secret', group = ''): string {
+  const digest = createHash('sha256').update(`${name}.${namespace}.${kind}.${group}`).digest('base64url');
+  return `applyset-${digest}-v1`;
+}
+
+/** `Kind` for the core group, else `Kind.group`. */
+export function groupKindOf(ref: Pick<ObjectRef, 'group' | 'kind'>): string {
+  return ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
+}
+
+export function parseGroupKind(text: string): { group: string; kind: string } {
+  const dot = text.indexOf('.');
+  return dot < 0 ? { kind: text, group: '' } : { kind: text.slice(0, dot), group: text.slice(dot + 1) };
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function sortedUnique(items: Iterable<string>): string[] {
+  return [...new Set(items)].sort();
+}
+
+export interface ApplySet {
+  name: string;
+  namespace: string;
+  id: string;
+  /** Whether the parent Secret exists. */
+  exists: boolean;
+  groupKinds: string[];
+  /** Namespaces other than the parent's that hold members. */
+  additionalNamespaces: string[];
+  /** Tooling recorded on the parent (another tool's set is refused). */
+  tooling?: string;
+}
+
+export function parentLocation(env: Pick<EnvironmentConfig, 'name' | 'namespace'>): { name: string; namespace: string } {
+  return { name: `slipway-${env.name}`, namespace: env.namespace || 'default' };
+}
+
+const PARENT_REF = (name: string, namespace: string): ObjectRef => ({ group: '', version: 'v1', kind: 'Secret', namespace, name });
+
+/** Reads the parent Secret; a missing one is an empty set. */
+export async function readApplySet(client: KubeClient, env: Pick<EnvironmentConfig, 'name' | 'namespace'>): Promise<ApplySet> {
+  const { name, namespace } = parentLocation(env);
+  const id = applySetId(name, namespace);
+  const parent = await client.get(PARENT_REF(name, namespace));
+  if (!parent) return { name, namespace, id, exists: false, groupKinds: [], additionalNamespaces: [] };
+  const annotations = parent.metadata.annotations ?? {};
+  const recordedId = parent.metadata.labels?.[APPLYSET_ID_LABEL];
+  if (recordedId && recordedId !== id) {
+    throw new KubeApiError(
+      0,
+      'ApplySetMismatch',
+      `the parent carries ${APPLYSET_ID_LABEL}=${recordedId}, expected ${id}. Rename or delete the Secret; Slipway will not adopt an inventory it did not create.`,
+      undefined,
+      `ApplySet parent Secret/${namespace}/${name}`,
+    );
+  }
+  return {
+    name,
+    namespace,
+    id,
+    exists: true,
+    groupKinds: sortedUnique(splitList(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])),
+    additionalNamespaces: sortedUnique(splitList(annotations[APPLYSET_NAMESPACES_ANNOTATION])),
+    tooling: annotations[APPLYSET_TOOLING_ANNOTATION],
+  };
+}
+
+/** A copy of `object` labelled as a member of the set. */
+export function withMemberLabel(object: KubeObject, id: string): KubeObject {
+  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata?.labels, [APPLYSET_PART_OF_LABEL]: id } } };
+}
+
+/** Group-kinds and extra namespaces spanned by `refs`. */
+export function spanOf(refs: readonly ObjectRef[], parentNamespace: string): { groupKinds: string[]; additionalNamespaces: string[] } {
+  return {
+    groupKinds: sortedUnique(refs.map(groupKindOf)),
+    additionalNamespaces: sortedUnique(refs.map((r) => r.namespace).filter((ns) => ns && ns !== parentNamespace)),
+  };
+}
+
+/**
+ * Server-side applies the parent with the given span. Skipped (no request) when the parent
+ * already records exactly that, so a re-apply writes nothing.
+ */
+export async function writeApplySet(
+  client: KubeClient,
+  set: ApplySet,
+  span: { groupKinds: string[]; additionalNamespaces: string[] },
+  options: { dryRun?: boolean } = {},
+): Promise<ApplySet> {
+  const next: ApplySet = { ...set, exists: true, groupKinds: sortedUnique(span.groupKinds), additionalNamespaces: sortedUnique(span.additionalNamespaces), tooling: TOOLING };
+  const same =
+    set.exists &&
+    set.tooling === TOOLING &&
+    set.groupKinds.join(',') === next.groupKinds.join(',') &&
+    set.additionalNamespaces.join(',') === next.additionalNamespaces.join(',');
+  if (same || options.dryRun) return next;
+  const annotations: Record<string, string> = {
+    [APPLYSET_TOOLING_ANNOTATION]: TOOLING,
+    [APPLYSET_GROUP_KINDS_ANNOTATION]: next.groupKinds.join(','),
+  };
+  if (next.additionalNamespaces.length) annotations[APPLYSET_NAMESPACES_ANNOTATION] = next.additionalNamespaces.join(',');
+  await client.apply(
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: set.name, namespace: set.namespace, labels: { [APPLYSET_ID_LABEL]: set.id }, annotations },
+      type: 'Opaque',
+    },
+    { force: true, subject: `ApplySet parent Secret/${set.namespace}/${set.name}` },
+  );
+  return next;
+}
+
+/** Every live member of the set, listed per recorded group-kind by the part-of label. */
+export async function listMembers(client: KubeClient, set: ApplySet): Promise<KubeObject[]> {
+  if (!set.exists) return [];
+  const selector = `${APPLYSET_PART_OF_LABEL}=${set.id}`;
+  const members: KubeObject[] = [];
+  for (const groupKind of set.groupKinds) {
+    const { group, kind } = parseGroupKind(groupKind);
+    let resource;
+    try {
+      resource = await client.discovery.resolveGroupKind(group, kind, `ApplySet ${set.name} member kind ${groupKind}`);
+    } catch {
+      // A kind no longer served (its CRD was removed) has no members left to prune.
+      continue;
+    }
+    const namespaces = resource.namespaced ? [set.namespace, ...set.additionalNamespaces] : [undefined];
+    for (const namespace of namespaces) {
+      members.push(...(await client.list(resource, { namespace, labelSelector: selector })));
+    }
+  }
+  return members;
+}

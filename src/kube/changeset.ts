@@ -1,0 +1,234 @@
+/**
+ * The change set: for each rendered object, what applying it would do to the live cluster,
+ * found by a server-side apply dry-run (so defaults, admission and validation all run) and
+ * compared with the live object; plus the ApplySet members the render no longer contains.
+ * It writes nothing. Preview, deploy and drift all start here.
+ */
+
+import type { EnvironmentConfig } from '../config/types.js';
+import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
+import { errorMessage } from '../model/errors.js';
+import type { KubeObject, ObjectRef, RenderedObject } from '../model/objects.js';
+import { isPlainObject, refKey, refOf } from '../model/objects.js';
+import { type ApplySet, applySetId, listMembers, parentLocation, readApplySet, withMemberLabel } from './applyset.js';
+import { FIELD_MANAGER, type KubeClient } from './client.js';
+import { DEFAULT_CONCURRENCY, mapLimit } from './concurrency.js';
+import { diffObjects } from './diff.js';
+import { type ResourceRef, UnknownKindError } from './discovery.js';
+import { KubeApiError } from './errors.js';
+import { deepEqual, normalize } from './normalize.js';
+import { describeTaken, fieldsTaken } from './ownership.js';
+import { safeMessage, subjectOf } from './subject.js';
+
+export const PRUNE_ANNOTATION = 'slipway.dev/prune';
+export const RECREATE_ANNOTATION = 'slipway.dev/recreate';
+
+export interface ChangeSetOptions {
+  /** Look for prune candidates (members of the ApplySet no longer rendered). */
+  prune: boolean;
+  /** The environment's ApplySet when already read; read from the cluster otherwise. */
+  inventory?: ApplySet;
+  concurrency?: number;
+}
+
+/** A change set plus what apply needs to carry it out. */
+export interface ClusterChangeSet extends ChangeSet {
+  applySet: ApplySet;
+  /** Number of live members of the ApplySet (for the prune share guard). */
+  memberCount: number;
+}
+
+export function isPruneProtected(object: KubeObject | undefined): boolean {
+  return object?.metadata?.annotations?.[PRUNE_ANNOTATION] === 'disabled';
+}
+
+export function wantsRecreate(object: KubeObject | undefined): boolean {
+  return object?.metadata?.annotations?.[RECREATE_ANNOTATION] === 'enabled';
+}
+
+/** Namespaced objects naming none get the environment's namespace (else the context's, else `default`); cluster-scoped ones lose a stray namespace. */
+export function placeObject(object: KubeObject, resource: ResourceRef, defaultNamespace: string): KubeObject {
+  const namespace = object.metadata?.namespace;
+  if (resource.namespaced && !namespace) return { ...object, metadata: { ...object.metadata, namespace: defaultNamespace } };
+  if (!resource.namespaced && namespace !== undefined) {
+    const metadata = { ...object.metadata };
+    delete metadata.namespace;
+    return { ...object, metadata };
+  }
+  return object;
+}
+
+/** Kinds defined by CRDs in this render (`group/Kind`), which may not be served until those CRDs are applied. */
+function kindsDefinedByRender(objects: readonly RenderedObject[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const { object } of objects) {
+    if (object.kind !== 'CustomResourceDefinition') continue;
+    const spec = object.spec;
+    if (!isPlainObject(spec) || !isPlainObject(spec.names)) continue;
+    kinds.add(`${String(spec.group)}/${String(spec.names.kind)}`);
+  }
+  return kinds;
+}
+
+export async function buildChangeSet(
+  client: KubeClient,
+  env: EnvironmentConfig,
+  objects: readonly RenderedObject[],
+  options: ChangeSetOptions,
+): Promise<ClusterChangeSet> {
+  const location = parentLocation(env);
+  const applySet: ApplySet =
+    options.inventory ??
+    (options.prune
+      ? await readApplySet(client, env)
+      : { ...location, id: applySetId(location.name, location.namespace), exists: false, groupKinds: [], additionalNamespaces: [] });
+  const defaultNamespace = env.namespace || client.contextNamespace || 'default';
+  const pendingKinds = kindsDefinedByRender(objects);
+
+  const entries = await mapLimit(objects, options.concurrency ?? DEFAULT_CONCURRENCY, (rendered) =>
+    planObject(client, env, rendered, applySet.id, defaultNamespace, pendingKinds),
+  );
+
+  let memberCount = 0;
+  if (options.prune && applySet.exists) {
+    const members = await listMembers(client, applySet);
+    memberCount = members.length;
+    const wanted = new Set(entries.map((entry) => refKey(entry.ref)));
+    for (const member of members) {
+      const ref = refOf(member);
+      if (wanted.has(refKey(ref))) continue;
+      const before = normalize(member);
+      entries.push({
+        ref,
+        action: 'delete',
+        diff: diffObjects(ref, before, undefined),
+        message: isPruneProtected(member) ? `kept: annotated ${PRUNE_ANNOTATION}: disabled` : 'no longer in Git',
+        live: member,
+        pruneProtected: isPruneProtected(member) || undefined,
+      });
+    }
+  }
+  return { environment: env.name, mode: 'cluster', entries, applySet, memberCount };
+}
+
+async function planObject(
+  client: KubeClient,
+  env: EnvironmentConfig,
+  rendered: RenderedObject,
+  applySetIdValue: string,
+  defaultNamespace: string,
+  pendingKinds: Set<string>,
+): Promise<ChangeEntry> {
+  const { source } = rendered;
+  let ref: ObjectRef = refOf(rendered.object);
+  let desired: KubeObject | undefined;
+  let live: KubeObject | undefined;
+  try {
+    let resource: ResourceRef;
+    try {
+      resource = await client.discovery.resolveObject(rendered.object, subjectOf(ref, source));
+    } catch (error) {
+      if (error instanceof UnknownKindError && pendingKinds.has(`${ref.group}/${ref.kind}`)) {
+        return plannedBehindCrd(rendered, ref, applySetIdValue, defaultNamespace);
+      }
+      throw error;
+    }
+    desired = withMemberLabel(placeObject(rendered.object, resource, defaultNamespace), applySetIdValue);
+    ref = resource.refOf(desired);
+    live = await client.get(ref);
+    let dryRun: KubeObject;
+    try {
+      dryRun = await client.apply(desired, { dryRun: true, force: env.forceConflicts, subject: subjectOf(ref, source) });
+    } catch (error) {
+      if (live && isImmutableError(error) && wantsRecreate(desired)) {
+        return {
+          ref,
+          action: 'update',
+          diff: diffObjects(ref, normalize(live), normalize(desired)),
+          message: safeMessage(`will be deleted and recreated (${RECREATE_ANNOTATION}: enabled): ${immutableFields(error as KubeApiError)} cannot change in place`, [desired, live]),
+          source,
+          desired,
+          live,
+        };
+      }
+      throw error;
+    }
+    const before = live ? normalize(live) : undefined;
+    const after = normalize(dryRun);
+    if (before && deepEqual(before, after)) return { ref, action: 'unchanged', diff: '', source, desired, live };
+    const taken = live && env.forceConflicts ? fieldsTaken(live, dryRun, FIELD_MANAGER) : [];
+    return {
+      ref,
+      action: live ? 'update' : 'create',
+      diff: diffObjects(ref, before, after),
+      message: taken.length ? `takes fields from other managers: ${describeTaken(taken)}` : undefined,
+      source,
+      desired,
+      live,
+    };
+  } catch (error) {
+    return { ref, action: 'error', diff: '', message: explainError(error, ref, source, [rendered.object, desired, live], env), source, desired, live };
+  }
+}
+
+/** A custom resource whose CRD is in the same render: it can only be dry-run after the CRD is established. */
+function plannedBehindCrd(rendered: RenderedObject, ref: ObjectRef, id: string, defaultNamespace: string): ChangeEntry {
+  // Scope is unknown until the CRD is served; assume namespaced when the object names a namespace.
+  const desired = withMemberLabel(rendered.object, id);
+  const placed = desired.metadata.namespace ? desired : { ...desired, metadata: { ...desired.metadata, namespace: defaultNamespace } };
+  const crdScope = ref.namespace ? ref : { ...ref, namespace: '' };
+  return {
+    ref: crdScope,
+    action: 'create',
+    diff: diffObjects(crdScope, undefined, normalize(placed)),
+    message: `its CustomResourceDefinition (${ref.kind}.${ref.group}) is applied first in this run; server-side validation happens then`,
+    source: rendered.source,
+    desired: rendered.object,
+  };
+}
+
+export function isImmutableError(error: unknown): boolean {
+  return error instanceof KubeApiError && error.status === 422 && /immutable/i.test(error.serverMessage);
+}
+
+export function immutableFields(error: KubeApiError): string {
+  const fields = (error.details?.causes ?? []).filter((c) => /immutable/i.test(c.message ?? '')).map((c) => c.field).filter(Boolean);
+  if (fields.length) return `field ${[...new Set(fields)].join(', ')}`;
+  const match = /([\w.[\]]+): Invalid value: .*?field is immutable/.exec(error.serverMessage) ?? /(spec[\w.[\]]*)/.exec(error.serverMessage);
+  return match ? `field ${match[1]}` : 'an immutable field';
+}
+
+/** Turns a failure into a message naming the object, its source and what to do; Secret values masked. */
+export function explainError(
+  error: unknown,
+  ref: ObjectRef,
+  source: RenderedObject['source'],
+  objects: readonly (KubeObject | undefined)[],
+  env: Pick<EnvironmentConfig, 'forceConflicts'>,
+): string {
+  const subject = subjectOf(ref, source);
+  let text: string;
+  if (error instanceof KubeApiError) {
+    const server = error.serverMessage;
+    if (error.status === 409) {
+      text = `${subject}: field conflict with other field managers: ${server}. ${
+        env.forceConflicts ? 'Re-run; the object changed meanwhile.' : 'Set `forceConflicts: true` for this environment to take these fields, or stop setting them in the manifest.'
+      }`;
+    } else if (isImmutableError(error)) {
+      text = `${subject}: ${immutableFields(error)} is immutable and the manifest changes it: ${server}. Annotate the object with ${RECREATE_ANNOTATION}: enabled to let Slipway delete and recreate it, or revert the change.`;
+    } else if (error.status === 400 || error.status === 422) {
+      text = `${subject}: rejected by the API server (${error.status} ${error.reason}): ${server}. Fix the manifest.`;
+    } else if (error.status === 403) {
+      text = `${subject}: forbidden: ${server}. Grant the deploying identity access to this kind and namespace.`;
+    } else if (error.status === 404) {
+      text = `${subject}: not found: ${server}. Does its namespace exist? Add the Namespace to the environment or create it first.`;
+    } else {
+      text = `${subject}: ${error.status || ''} ${error.reason}: ${server}`.replace(/: {2}/, ': ');
+    }
+  } else {
+    const message = errorMessage(error);
+    text = message.startsWith(subject) ? message : `${subject}: ${message}`;
+  }
+  return safeMessage(text, objects);
+}
+
