@@ -1,0 +1,84 @@
+/**
+ * The container images an environment runs, read from its rendered objects. Every pod
+ * template counts: Pods, workload controllers, CronJob job templates, and custom resources
+ * that embed a pod template at `spec.template.spec` (Argo Rollouts, Knative and the like).
+ */
+import { UserError } from '../model/errors.js';
+import { describeRef, isPlainObject, refOf, type KubeObject, type RenderedObject } from '../model/objects.js';
+import { formatImageRef, parseImageRef, sameVersion, type ImageRef } from './image-ref.js';
+
+export interface CollectedImage extends ImageRef {
+  /** `Kind/name` (and where it was written) of the first object that uses this image. */
+  usedBy: string;
+}
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/**
+ * Images by name. Two different tags or digests for one name are an error, because a
+ * promotion could not tell which one to copy (`environment` names the side for the message).
+ */
+export function collectImages(objects: readonly RenderedObject[], environment: string): Map<string, CollectedImage> {
+  const images = new Map<string, CollectedImage>();
+  for (const rendered of objects) {
+    for (const { text, container } of imagesOf(rendered.object)) {
+      const where = describeObject(rendered);
+      let ref: ImageRef;
+      try {
+        ref = parseImageRef(text);
+      } catch (error) {
+        throw new UserError(`${where} (container '${container}') in environment ${environment}: ${(error as Error).message}`);
+      }
+      const seen = images.get(ref.name);
+      if (!seen) {
+        images.set(ref.name, { ...ref, usedBy: where });
+      } else if (!sameVersion(seen, ref)) {
+        throw new UserError(
+          `Environment ${environment} runs two versions of ${ref.name}: ${formatImageRef(seen)} in ${seen.usedBy} and ${formatImageRef(ref)} in ${where}.`,
+          'Make both objects use one version, or promote with explicit pins (images: name=tag).',
+        );
+      }
+    }
+  }
+  return images;
+}
+
+export function describeObject(rendered: RenderedObject): string {
+  const name = describeRef(refOf(rendered.object));
+  return rendered.source ? `${name} (${rendered.source.file}:${rendered.source.line})` : name;
+}
+
+function* imagesOf(object: KubeObject): Generator<{ text: string; container: string }> {
+  for (const podSpec of podSpecsOf(object)) {
+    for (const list of CONTAINER_LISTS) {
+      const containers = podSpec[list];
+      if (!Array.isArray(containers)) continue;
+      for (const container of containers) {
+        if (isPlainObject(container) && typeof container.image === 'string') {
+          yield { text: container.image, container: String(container.name ?? '?') };
+        }
+      }
+    }
+  }
+}
+
+function podSpecsOf(object: KubeObject): Record<string, unknown>[] {
+  const spec = object.spec;
+  if (!isPlainObject(spec)) return [];
+  const candidates: unknown[] = [];
+  if (object.kind === 'Pod') candidates.push(spec);
+  candidates.push(dig(spec, 'template', 'spec'));
+  candidates.push(dig(spec, 'jobTemplate', 'spec', 'template', 'spec'));
+  return candidates.filter(
+    (c): c is Record<string, unknown> => isPlainObject(c) && CONTAINER_LISTS.some((list) => Array.isArray(c[list])),
+  );
+}
+
+function dig(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (!isPlainObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}

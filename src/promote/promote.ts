@@ -1,0 +1,169 @@
+/**
+ * Entry point of a promotion: resolve the images (from the source environment's render or from
+ * pins), edit the target directory byte-minimally, verify by rendering it again, and then leave
+ * the edits in the working tree, commit and push them, or open/update a promotion pull request.
+ * A dry run does all the work, returns the diff and writes nothing.
+ */
+import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
+import { Git, type Person } from '../exec/git.js';
+import { processRunner, type CommandRunner } from '../exec/run.js';
+import { UserError } from '../model/errors.js';
+import { applyPromotion } from './apply-promotion.js';
+import { collectImages } from './collect-images.js';
+import { commitPromotion } from './commit.js';
+import { GitExtra } from './git-extra.js';
+import type { RepositoryLink } from './message.js';
+import { pullRequestPromotion, type PullRequestApi, type PullRequestRef } from './pull-request.js';
+import { parseImageRequests, selectImages, type DesiredImage } from './select-images.js';
+import type { PromotionChange, PromotionPlan, RenderEnvironment } from './types.js';
+import { unifiedDiff } from './unified-diff.js';
+import { restorePlannedFiles } from './write-files.js';
+
+export type PromotionMode = 'commit' | 'pull-request' | 'working-tree';
+
+export interface PromoteOptions {
+  /** Absolute path of the repository root (a Git checkout for commit and pull-request modes). */
+  root: string;
+  config: PipelineConfig;
+  /** Source environment; default the target's promoteFrom, or none when every image is pinned. */
+  from?: string;
+  to: string;
+  /** Filter (`name`) and pins (`name=tag`, `name@sha256:…`). */
+  images?: string[];
+  mode: PromotionMode;
+  dryRun: boolean;
+  /** Commit to render the source at; default the working tree (its commit is HEAD). */
+  sourceRef?: string;
+  render: RenderEnvironment;
+  runner?: CommandRunner;
+  /** Remote to push to (default `origin`), branch (default the checked-out one), token for HTTPS. */
+  remote?: string;
+  branch?: string;
+  token?: string;
+  author?: Person;
+  /** Required in pull-request mode. */
+  pullRequests?: PullRequestApi;
+  repository?: RepositoryLink;
+  maxPushAttempts?: number;
+  /** Accumulates time spent rendering (for benchmarks). */
+  renderTime?: { ms: number };
+}
+
+export interface PromotionResult {
+  source?: string;
+  target: string;
+  mode: PromotionMode;
+  sourceCommit?: string;
+  /** The images and versions promoted (whether or not the target needed a change). */
+  images: DesiredImage[];
+  changes: PromotionChange[];
+  /** Unified diff of the edited files (empty when nothing changes). */
+  diff: string;
+  commit?: string;
+  pullRequest?: PullRequestRef & { action: 'created' | 'updated'; branch: string };
+}
+
+export async function promote(options: PromoteOptions): Promise<PromotionResult> {
+  const { config, root } = options;
+  const target = environment(config, options.to, 'to');
+  const requests = parseImageRequests(options.images ?? []);
+  const allPinned = requests.length > 0 && requests.every((r) => r.pin);
+  const sourceName = options.from ?? (allPinned ? undefined : target.promoteFrom);
+  if (!sourceName && !allPinned) {
+    throw new UserError(`Environment ${target.name} has no promoteFrom and no source was given.`, 'Pass from, or pin every image (images: name=tag).');
+  }
+  const source = sourceName ? environment(config, sourceName, 'from') : undefined;
+  if (source) checkDirection(config, source, target);
+
+  const runner = options.runner ?? processRunner;
+  const git = new Git(runner, root, config.tools.git ?? 'git');
+  const needsGit = !options.dryRun && options.mode !== 'working-tree';
+  const sourceCommit = source ? await git.revParse(options.sourceRef ?? 'HEAD').catch((error: unknown) => {
+    if (needsGit || options.sourceRef) throw error;
+    return undefined; // a working-tree promotion outside Git has no source commit to name
+  }) : undefined;
+
+  const sourceImages = source
+    ? collectImages((await timed(options.renderTime, () => options.render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects, source.name)
+    : undefined;
+  const desired = selectImages(requests, sourceImages, source?.name);
+  const applyInput = { root, target, desired, render: options.render, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
+  const summary = { ...(source ? { from: source.name } : {}), to: target.name, ...(sourceCommit ? { sourceCommit } : {}) };
+  const result = (plan: PromotionPlan): PromotionResult => ({
+    ...(source ? { source: source.name } : {}),
+    target: target.name,
+    mode: options.mode,
+    ...(sourceCommit ? { sourceCommit } : {}),
+    images: desired,
+    changes: plan.changes,
+    diff: unifiedDiff(plan.files),
+  });
+
+  if (options.dryRun || options.mode === 'working-tree') {
+    const plan = await applyPromotion(applyInput);
+    if (options.dryRun) await restorePlannedFiles(plan.files);
+    return result(plan);
+  }
+
+  const extra = new GitExtra(runner, root, config.tools.git ?? 'git');
+  const remote = options.remote ?? 'origin';
+  if (options.mode === 'commit') {
+    const outcome = await commitPromotion({
+      ...applyInput, git, extra, remote, summary,
+      ...(options.branch ? { branch: options.branch } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.author ? { author: options.author } : {}),
+      ...(options.maxPushAttempts ? { maxAttempts: options.maxPushAttempts } : {}),
+    });
+    return { ...result(outcome.plan), ...(outcome.commit ? { commit: outcome.commit } : {}) };
+  }
+
+  if (!options.pullRequests) throw new UserError(`Environment ${target.name} promotes by pull request, but no GitHub API is available.`, 'Provide github-token (pull-requests: write).');
+  const outcome = await pullRequestPromotion({
+    ...applyInput, git, extra, remote, summary,
+    api: options.pullRequests,
+    labels: target.promotionLabels,
+    ...(options.branch ? { baseBranch: options.branch } : {}),
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.author ? { author: options.author } : {}),
+    ...(options.repository ? { repository: options.repository } : {}),
+  });
+  return {
+    ...result(outcome.plan),
+    ...(outcome.commit ? { commit: outcome.commit } : {}),
+    ...(outcome.pullRequest ? { pullRequest: { ...outcome.pullRequest, branch: outcome.branch } } : {}),
+  };
+}
+
+function environment(config: PipelineConfig, name: string, role: string): EnvironmentConfig {
+  const found = config.environments.find((e) => e.name === name);
+  if (!found) {
+    throw new UserError(`${role}: environment "${name}" is not defined in ${config.file}.`, `Environments: ${config.environments.map((e) => e.name).join(', ')}.`);
+  }
+  return found;
+}
+
+/** Promotion flows one way: the source must not itself be fed, directly or not, by the target. */
+function checkDirection(config: PipelineConfig, source: EnvironmentConfig, target: EnvironmentConfig): void {
+  if (source.name === target.name) throw new UserError(`Cannot promote ${target.name} into itself.`, 'Choose a different from or to.');
+  const seen = new Set<string>();
+  for (let current: EnvironmentConfig | undefined = source; current?.promoteFrom && !seen.has(current.name); ) {
+    seen.add(current.name);
+    if (current.promoteFrom === target.name) {
+      throw new UserError(
+        `Promoting ${source.name} -> ${target.name} would make a promotion cycle: ${source.name} already receives promotions from ${target.name} (promoteFrom in ${config.file}).`,
+        'Promotion flows one way; swap from and to.',
+      );
+    }
+    current = config.environments.find((e) => e.name === current!.promoteFrom);
+  }
+}
+
+async function timed<T>(into: { ms: number } | undefined, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    if (into) into.ms += performance.now() - started;
+  }
+}

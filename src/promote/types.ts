@@ -1,0 +1,32 @@
+/** Shapes shared by the promotion steps and their callers. */
+import type { EnvironmentConfig } from '../config/types.js';
+import type { RenderedObject } from '../model/objects.js';
+
+/**
+ * Renders one environment: from the working tree, or at a Git ref when `ref` is given.
+ * The render module's `renderEnvironment(env, at, deps)` fits this once its deps are bound.
+ */
+export type RenderEnvironment = (env: EnvironmentConfig, at: { root: string; ref?: string }) => Promise<{ objects: RenderedObject[] }>;
+
+/** One rewritten (or added) image reference in the target directory. */
+export interface PromotionChange {
+  image: string;
+  /** Version before, as rendered in the target: `1.4.2`, `sha256:…` or `1.4.2@sha256:…`. */
+  from: string;
+  to: string;
+  /** Repository-relative file that was edited, and the 1-based line of the change. */
+  file: string;
+  line: number;
+}
+
+export interface PlannedFile {
+  path: string;
+  absolutePath: string;
+  before: string;
+  after: string;
+}
+
+export interface PromotionPlan {
+  changes: PromotionChange[];
+  files: PlannedFile[];
+}
