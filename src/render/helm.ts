@@ -1,0 +1,83 @@
+/**
+ * The Helm engine: `helm template <release> <chart dir> --namespace <ns> -f <values>...`.
+ * Helm prints `# Source: <chart>/templates/<file>` before each document; that names the
+ * template in the repository, and the template's `kind:` line gives the line number.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { EnvironmentConfig, ToolPaths } from '../config/types.js';
+import { locateTool } from '../exec/tools.js';
+import type { Finding } from '../model/findings.js';
+import type { RenderedObject, SourceLocation } from '../model/objects.js';
+import { isPlainObject } from '../model/objects.js';
+import type { EngineInput } from './kustomize.js';
+import { parseManifests } from './parse.js';
+import { toolFailure } from './tool-failure.js';
+
+const RENDER_TIMEOUT_MS = 5 * 60_000;
+const SOURCE_COMMENT = /^# Source: (.+)$/m;
+
+export async function renderHelm(
+  input: EngineInput,
+  env: Pick<EnvironmentConfig, 'name' | 'namespace' | 'helm' | 'kubernetesVersion'>,
+): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+  const helm = locateTool('helm', {
+    configured: input.tools as ToolPaths,
+    root: input.toolsRoot,
+    neededBy: `environment "${input.environment}" (${input.envPath} has a Chart.yaml)`,
+  });
+  const args = ['template', env.helm.releaseName ?? env.name, input.envDir, '--kube-version', env.kubernetesVersion];
+  if (env.namespace) args.push('--namespace', env.namespace);
+  for (const values of env.helm.valuesFiles) args.push('--values', join(input.envDir, values));
+  const result = await input.runner.run(helm, args, {
+    cwd: input.envDir,
+    timeoutMs: RENDER_TIMEOUT_MS,
+    allowFailure: true,
+    // No cluster is contacted by `helm template`; keep helm away from the user's kubeconfig anyway.
+    env: { KUBECONFIG: '/dev/null' },
+  });
+  if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('helm', input, result.stderr)] };
+
+  const chartName = await readChartName(input.envDir);
+  const objects: RenderedObject[] = [];
+  const findings: Finding[] = [];
+  for (const chunk of result.stdout.split(/^---[ \t]*$/m)) {
+    const parsed = parseManifests(chunk, undefined);
+    findings.push(...parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })));
+    if (parsed.objects.length === 0) continue;
+    const templatePath = SOURCE_COMMENT.exec(chunk)?.[1]?.trim();
+    for (const { object } of parsed.objects) {
+      const source = templatePath ? await templateLocation(input, chartName, templatePath, object.kind) : undefined;
+      objects.push(source ? { object, source } : { object });
+    }
+  }
+  return { objects, findings };
+}
+
+async function readChartName(chartDir: string): Promise<string | undefined> {
+  try {
+    const chart: unknown = parse(await readFile(join(chartDir, 'Chart.yaml'), 'utf8'), { maxAliasCount: 100 });
+    return isPlainObject(chart) && typeof chart.name === 'string' ? chart.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<chart>/templates/x.yaml` -> `<envPath>/templates/x.yaml`, at the template's `kind: <Kind>` line. */
+async function templateLocation(input: EngineInput, chartName: string | undefined, templatePath: string, kind: string): Promise<SourceLocation | undefined> {
+  const slash = templatePath.indexOf('/');
+  if (slash < 0 || (chartName && templatePath.slice(0, slash) !== chartName)) return undefined;
+  const inChart = templatePath.slice(slash + 1);
+  if (inChart.split('/').includes('..')) return undefined;
+  const file = input.envPath === '.' ? inChart : `${input.envPath}/${inChart}`;
+  let line = 1;
+  try {
+    const text = await readFile(join(input.envDir, inChart), 'utf8');
+    const kindLine = new RegExp(`^[ \\t]*kind:[ \\t]*["']?${kind.replace(/[^A-Za-z0-9]/g, '')}["']?\\s*$`, 'm').exec(text);
+    if (kindLine) line = text.slice(0, kindLine.index).split('\n').length;
+  } catch {
+    return undefined; // the template is not a file in the repository (e.g. a packaged subchart)
+  }
+  return { file, line, column: 1 };
+}

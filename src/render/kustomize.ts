@@ -1,0 +1,46 @@
+/** The kustomize engine: `kustomize build <dir>` (or `kubectl kustomize <dir>`), output mapped back to files. */
+import type { ToolPaths } from '../config/types.js';
+import { locateKustomize } from '../exec/tools.js';
+import type { CommandRunner } from '../exec/run.js';
+import type { RenderedObject } from '../model/objects.js';
+import type { Finding } from '../model/findings.js';
+import { KustomizeOrigins } from './kustomize-origins.js';
+import { parseManifests } from './parse.js';
+import { toolFailure } from './tool-failure.js';
+
+export interface EngineInput {
+  /** Real absolute path of the (possibly materialised) repository root. */
+  rootReal: string;
+  /** Absolute environment directory inside rootReal. */
+  envDir: string;
+  /** Repository-relative environment directory, for messages. */
+  envPath: string;
+  environment: string;
+  runner: CommandRunner;
+  tools: ToolPaths;
+  /** Where configured tool paths are relative to (the real checkout, not a materialised copy). */
+  toolsRoot: string;
+}
+
+const RENDER_TIMEOUT_MS = 5 * 60_000;
+
+export async function renderKustomize(input: EngineInput): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+  const kustomize = locateKustomize({
+    configured: input.tools,
+    root: input.toolsRoot,
+    neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
+  });
+  const result = await input.runner.run(kustomize.command, [...kustomize.args, input.envDir], {
+    cwd: input.envDir,
+    timeoutMs: RENDER_TIMEOUT_MS,
+    allowFailure: true,
+  });
+  if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('kustomize', input, result.stderr)] };
+  const parsed = parseManifests(result.stdout, undefined);
+  const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
+  const objects = parsed.objects.map(({ object }) => {
+    const source = origins.locate(object);
+    return source ? { object, source } : { object };
+  });
+  return { objects, findings: parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })) };
+}

@@ -1,0 +1,107 @@
+/**
+ * Renders one environment directory, from the working tree or from any commit, into objects
+ * with the repository file and line each came from. The engine follows the directory's content:
+ * a kustomization -> kustomize, a Chart.yaml -> helm, else plain YAML/JSON files.
+ * Objects are returned exactly as rendered: namespace defaulting happens later.
+ */
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EnvironmentConfig, ToolPaths } from '../config/types.js';
+import { Git } from '../exec/git.js';
+import { locateTool } from '../exec/tools.js';
+import type { CommandRunner } from '../exec/run.js';
+import { processRunner } from '../exec/run.js';
+import { UserError } from '../model/errors.js';
+import type { Finding } from '../model/findings.js';
+import type { RenderedObject } from '../model/objects.js';
+import { readManifestFiles } from './files.js';
+import { renderHelm } from './helm.js';
+import { findKustomization } from './kustomize-origins.js';
+import { renderKustomize } from './kustomize.js';
+import type { EngineInput } from './kustomize.js';
+import { parseManifests } from './parse.js';
+import type { ParseOptions } from './parse.js';
+
+export interface RenderSource {
+  /** Repository root (the checkout). */
+  root: string;
+  /** Commit to render; absent = the working tree as it is. */
+  ref?: string;
+}
+
+export type RenderEngine = 'plain' | 'kustomize' | 'helm';
+
+export interface RenderResult {
+  environment: string;
+  objects: RenderedObject[];
+  findings: Finding[];
+  engine: RenderEngine;
+}
+
+export interface RenderDeps {
+  runner?: CommandRunner;
+  tools?: ToolPaths;
+  parse?: ParseOptions;
+  /** Limit for a single plain manifest file, in bytes. */
+  maxFileBytes?: number;
+}
+
+export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps = {}): Promise<RenderResult> {
+  const runner = deps.runner ?? processRunner;
+  if (source.ref === undefined) return renderTree(env, source.root, source.root, runner, deps);
+  const gitPath = locateTool('git', { configured: deps.tools, root: source.root, neededBy: `rendering environment "${env.name}" at ${source.ref}` });
+  const tree = await mkdtemp(join(tmpdir(), 'slipway-tree-'));
+  try {
+    await new Git(runner, source.root, gitPath).materialise(source.ref, tree);
+    return await renderTree(env, tree, source.root, runner, deps);
+  } finally {
+    await rm(tree, { recursive: true, force: true });
+  }
+}
+
+async function renderTree(env: EnvironmentConfig, root: string, checkout: string, runner: CommandRunner, deps: RenderDeps): Promise<RenderResult> {
+  const rootReal = await realpath(root);
+  const envDir = join(rootReal, ...env.path.split('/').filter((part) => part !== '.'));
+  const info = await stat(envDir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    // At another commit (say the base of a pull request adding this environment) the directory
+    // may not exist yet: that environment simply had no objects then.
+    if (root !== checkout) return { environment: env.name, objects: [], findings: [], engine: 'plain' };
+    throw new UserError(
+      `Environment "${env.name}": directory ${env.path} does not exist in ${checkout}.`,
+      'Create the directory or fix its path in slipway.yaml.',
+    );
+  }
+  const input: EngineInput = {
+    rootReal,
+    envDir,
+    envPath: env.path,
+    environment: env.name,
+    runner,
+    tools: deps.tools ?? {},
+    toolsRoot: checkout,
+  };
+  const engine = await detectEngine(envDir);
+  const rendered =
+    engine === 'kustomize' ? await renderKustomize(input) : engine === 'helm' ? await renderHelm(input, env) : await renderPlain(input, deps);
+  const findings = rendered.findings.map((finding) => ({ ...finding, environment: env.name }));
+  return { environment: env.name, objects: rendered.objects, findings, engine };
+}
+
+export async function detectEngine(envDir: string): Promise<RenderEngine> {
+  if (await findKustomization(envDir)) return 'kustomize';
+  if ((await stat(join(envDir, 'Chart.yaml')).catch(() => undefined))?.isFile()) return 'helm';
+  return 'plain';
+}
+
+async function renderPlain(input: EngineInput, deps: RenderDeps): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+  const { files, findings } = await readManifestFiles(input.rootReal, input.envDir, { maxBytes: deps.maxFileBytes });
+  const objects: RenderedObject[] = [];
+  for (const file of files) {
+    const parsed = parseManifests(file.text, file.path, deps.parse);
+    objects.push(...parsed.objects);
+    findings.push(...parsed.findings);
+  }
+  return { objects, findings };
+}
