@@ -17,6 +17,7 @@ import { pullRequestPromotion, type PullRequestApi, type PullRequestRef } from '
 import { parseImageRequests, selectImages, type DesiredImage } from './select-images.js';
 import type { PromotionChange, PromotionPlan, RenderEnvironment } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
+import { moduleRenderer } from './render-adapter.js';
 import { restorePlannedFiles } from './write-files.js';
 
 export type PromotionMode = 'commit' | 'pull-request' | 'working-tree';
@@ -34,7 +35,8 @@ export interface PromoteOptions {
   dryRun: boolean;
   /** Commit to render the source at; default the working tree (its commit is HEAD). */
   sourceRef?: string;
-  render: RenderEnvironment;
+  /** Default: the render module over `runner` and the config's tools. */
+  render?: RenderEnvironment;
   runner?: CommandRunner;
   /** Remote to push to (default `origin`), branch (default the checked-out one), token for HTTPS. */
   remote?: string;
@@ -76,6 +78,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   if (source) checkDirection(config, source, target);
 
   const runner = options.runner ?? processRunner;
+  const render = options.render ?? moduleRenderer({ runner, tools: config.tools });
   const git = new Git(runner, root, config.tools.git ?? 'git');
   const needsGit = !options.dryRun && options.mode !== 'working-tree';
   const sourceCommit = source ? await git.revParse(options.sourceRef ?? 'HEAD').catch((error: unknown) => {
@@ -84,10 +87,10 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   }) : undefined;
 
   const sourceImages = source
-    ? collectImages((await timed(options.renderTime, () => options.render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects, source.name)
+    ? collectImages((await timed(options.renderTime, () => render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects, source.name)
     : undefined;
   const desired = selectImages(requests, sourceImages, source?.name);
-  const applyInput = { root, target, desired, render: options.render, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
+  const applyInput = { root, target, desired, render, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
   const summary = { ...(source ? { from: source.name } : {}), to: target.name, ...(sourceCommit ? { sourceCommit } : {}) };
   const result = (plan: PromotionPlan): PromotionResult => ({
     ...(source ? { source: source.name } : {}),
