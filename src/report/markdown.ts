@@ -3,6 +3,7 @@
 import type { ChangeAction } from '../model/changeset.js';
 import type { Finding, Severity } from '../model/findings.js';
 import { formatLocation } from '../model/findings.js';
+import { maskSecrets } from '../exec/secrets.js';
 
 /** For text inside HTML elements such as `<summary>`. */
 export function escapeHtml(text: string): string {
@@ -66,9 +67,12 @@ export function findingListItem(finding: Finding): string {
   return `- ${SEVERITY_ICON[finding.severity]} ${where ? `${inlineCode(where)} ` : ''}**${escapeMarkdownInline(finding.rule)}**: ${escapeMarkdownInline(finding.message)}${subject}\n`;
 }
 
-/** Keeps free text on one line and stops it from opening HTML or being read as Markdown syntax. */
+/**
+ * Keeps free text on one line and stops it from opening HTML or being read as Markdown syntax.
+ * Secrets are masked first, so the mask itself is escaped too (a bare `***` is Markdown).
+ */
 export function escapeMarkdownInline(text: string): string {
-  return escapeHtml(text.replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
+  return escapeHtml(maskSecrets(text).replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
 }
 
 /** Severity order for listings: errors first. */
