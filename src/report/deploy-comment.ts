@@ -13,7 +13,6 @@ import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type Bu
 import { COMMENT_BUDGET } from './preview-comment.js';
 import {
   bySeverity,
-  details,
   escapeCell,
   escapeHtml,
   escapeMarkdownInline,
