@@ -183,7 +183,7 @@ function checkPromotions(reader: NodeReader, drafts: EnvironmentDraft[]): void {
       const suggestion = closestMatch(draft.promoteFrom, names);
       reader.problem(
         draft.promoteFromNode,
-        `environment "${draft.name}": promoteFrom "${draft.promoteFrom}" is not an environment${suggestion ? `; did you mean "${suggestion}"?` : ''} Environments: ${names.join(', ')}`,
+        `environment "${draft.name}": promoteFrom "${draft.promoteFrom}" is not an environment${suggestion ? `; did you mean "${suggestion}"?` : '.'} Environments: ${names.join(', ')}`,
       );
       continue;
     }
@@ -192,7 +192,7 @@ function checkPromotions(reader: NodeReader, drafts: EnvironmentDraft[]): void {
   for (const cycle of findPromotionCycles(edges, names)) {
     const first = drafts.find((draft) => draft.name === cycle[0]);
     // Shown in promotion order: each environment promotes into the next.
-    const order = [...cycle].reverse();
+    const order = [cycle[0]!, ...cycle.slice(1).reverse()];
     const description = cycle.length === 1 ? `environment "${cycle[0]}" promotes from itself` : `promotion cycle ${[...order, order[0]].join(' -> ')}`;
     reader.problem(first?.promoteFromNode, `${description}; promotion must flow one way: remove promoteFrom from one of ${cycle.map((n) => `"${n}"`).join(', ')}`);
   }
@@ -235,7 +235,7 @@ function checkValuesFiles(reader: NodeReader, drafts: EnvironmentDraft[], defaul
     if (!draft.path || !draft.name) continue;
     for (const entry of draft.settings.helm?.valuesFiles ?? defaults.helm?.valuesFiles ?? []) {
       const checked = checkRepositoryPath(rootReal, draft.path, entry.path, 'file');
-      if ('problem' in checked) reader.problem(entry.node, `environment "${draft.name}": helm values file ${checked.problem}`);
+      if ('problem' in checked) reader.problem(entry.node, `environment "${draft.name}": helm.valuesFiles: ${checked.problem}`);
     }
   }
 }

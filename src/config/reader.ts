@@ -68,7 +68,7 @@ export class NodeReader {
         const suggestion = closestMatch(key, allowed);
         this.problem(
           pair.key,
-          `unknown key "${key}" in ${what}${suggestion ? `; did you mean "${suggestion}"?` : ''} Allowed keys: ${allowed.join(', ')}`,
+          `unknown key "${key}" in ${what}${suggestion ? `; did you mean "${suggestion}"?` : '.'} Allowed keys: ${allowed.join(', ')}`,
         );
         continue;
       }
