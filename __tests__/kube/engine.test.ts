@@ -59,6 +59,15 @@ describe('change set and apply', () => {
     expect(cluster.writes).toBe(writesBefore);
   });
 
+  it('writes nothing on a re-apply with prune disabled either', async () => {
+    const cluster = new MemoryCluster();
+    const e = env({ prune: { enabled: false, maxShare: 0.5 } });
+    await deploy(cluster, [cm('a')], e);
+    const writes = cluster.writes;
+    await deploy(cluster, [cm('a')], e);
+    expect(cluster.writes).toBe(writes);
+  });
+
   it('reports an update with a diff, and an error with the server message and source', async () => {
     const cluster = new MemoryCluster();
     await deploy(cluster, [cm('a')]);

@@ -10,7 +10,7 @@ import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
 import type { KubeObject, ObjectRef, RenderedObject } from '../model/objects.js';
 import { isPlainObject, refKey, refOf } from '../model/objects.js';
-import { type ApplySet, applySetId, listMembers, parentLocation, readApplySet, withMemberLabel } from './applyset.js';
+import { type ApplySet, listMembers, readApplySet, withMemberLabel } from './applyset.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
 import { DEFAULT_CONCURRENCY, mapLimit } from './concurrency.js';
 import { diffObjects } from './diff.js';
@@ -76,12 +76,9 @@ export async function buildChangeSet(
   objects: readonly RenderedObject[],
   options: ChangeSetOptions,
 ): Promise<ClusterChangeSet> {
-  const location = parentLocation(env);
-  const applySet: ApplySet =
-    options.inventory ??
-    (options.prune
-      ? await readApplySet(client, env)
-      : { ...location, id: applySetId(location.name, location.namespace), exists: false, groupKinds: [], additionalNamespaces: [] });
+  // Read even without prune: apply must know whether the parent already records the span,
+  // or a re-run would rewrite it.
+  const applySet: ApplySet = options.inventory ?? (await readApplySet(client, env));
   const defaultNamespace = env.namespace || client.contextNamespace || 'default';
   const pendingKinds = kindsDefinedByRender(objects);
 
