@@ -18,7 +18,7 @@ export function rendered(text: string, file = 'envs/dev/app.yaml'): RenderedObje
     });
 }
 
-export function environment(overrides: Partial<EnvironmentConfig> & { policies?: Partial<PolicyConfig> } = {}): ValidationEnvironment {
+export function environment(overrides: Partial<Omit<EnvironmentConfig, 'policies'>> & { policies?: Partial<PolicyConfig> } = {}): ValidationEnvironment {
   return {
     name: 'dev',
     kubernetesVersion: '1.33',
