@@ -81,7 +81,7 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
       await git.push(input.remote, `HEAD:refs/heads/${branch}`, { token: input.token });
       return { plan, commit: sha, attempts: attempt };
     } catch (error) {
-      if (!(error instanceof PushRejectedError)) {
+      if (!isRetryablePush(error)) {
         return giveUp(new UserError(`Promotion into ${input.target.name} was not pushed: ${(error as Error).message}`, `The local branch ${branch} was reset to ${originalHead.slice(0, 12)}; nothing changed on the remote.`));
       }
       if (attempt >= maxAttempts) {
@@ -101,6 +101,17 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
       return giveUp(error);
     }
   }
+}
+
+/**
+ * The branch moved on: a non-fast-forward rejection, or the remote's ref changed between its
+ * check and its update (git reports `cannot lock ref` / `failed to update ref` when two pushes
+ * arrive at once). TO MOVE: src/exec/git.ts should raise PushRejectedError for the latter too.
+ */
+function isRetryablePush(error: unknown): boolean {
+  if (error instanceof PushRejectedError) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /git push/.test(message) && /cannot lock ref|failed to update ref|incorrect old value provided/.test(message);
 }
 
 /** The target now holds, for some image, a version other than the one the promotion started from (and not the promoted one). */
