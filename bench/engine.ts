@@ -20,7 +20,6 @@ import type { KubeObject, RenderedObject } from '../src/model/objects.js';
 
 /** What the benchmark needs of the loopback server in __tests__/support. */
 interface LoopbackServer {
-  start(): Promise<unknown>;
   stop(): Promise<unknown>;
   kubeconfig(): string;
   writeCount(): number;
@@ -128,9 +127,8 @@ function kubectlRun(kubectl: string, args: string[], okCodes: number[]): Promise
 export async function benchEngine(): Promise<EngineBenchResult> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'install-tools.mjs')], { stdio: 'inherit' });
   const serverModule = join(ROOT, '__tests__', 'support', 'kube-api-server.ts');
-  const { FakeKubeApiServer } = (await import(pathToFileURL(serverModule).href)) as { FakeKubeApiServer: new () => LoopbackServer };
-  const server = new FakeKubeApiServer();
-  await server.start();
+  const { FakeKubeApiServer } = (await import(pathToFileURL(serverModule).href)) as { FakeKubeApiServer: { start(): Promise<LoopbackServer> } };
+  const server = await FakeKubeApiServer.start();
   const work = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
   try {
     const kubeconfig = server.kubeconfig();
