@@ -1,0 +1,281 @@
+/**
+ * A Kubernetes API server for tests, in-process on 127.0.0.1 over HTTPS with a bearer token,
+ * so real clients (the engine's, and kubectl itself) run their real code paths against it.
+ * The API semantics live in ./kube-api/api.ts; this file is the HTTP edge: auth, recording,
+ * latency and fault injection, and the handles tests use to seed and inspect state.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { KubeObject } from '../../src/model/objects.js';
+import { KubeApi, splitGv, type ReadBehaviour } from './kube-api/api.js';
+import { servingCertificate } from './kube-api/cert.js';
+import { Faults, type FaultRule } from './kube-api/faults.js';
+import { renderKubeconfig, type KubeconfigOptions } from './kube-api/kubeconfig.js';
+import { errors, type ApiError } from './kube-api/status.js';
+
+export type { FaultRule } from './kube-api/faults.js';
+
+export interface FakeKubeOptions {
+  latencyMs?: number;
+  token?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  dryRun: boolean;
+  /** HTTP status sent; 0 when the connection was reset or never answered. */
+  status: number;
+  contentType?: string;
+  fieldManager?: string;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class FakeKubeApiServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly api: KubeApi;
+  private readonly faults = new Faults();
+  private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private latencyMs: number;
+  private stopped = false;
+  url = '';
+
+  private constructor(
+    private readonly server: Server,
+    readonly token: string,
+    readonly caPem: string,
+    options: FakeKubeOptions,
+  ) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.api = new KubeApi(() => this.url.replace(/^https:\/\//, ''));
+  }
+
+  static async start(options: FakeKubeOptions = {}): Promise<FakeKubeApiServer> {
+    const { cert, key } = servingCertificate();
+    const server = createServer({ cert, key });
+    const instance = new FakeKubeApiServer(server, options.token ?? randomBytes(24).toString('hex'), cert, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void instance.serve(req, res));
+    // Clients that drop a TLS handshake (e.g. probing) must not crash the test process.
+    server.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('fake API server has no TCP address');
+    instance.url = `https://127.0.0.1:${address.port}`;
+    return instance;
+  }
+
+  kubeconfig(options: KubeconfigOptions = {}): string {
+    return renderKubeconfig(this.url, this.caPem, this.token, options);
+  }
+
+  writeKubeconfig(dir: string, options: KubeconfigOptions = {}): string {
+    const file = join(dir, `kubeconfig-${options.context ?? 'fake'}.yaml`);
+    writeFileSync(file, this.kubeconfig(options), { mode: 0o600 });
+    return file;
+  }
+
+  /** Closes the listener and every open connection, including requests held by 'timeout' faults. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const wait of this.pending) {
+      clearTimeout(wait.timer);
+      wait.resolve();
+    }
+    this.pending.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  addFault(rule: FaultRule): void {
+    this.faults.add(rule);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  getObject(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {
+    const type = this.requireType(apiVersion, kind);
+    const found = this.api.store.get(type.group, kind, type.namespaced ? (namespace ?? 'default') : '', name);
+    return found && { ...found, apiVersion };
+  }
+
+  listObjects(apiVersion: string, kind: string, namespace?: string): KubeObject[] {
+    const type = this.requireType(apiVersion, kind);
+    return this.api.store.list(type.group, kind, type.namespaced ? namespace : undefined).map((o) => ({ ...o, apiVersion }));
+  }
+
+  /** Creates directly (server-set fields filled, status kept as given); `manager` owns every field. */
+  seed(object: KubeObject, options: { manager?: string } = {}): KubeObject {
+    return this.api.seed(object, options.manager);
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  /** Non-dry-run mutating requests that succeeded. */
+  writeCount(): number {
+    return this.requests.filter((r) => MUTATING.has(r.method) && !r.dryRun && r.status >= 200 && r.status < 300).length;
+  }
+
+  /** The last resourceVersion handed out: unchanged means nothing was stored. */
+  currentResourceVersion(): number {
+    return this.api.store.currentRevision;
+  }
+
+  /** Status behaviour: called on every GET (item or list) of an object of `kind`; a returned status is stored. */
+  onRead(kind: string, behaviour: ReadBehaviour): void {
+    this.api.setReadBehaviour(kind, behaviour);
+  }
+
+  /** Records a core/v1 Event about an object, so engines can show recent Events for failing objects. */
+  addEvent(event: Partial<KubeObject> & { involvedObject: Record<string, unknown>; reason?: string; message?: string; type?: string }): KubeObject {
+    const involved = event.involvedObject;
+    const namespace = String(event.metadata?.namespace ?? involved.namespace ?? 'default');
+    const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const { metadata, ...rest } = event;
+    return this.api.seed({
+      type: 'Normal',
+      count: 1,
+      firstTimestamp: time,
+      lastTimestamp: time,
+      source: { component: 'fake-kube-apiserver' },
+      reportingComponent: '',
+      reportingInstance: '',
+      ...rest,
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: {
+        ...(metadata ?? {}),
+        name: metadata?.name ?? `${String(involved.name ?? 'event')}.${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+        namespace,
+      },
+    });
+  }
+
+  private requireType(apiVersion: string, kind: string) {
+    const type = this.api.typeOf(apiVersion, kind);
+    if (!type) throw new Error(`${apiVersion} ${kind} is not served by the fake API server`);
+    const { group } = splitGv(apiVersion);
+    return { ...type, group };
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------------
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams.entries());
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      dryRun: query.dryRun === 'All',
+      status: 0,
+      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+      ...(query.fieldManager ? { fieldManager: query.fieldManager } : {}),
+    };
+    this.requests.push(record);
+    const body = await readBody(req);
+    if (this.stopped) return void res.destroy();
+
+    if (req.headers.authorization !== `Bearer ${this.token}`) return this.sendError(res, record, errors.unauthorized());
+    if (this.latencyMs > 0) await this.delay(this.latencyMs);
+    if (this.stopped) return void res.destroy();
+
+    const fault = this.faults.decide({ method: record.method, path: record.path, dryRun: record.dryRun });
+    if (fault) {
+      if (fault.status === 'reset') return void req.socket.destroy();
+      // 'timeout': never answer; stop() closes the connection.
+      if (fault.status === 'timeout') return;
+      if (fault.status === 502) {
+        // What a proxy in front of the API server says: not a Status object.
+        record.status = 502;
+        res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' });
+        return void res.end('Bad Gateway\n');
+      }
+      const error =
+        fault.status === 429
+          ? errors.tooManyRequests(fault.retryAfterSeconds)
+          : fault.status === 503
+            ? errors.serviceUnavailable()
+            : fault.status === 504
+              ? errors.gatewayTimeout()
+              : fault.status === 409
+                ? errors.conflict('objects', '', record.path.split('/').pop() ?? '')
+                : errors.internal('injected fault');
+      if (fault.status === 503) error.headers['Retry-After'] = String(fault.retryAfterSeconds);
+      return this.sendError(res, record, error);
+    }
+
+    if (query.watch === 'true' || query.watch === '1') return this.holdWatch(req, res, record, query);
+
+    const result = this.api.handle({
+      method: record.method,
+      path: record.path,
+      query,
+      contentType: req.headers['content-type'] ?? '',
+      userAgent: req.headers['user-agent'] ?? '',
+      body,
+    });
+    record.status = result.status;
+    const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+    res.writeHead(result.status, { 'Content-Type': result.contentType ?? 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.end(text);
+  }
+
+  /**
+   * Watches are accepted and held open with no events until `timeoutSeconds` or stop()
+   * (approximation: engines here poll; kubectl's delete --wait sees the object gone first).
+   */
+  private holdWatch(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, query: Record<string, string>): void {
+    record.status = 200;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    const seconds = Number(query.timeoutSeconds ?? 0);
+    if (seconds > 0) void this.delay(seconds * 1000).then(() => res.end());
+  }
+
+  private sendError(res: ServerResponse, record: RecordedRequest, error: ApiError): void {
+    record.status = error.code;
+    res.writeHead(error.code, { 'Content-Type': 'application/json', ...error.headers });
+    res.end(JSON.stringify(error.status));
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wait = {
+        resolve,
+        timer: setTimeout(() => {
+          this.pending.delete(wait);
+          resolve();
+        }, ms),
+      };
+      this.pending.add(wait);
+    });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(''));
+  });
+}
+
