@@ -39,9 +39,19 @@ describe('commit mode', () => {
 
   it('one image: the subject names it old -> new; git without an identity commits as github-actions[bot]', async () => {
     repo = fixtureRepo('shop');
-    await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-web'], mode: 'commit', dryRun: false });
+    const saved = { global: process.env.GIT_CONFIG_GLOBAL, system: process.env.GIT_CONFIG_NOSYSTEM };
+    process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+    process.env.GIT_CONFIG_NOSYSTEM = '1';
+    try {
+      await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-web'], mode: 'commit', dryRun: false });
+    } finally {
+      for (const [key, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.system]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
     expect(repo.git('log', '-1', '--format=%s')).toBe('promote dev -> staging: shop-web 1.4.2 -> 1.5.0');
-    expect(repo.git('log', '-1', '--format=%an <%ae>')).toMatch(/^(github-actions\[bot\]|.+) <.+>$/);
+    expect(repo.git('log', '-1', '--format=%an <%ae>')).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>');
   });
 
   it('a push refused by the remote (protected branch) is an error with git\'s message; local branch and remote are untouched', async () => {
