@@ -45,6 +45,8 @@ export interface BudgetDocument {
   rows: string[];
   /** Line standing for rows left out. */
   moreRows: (hidden: number) => string;
+  /** Fixed text between the table and the sections (e.g. a findings table); left out only with the sections. */
+  afterTable?: string;
   sections: BudgetSection[];
   /** Line standing for items of a section that are not listed. */
   moreItems: (hidden: number) => string;
@@ -84,6 +86,7 @@ export function fitDocument(doc: BudgetDocument, limit: number, measureText: (te
     if (shownRows < doc.rows.length) out.push(doc.moreRows(doc.rows.length - shownRows));
     // A blank line ends the table before any HTML block that follows.
     out.push('\n');
+    if (plan.sections && doc.afterTable) out.push(doc.afterTable);
     const omissions: Omissions = { collapsed: [], unlisted: [], hiddenRows: doc.rows.length - shownRows, sectionsHidden: !plan.sections };
     if (plan.sections) {
       for (const section of doc.sections) {

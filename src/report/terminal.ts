@@ -1,0 +1,67 @@
+/**
+ * Change sets for a terminal (`slipway diff`): one header per environment, one line per changed
+ * object, then its diff; coloured (green +, red -, cyan @@) only when the output is a TTY.
+ */
+
+import { maskSecrets } from '../exec/secrets.js';
+import type { ChangeAction, ChangeSet } from '../model/changeset.js';
+import { countChanges } from '../model/changeset.js';
+import { describeRef } from '../model/objects.js';
+
+export interface TerminalOptions {
+  color: boolean;
+  /** Also list unchanged objects. Default false. */
+  showUnchanged?: boolean;
+}
+
+const RESET = '\u001b[0m';
+const BOLD = '\u001b[1m';
+const RED = '\u001b[31m';
+const GREEN = '\u001b[32m';
+const YELLOW = '\u001b[33m';
+const CYAN = '\u001b[36m';
+const DIM = '\u001b[2m';
+
+const ACTION_COLOR: Record<ChangeAction, string> = { create: GREEN, update: YELLOW, delete: RED, unchanged: DIM, error: RED };
+const ACTION_SIGN: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', unchanged: '=', error: '!' };
+
+export function formatChangeSets(changeSets: readonly ChangeSet[], options: TerminalOptions): string {
+  return changeSets.map((cs) => formatChangeSet(cs, options)).join('\n');
+}
+
+export function formatChangeSet(changeSet: ChangeSet, options: TerminalOptions): string {
+  const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
+  const c = countChanges(changeSet.entries);
+  const against = changeSet.mode === 'cluster' ? 'against the cluster' : 'against the base render';
+  const lines = [
+    paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}`),
+  ];
+  for (const entry of changeSet.entries) {
+    if (entry.action === 'unchanged' && !options.showUnchanged) continue;
+    const notes = [entry.pruneProtected ? 'pruning disabled: kept' : '', entry.message ?? ''].filter(Boolean).join('; ');
+    lines.push(paint(ACTION_COLOR[entry.action], `${ACTION_SIGN[entry.action]} ${entry.action} ${describeRef(entry.ref)}`) + (notes ? ` ${paint(DIM, `(${notes})`)}` : ''));
+    if (entry.diff) lines.push(...entry.diff.replace(/\n$/, '').split('\n').map((line) => `    ${colourDiffLine(line, options.color)}`));
+  }
+  if (changeSet.entries.every((e) => e.action === 'unchanged')) lines.push('  no changes');
+  return maskSecrets(`${lines.join('\n')}\n`);
+}
+
+function colourDiffLine(line: string, color: boolean): string {
+  if (!color) return line;
+  if (line.startsWith('+++') || line.startsWith('---')) return `${BOLD}${line}${RESET}`;
+  if (line.startsWith('+')) return `${GREEN}${line}${RESET}`;
+  if (line.startsWith('-')) return `${RED}${line}${RESET}`;
+  if (line.startsWith('@@')) return `${CYAN}${line}${RESET}`;
+  return line;
+}
+
+/** Colour when writing to a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on anyway. */
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+export function printChangeSets(changeSets: readonly ChangeSet[], stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): void {
+  stream.write(formatChangeSets(changeSets, { color: wantsColor(stream) }));
+}
