@@ -1,2 +1,4 @@
-// Action entry: replaced by the real run in src/action/.
-console.log('slipway');
+// Command-line entry: `slipway <command>` (see src/cli/args.ts for the options).
+import { runCli } from './cli/main.js';
+
+process.exitCode = await runCli(process.argv.slice(2));

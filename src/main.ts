@@ -1,2 +1,4 @@
-// Action entry: replaced by the real run in src/action/.
-console.log('slipway');
+// Action entry (action.yml runs dist/index.js, bundled from here).
+import { main } from './action/main.js';
+
+await main();

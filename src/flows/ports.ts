@@ -33,6 +33,8 @@ export interface ApplyOutcome {
   failed: Array<{ ref: ObjectRef; message: string }>;
   /** Fields taken from other field managers, for the report. */
   conflictsTaken: string[];
+  /** Why pruning did not run, when it did not. */
+  pruneSkipped?: string;
 }
 
 export interface DeployOptions {

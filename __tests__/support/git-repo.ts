@@ -1,0 +1,65 @@
+/**
+ * Real Git for tests: a working repository cloned from a bare `origin`, both in a temp dir,
+ * built from a map of files or a fixture directory. `cleanup()` removes everything.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export interface TestRepo {
+  /** Working tree (a clone of origin, on main). */
+  dir: string;
+  /** Bare repository the working tree pushes to. */
+  origin: string;
+  git(...args: string[]): string;
+  /** Writes files (path -> content; null deletes) relative to the working tree. */
+  write(files: Record<string, string | null>): void;
+  /** Commits everything and pushes to origin; returns the new SHA. */
+  commit(message: string): string;
+  head(): string;
+  cleanup(): void;
+}
+
+const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
+
+export function createTestRepo(options: { files?: Record<string, string>; fixture?: string } = {}): TestRepo {
+  const root = mkdtempSync(join(tmpdir(), 'slipway-repo-'));
+  const origin = join(root, 'origin.git');
+  const dir = join(root, 'work');
+  const run = (cwd: string, args: string[]) =>
+    execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+  run(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
+  run(root, ['clone', '--quiet', origin, dir]);
+  run(dir, ['checkout', '--quiet', '-B', 'main']);
+
+  const repo: TestRepo = {
+    dir,
+    origin,
+    git: (...args) => run(dir, args),
+    write(files) {
+      for (const [path, content] of Object.entries(files)) {
+        const target = join(dir, path);
+        if (content === null) {
+          rmSync(target, { force: true, recursive: true });
+          continue;
+        }
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, content);
+      }
+    },
+    commit(message) {
+      run(dir, ['add', '--all']);
+      run(dir, ['commit', '--quiet', '--allow-empty', '-m', message]);
+      run(dir, ['push', '--quiet', 'origin', 'HEAD:main']);
+      return run(dir, ['rev-parse', 'HEAD']);
+    },
+    head: () => run(dir, ['rev-parse', 'HEAD']),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+  if (options.fixture) cpSync(options.fixture, dir, { recursive: true });
+  if (options.files) repo.write(options.files);
+  if (options.fixture || options.files) repo.commit('initial state');
+  return repo;
+}

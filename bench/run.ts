@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: every benchmark, side by side with kubectl where there is a kubectl
+ * equivalent, printed as a markdown table (the README shows the latest). Benchmarks measure;
+ * tests never assert on time.
+ */
+import { cpus, totalmem } from 'node:os';
+
+interface Row {
+  area: string;
+  measure: string;
+  value: string;
+  target: string;
+}
+
+type Bench = { area: string; run: () => Promise<Row[]> };
+
+const only = process.argv.slice(2);
+
+const benches: Bench[] = [
+  {
+    area: 'validate',
+    run: async () => {
+      const { benchValidation } = await import('./validate.js');
+      const r = await benchValidation(10_000);
+      return [
+        { area: 'validate', measure: `YAML parsing alone, ${r.manifests} manifests`, value: `${fmt(r.parsePerSec)} manifests/s`, target: '' },
+        { area: 'validate', measure: 'parse + full validation', value: `${fmt(r.validatePerSec)} manifests/s`, target: '>= 5,000/s' },
+        { area: 'validate', measure: 'full validation cost / parsing cost', value: `${r.ratio.toFixed(2)}x`, target: '<= 2x' },
+        { area: 'validate', measure: 'peak RSS', value: `${Math.round(r.peakRssMb)} MB`, target: '' },
+      ];
+    },
+  },
+  {
+    area: 'engine',
+    run: async () => {
+      const { benchEngine } = await import('./engine.js');
+      return (await benchEngine()).rows;
+    },
+  },
+  {
+    area: 'preview',
+    run: async () => {
+      const { benchPreview } = await import('./preview.js');
+      return (await benchPreview()).rows;
+    },
+  },
+  {
+    area: 'promote',
+    run: async () => {
+      const { benchPromotion } = await import('./promote.js');
+      return (await benchPromotion()).rows;
+    },
+  },
+];
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  let failed = false;
+  for (const bench of benches) {
+    if (only.length > 0 && !only.includes(bench.area)) continue;
+    process.stderr.write(`bench: ${bench.area}...\n`);
+    try {
+      rows.push(...(await bench.run()));
+    } catch (error) {
+      failed = true;
+      rows.push({ area: bench.area, measure: 'failed', value: (error as Error).message.split('\n')[0], target: '' });
+    }
+  }
+  console.log(`Measured on ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.\n`);
+  console.log('| area | measure | result | target |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.area} | ${row.measure} | ${row.value} | ${row.target} |`);
+  if (failed) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,103 @@
+/**
+ * The action: inputs and event -> intent -> one run of the flows -> comments, deployments,
+ * annotations, job summary, JSON report and outputs. Errors for users end the step with their
+ * message, never a stack trace.
+ */
+import * as core from '@actions/core';
+import { loadConfig } from '../config/load.js';
+import { Git } from '../exec/git.js';
+import { processRunner } from '../exec/run.js';
+import { maskSecrets } from '../exec/secrets.js';
+import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
+import type { ClusterPort } from '../flows/ports.js';
+import { createPromotionPort } from '../flows/promotion.js';
+import { runIntent } from '../flows/run.js';
+import { runPreview } from '../flows/preview.js';
+import { createGitHubClient } from '../github/client.js';
+import { readRunContext } from '../github/context.js';
+import { errorMessage, UserError } from '../model/errors.js';
+import { decideIntent } from '../plan/intent.js';
+import { defaultBranchOf, readEvent } from './event.js';
+import { deploymentsPort, pullRequestApi } from './github-ports.js';
+import { envInputReader, readInputs } from './inputs.js';
+import { actionLog } from './log.js';
+import { postPreviewComment, publishOutcome } from './publish.js';
+import { dropClusterCredentials, protectCredentials } from './secrets.js';
+
+/** A cluster port for runs that must not touch credentials (pull requests from forks). */
+const noCluster: ClusterPort = {
+  hasCredentials: () => false,
+  connect: () => Promise.reject(new UserError('cluster credentials are not used for pull requests from forks')),
+};
+
+export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const startedAt = Date.now();
+  const inputs = readInputs(envInputReader(env));
+  protectCredentials(inputs, env);
+  const context = readRunContext(env);
+  const event = readEvent(env);
+  const intent = decideIntent(event, inputs, defaultBranchOf(event));
+  const fromFork = intent.pullRequest?.fromFork ?? false;
+  if (fromFork) dropClusterCredentials(env);
+
+  const root = env.GITHUB_WORKSPACE || process.cwd();
+  const config = await loadConfig(root, inputs.config);
+  const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl }) : undefined;
+  const git = new Git(processRunner, root, config.tools.git ?? 'git');
+  const renderer = createRenderer(config);
+  const cluster = fromFork ? noCluster : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
+  const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
+
+  const promotion = createPromotionPort({
+    root,
+    config,
+    log: actionLog,
+    token: inputs.githubToken,
+    pullRequests: gh ? pullRequestApi(gh, context) : undefined,
+    repository,
+    // A PR opened with the workflow's token starts no workflow: post its preview from here.
+    onPullRequest: async (result) => {
+      if (!gh || !result.pullRequest || !result.commit) return;
+      const preview = await runPreview(
+        { config, base: await git.headSha(), head: result.commit, environments: [result.target], clusterAllowed: true },
+        { renderer, validator, cluster, renderDiff, log: actionLog },
+      );
+      await postPreviewComment(gh, context, result.pullRequest.number, preview, result.commit, inputs.comment);
+    },
+  });
+
+  const outcome = await runIntent(
+    intent,
+    config,
+    {
+      dryRun: inputs.dryRun,
+      timeoutMs: inputs.timeoutMs,
+      holder: context.runUrl ?? `slipway run ${context.runId ?? process.pid}`,
+      from: inputs.from,
+      to: inputs.to,
+      images: inputs.images,
+      promoteAfterDeploy: true,
+    },
+    {
+      renderer,
+      validator,
+      cluster,
+      renderDiff,
+      deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
+      promotion,
+      resolveRef: (ref) => git.revParse(ref),
+      log: actionLog,
+    },
+  );
+
+  await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env });
+}
+
+export async function main(): Promise<void> {
+  try {
+    await runAction();
+  } catch (error) {
+    const message = maskSecrets(errorMessage(error));
+    core.setFailed(error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * report stage for the action: annotations, the sticky PR comment, the deploy result comment,
+ * the job summary, the JSON report and the step outputs, all from one run outcome.
+ */
+import * as core from '@actions/core';
+import { maskSecrets } from '../exec/secrets.js';
+import type { RunOutcome } from '../flows/run.js';
+import type { PreviewResult } from '../flows/preview.js';
+import type { DeployResult } from '../flows/deploy.js';
+import type { GitHubClient } from '../github/client.js';
+import { upsertStickyComment, type CommentMode } from '../github/comments.js';
+import { summaryUrlOf, type RunContext } from '../github/context.js';
+import type { Finding } from '../model/findings.js';
+import type { Intent } from '../plan/intent.js';
+import { DEPLOY_MARKER, renderDeployComment } from '../report/deploy-comment.js';
+import { findingsToAnnotations } from '../report/findings.js';
+import { buildJsonReport, writeJsonReport } from '../report/json-report.js';
+import { PREVIEW_MARKER, renderPreviewComment } from '../report/preview-comment.js';
+import { renderJobSummary, writeJobSummary, type SummaryEnvironment } from '../report/summary.js';
+import type { ActionInputs } from './inputs.js';
+
+export interface PublishContext {
+  intent: Intent;
+  inputs: ActionInputs;
+  context: RunContext;
+  gh?: GitHubClient;
+  startedAt: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Annotations shown on a run; beyond this GitHub drops them anyway (and the summary lists all). */
+const MAX_ANNOTATIONS = 50;
+
+export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Promise<void> {
+  const sha = p.intent.head ?? p.context.sha ?? '';
+  const environments = summaryEnvironments(outcome);
+  const findings = environments.flatMap((e) => e.findings ?? []);
+  annotate(findings);
+
+  const pr = p.intent.pullRequest;
+  if (outcome.command === 'preview' && pr && p.gh) {
+    await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment);
+  }
+  if (outcome.command === 'deploy' && pr && p.gh && p.inputs.comment !== 'off') {
+    const body = renderDeployComment({
+      environments: outcome.deploy.environments,
+      sha,
+      runUrl: p.context.runUrl,
+      summaryUrl: summaryUrlOf(p.context),
+      dryRun: p.inputs.dryRun,
+      promotions: outcome.deploy.promotions,
+    });
+    await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: pr.number, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
+  }
+  if (outcome.command === 'drift') {
+    const drifted = outcome.drift.filter((d) => d.drifted).map((d) => d.name);
+    if (drifted.length) core.warning(`Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
+  }
+
+  const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
+  const totalMs = Date.now() - p.startedAt;
+  const markdown = renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions });
+  await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => core.warning(`the job summary could not be written: ${(error as Error).message}`));
+
+  const affected = affectedOf(outcome);
+  const ok = outcome.command === 'skip' ? true : outcome.ok;
+  const report = buildJsonReport({
+    command: outcome.command,
+    ok,
+    sha,
+    runUrl: p.context.runUrl,
+    dryRun: p.inputs.dryRun,
+    startedAt: new Date(p.startedAt),
+    finishedAt: new Date(),
+    affected,
+    environments,
+    promotions,
+  });
+  const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined });
+
+  core.setOutput('environments', JSON.stringify(affected));
+  core.setOutput('changed', String(report.changed || promotions.some((x) => x.changes.length > 0)));
+  core.setOutput('report', reportPath);
+  const promotion = promotions.find((x) => x.commit || x.pullRequestUrl);
+  if (promotion?.commit) core.setOutput('commit', promotion.commit);
+  if (promotion?.pullRequestUrl) core.setOutput('pull-request', promotion.pullRequestUrl);
+
+  if (outcome.command === 'skip') core.info(`slipway: nothing to do (${outcome.reason})`);
+  else if (!outcome.ok) core.setFailed(failureMessage(outcome));
+}
+
+export async function postPreviewComment(gh: GitHubClient, context: RunContext, issueNumber: number, preview: PreviewResult, headSha: string, mode: CommentMode): Promise<void> {
+  const body = renderPreviewComment({
+    environments: preview.environments.map((e) => ({ name: e.name, changeSet: e.changeSet, findings: e.findings, mode: e.mode, error: e.error, note: e.note })),
+    headSha,
+    runUrl: context.runUrl,
+    summaryUrl: summaryUrlOf(context),
+  });
+  const result = await upsertStickyComment(gh, { owner: context.owner, repo: context.repo, issueNumber, marker: PREVIEW_MARKER, body, mode });
+  if (result.url) core.info(`slipway: preview comment ${result.action}: ${result.url}`);
+}
+
+function annotate(findings: readonly Finding[]): void {
+  const annotations = findingsToAnnotations(findings);
+  for (const a of annotations.slice(0, MAX_ANNOTATIONS)) {
+    const properties = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn };
+    const message = maskSecrets(a.message);
+    if (a.level === 'error') core.error(message, properties);
+    else if (a.level === 'warning') core.warning(message, properties);
+    else core.notice(message, properties);
+  }
+  if (annotations.length > MAX_ANNOTATIONS) core.warning(`${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
+}
+
+function affectedOf(outcome: RunOutcome): string[] {
+  switch (outcome.command) {
+    case 'plan':
+      return outcome.affected;
+    case 'preview':
+      return outcome.preview.affected;
+    case 'deploy':
+      return outcome.affected;
+    case 'validate':
+      return outcome.validations.map((v) => v.environment.name);
+    case 'drift':
+      return outcome.drift.filter((d) => d.drifted).map((d) => d.name);
+    case 'promote':
+      return [outcome.promotion.target];
+    case 'skip':
+      return [];
+  }
+}
+
+function summaryEnvironments(outcome: RunOutcome): SummaryEnvironment[] {
+  switch (outcome.command) {
+    case 'validate':
+      return outcome.validations.map((v) => ({ name: v.environment.name, status: v.findings.some((f) => f.severity === 'error') ? 'invalid' : 'valid', findings: v.findings }));
+    case 'preview':
+      return outcome.preview.environments.map((e) => ({ name: e.name, status: 'previewed', mode: e.mode, changeSet: e.changeSet, findings: e.findings, error: e.error, note: e.note }));
+    case 'deploy':
+      return deployEnvironments(outcome.deploy);
+    case 'promote':
+      return outcome.deploy ? deployEnvironments(outcome.deploy) : [];
+    case 'drift':
+      return outcome.drift.map((d) => ({
+        name: d.name,
+        status: d.error ? 'error' : d.drifted ? (d.healed ? 'drifted, re-applied' : 'drifted') : 'in sync',
+        mode: 'cluster',
+        changeSet: d.changeSet,
+        health: d.healed?.health,
+        error: d.error,
+      }));
+    case 'plan':
+    case 'skip':
+      return [];
+  }
+}
+
+function deployEnvironments(deploy: DeployResult): SummaryEnvironment[] {
+  return deploy.environments.map((e) => ({
+    name: e.name,
+    status: e.status,
+    mode: 'cluster',
+    changeSet: e.changeSet,
+    findings: e.findings,
+    health: e.health,
+    durationMs: e.durationMs,
+    error: e.error ?? e.reason,
+  }));
+}
+
+function failureMessage(outcome: Exclude<RunOutcome, { command: 'skip' }>): string {
+  switch (outcome.command) {
+    case 'validate':
+    case 'preview':
+      return 'Validation found errors (see the annotations and the job summary).';
+    case 'deploy':
+      if (outcome.deploy.blockingFindings.length) return 'Validation found errors: nothing was deployed.';
+      return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ?? 'failed'}`).join('; ')}`;
+    case 'drift': {
+      const errors = outcome.drift.filter((d) => d.error);
+      const drifted = outcome.drift.filter((d) => d.drifted && !d.healed);
+      return [errors.length ? `drift check failed for ${errors.map((d) => `${d.name} (${d.error})`).join(', ')}` : '', drifted.length ? `drift found in ${drifted.map((d) => d.name).join(', ')}` : ''].filter(Boolean).join('; ');
+    }
+    case 'promote':
+      return `Promotion to ${outcome.promotion.target} was committed, but its deploy failed.`;
+    case 'plan':
+      return 'plan failed';
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * `slipway` on a terminal: the same flows as the action, with the local kubeconfig and Git.
+ * Exit codes: 0 success, 1 problems found or a failed deploy, 2 wrong usage or setup.
+ */
+import { hostname, userInfo } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config/load.js';
+import { maskSecrets, registerSecret } from '../exec/secrets.js';
+import { errorMessage, UserError } from '../model/errors.js';
+import type { Intent } from '../plan/intent.js';
+import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
+import type { Log } from '../flows/log.js';
+import { runIntent, type RunOutcome } from '../flows/run.js';
+import { createPromotionPort } from '../flows/promotion.js';
+import { Git } from '../exec/git.js';
+import { processRunner } from '../exec/run.js';
+import { parseDuration } from '../config/duration.js';
+import { parseCliArgs, UsageRequest, USAGE, type CliArgs } from './args.js';
+import { printOutcome } from './print.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTty: boolean;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTty: Boolean(process.stdout.isTTY),
+};
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv, io.isTty);
+  } catch (error) {
+    if (error instanceof UsageRequest) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
+    return 2;
+  }
+  const log = terminalLog(io, args.json);
+  try {
+    const outcome = await execute(args, log);
+    printOutcome(outcome, args, io);
+    return outcome.command === 'skip' || outcome.ok ? 0 : 1;
+  } catch (error) {
+    io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
+    if (!(error instanceof UserError)) io.stderr('This is unexpected; please report it with the command you ran.\n');
+    return 2;
+  }
+}
+
+async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
+  const root = resolve(args.repo);
+  const config = await loadConfig(root, args.config);
+  const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
+  registerSecret(kubeconfig);
+  const git = new Git(processRunner, root, config.tools.git ?? 'git');
+  const renderer = createRenderer(config);
+  const cluster = createClusterPort({ kubeconfig, log });
+  const timeoutMs = args.timeout ? timeoutOf(args.timeout) : undefined;
+  const holder = `${safeUser()}@${hostname()}`;
+  const ports = {
+    renderer,
+    validator,
+    cluster,
+    renderDiff,
+    promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree' }),
+    resolveRef: (ref: string) => git.revParse(ref),
+    log,
+  };
+  const intent = intentOf(args);
+  return runIntent(intent, config, {
+    dryRun: args.dryRun,
+    timeoutMs,
+    holder,
+    forcePrune: args.forcePrune,
+    from: args.from,
+    to: args.to,
+    images: args.images,
+    promoteAfterDeploy: false,
+    heal: args.heal,
+  }, args.command === 'diff' && args.renderOnly ? { ...ports, cluster: { hasCredentials: () => false, connect: cluster.connect } } : ports);
+}
+
+function intentOf(args: CliArgs): Intent {
+  const environments = args.environments?.length ? args.environments : undefined;
+  switch (args.command) {
+    case 'validate':
+      return { command: 'validate', head: args.head, environments, reason: 'command line' };
+    case 'plan':
+      return { command: 'plan', base: args.base, head: args.head, environments, reason: 'command line' };
+    case 'diff':
+      // Without --base every environment counts as affected and is diffed against its cluster.
+      return { command: 'preview', base: args.base, head: args.head, environments, reason: 'command line' };
+    case 'apply':
+      return { command: 'deploy', environments, reason: 'command line' };
+    case 'promote':
+      return { command: 'promote', environments: args.to ? [args.to] : undefined, reason: 'command line' };
+    case 'drift':
+      return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
+  }
+}
+
+function timeoutOf(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UserError(`--timeout '${text}' is not a duration`, 'Write it like 30s, 5m or 1h.');
+  return ms;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'slipway';
+  }
+}
+
+function terminalLog(io: CliIo, quiet: boolean): Log {
+  const write = (prefix: string, message: string) => io.stderr(`${prefix}${maskSecrets(message)}\n`);
+  return {
+    info: (message) => (quiet ? undefined : write('', message)),
+    warning: (message) => write('warning: ', message),
+    error: (message) => write('error: ', message),
+    group: async (title, work) => {
+      if (!quiet) write('== ', title);
+      return work();
+    },
+  };
+}

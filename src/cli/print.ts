@@ -1,0 +1,91 @@
+/** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
+import { countChanges } from '../model/changeset.js';
+import { maskSecrets } from '../exec/secrets.js';
+import type { RunOutcome } from '../flows/run.js';
+import { formatFindingsText } from '../report/findings.js';
+import { formatChangeSet } from '../report/terminal.js';
+import type { CliArgs } from './args.js';
+import type { CliIo } from './main.js';
+
+export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): void {
+  const out = (text: string) => io.stdout(maskSecrets(text));
+  if (args.json && outcome.command !== 'plan') {
+    out(`${JSON.stringify(jsonOf(outcome), null, 2)}\n`);
+    return;
+  }
+  switch (outcome.command) {
+    case 'skip':
+      out(`Nothing to do: ${outcome.reason}\n`);
+      return;
+    case 'validate': {
+      const findings = outcome.validations.flatMap((v) => v.findings);
+      out(formatFindingsText(findings, { color: args.color }));
+      const objects = outcome.validations.reduce((n, v) => n + v.render.objects.length, 0);
+      out(`${outcome.validations.length} environment(s), ${objects} object(s) checked.\n`);
+      return;
+    }
+    case 'plan':
+      out(`${JSON.stringify(outcome.affected)}\n`);
+      return;
+    case 'preview': {
+      for (const env of outcome.preview.environments) {
+        out(`\n# ${env.name}${env.mode === 'render' ? ` (compared with the base render${env.note ? `: ${env.note}` : ''})` : ' (against the cluster)'}\n`);
+        if (env.findings.length) out(formatFindingsText(env.findings, { color: args.color }));
+        if (env.error) out(`error: ${env.error}\n`);
+        if (env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
+      }
+      if (outcome.preview.environments.length === 0) out('No environment changes.\n');
+      return;
+    }
+    case 'deploy':
+      printDeploy(outcome.deploy, args, out);
+      return;
+    case 'drift':
+      for (const env of outcome.drift) {
+        if (env.error) out(`${env.name}: error: ${env.error}\n`);
+        else if (!env.drifted) out(`${env.name}: in sync\n`);
+        else {
+          const counts = countChanges(env.changeSet?.entries ?? []);
+          out(`${env.name}: drifted (${counts.create} missing, ${counts.update} changed, ${counts.delete} not in Git)${env.healed ? ', re-applied' : ''}\n`);
+          if (env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
+        }
+      }
+      return;
+    case 'promote': {
+      const p = outcome.promotion;
+      if (p.changes.length === 0) out(`${p.target}: already up to date.\n`);
+      for (const c of p.changes) out(`${c.file}:${c.line}  ${c.image}  ${c.from ?? '(unset)'} -> ${c.to}\n`);
+      if (p.diff) out(`\n${p.diff}`);
+      if (p.commit) out(`committed ${p.commit}\n`);
+      if (p.pullRequestUrl) out(`pull request: ${p.pullRequestUrl}\n`);
+      if (outcome.deploy) printDeploy(outcome.deploy, args, out);
+      return;
+    }
+  }
+}
+
+function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'], args: CliArgs, out: (text: string) => void): void {
+  if (deploy.blockingFindings.length) {
+    out(formatFindingsText(deploy.blockingFindings, { color: args.color }));
+    out('Validation failed: nothing was deployed.\n');
+    return;
+  }
+  for (const env of deploy.environments) {
+    const counts = env.changeSet ? countChanges(env.changeSet.entries) : undefined;
+    const summary = counts ? ` (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted, ${counts.unchanged} unchanged)` : '';
+    out(`${env.name}: ${env.status}${summary}${env.reason ? ` - ${env.reason}` : ''}\n`);
+    if (env.status === 'planned' && env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
+    if (env.error) out(`  ${env.error}\n`);
+    for (const f of env.health?.failing ?? []) {
+      out(`  ${f.ref.kind}/${f.ref.name}: ${f.status}: ${f.message}\n`);
+      for (const e of f.events) out(`    ${e}\n`);
+    }
+  }
+}
+
+/** The outcome without live or desired objects (which may hold Secret values). */
+function jsonOf(outcome: RunOutcome): unknown {
+  return JSON.parse(
+    JSON.stringify(outcome, (key, value) => (key === 'live' || key === 'desired' || key === 'render' ? undefined : value)),
+  );
+}

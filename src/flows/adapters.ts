@@ -1,0 +1,125 @@
+/**
+ * The real implementations behind the flow ports: rendering (src/render), validation
+ * (src/validate), the cluster engine (src/kube) and the render-diff change set. One place wires
+ * I/O to the flows, so the flows stay testable and the edges stay visible.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PipelineConfig } from '../config/types.js';
+import { changeSetFromRenders } from '../changeset/from-renders.js';
+import { Git } from '../exec/git.js';
+import { processRunner, type CommandRunner } from '../exec/run.js';
+import { applyChangeSet } from '../kube/apply.js';
+import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
+import { KubeClient } from '../kube/client.js';
+import { loadKubeConfig } from '../kube/connection.js';
+import { withEnvironmentLock } from '../kube/lock.js';
+import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
+import { renderEnvironment } from '../render/render.js';
+import { collectCrdSchemas, validateObjects } from '../validate/index.js';
+import type { Log } from './log.js';
+import type { ApplyOutcome, ClusterPort, ClusterSession, HealthResult, RenderDiffPort, RendererPort, ValidatorPort } from './ports.js';
+
+/** Namespace of the per-environment Lease: `default` exists on every cluster, even before an environment's own namespace does. */
+const LOCK_NAMESPACE = 'default';
+
+export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner): RendererPort {
+  const git = new Git(runner, config.root, config.tools.git ?? 'git');
+  return {
+    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools }),
+    async existsAt(env, ref) {
+      if (ref === undefined) return existsSync(join(config.root, env.path));
+      const listed = await runner.run(config.tools.git ?? 'git', ['ls-tree', '-d', '--name-only', ref, '--', env.path], { cwd: git.dir, allowFailure: true });
+      return listed.exitCode === 0 && listed.stdout.trim().length > 0;
+    },
+  };
+}
+
+export const validator: ValidatorPort = {
+  validate(renders) {
+    const crds = collectCrdSchemas(renders.flatMap((r) => r.objects));
+    return new Map(renders.map((r) => [r.environment.name, validateObjects(r.objects, r.environment, { crds })]));
+  },
+};
+
+export const renderDiff: RenderDiffPort = { fromRenders: changeSetFromRenders };
+
+export interface ClusterAccess {
+  /** Kubeconfig content from the action input; else $KUBECONFIG / ~/.kube/config. */
+  kubeconfig?: string;
+  log: Log;
+}
+
+export function createClusterPort(access: ClusterAccess): ClusterPort {
+  return {
+    hasCredentials(env) {
+      try {
+        const config = loadKubeConfig({ kubeconfig: access.kubeconfig, context: env.context });
+        return config.getCurrentCluster() !== null;
+      } catch {
+        return false;
+      }
+    },
+    async connect(env) {
+      const client = await KubeClient.connect({ kubeconfig: access.kubeconfig, context: env.context });
+      return clusterSession(client, access.log);
+    },
+  };
+}
+
+function clusterSession(client: KubeClient, log: Log): ClusterSession {
+  return {
+    changeSet: (env, objects, options) => buildChangeSet(client, env, objects, { prune: options.prune }),
+    async deploy(env, changeSet, options) {
+      return withEnvironmentLock(
+        client,
+        {
+          environment: env.name,
+          namespace: LOCK_NAMESPACE,
+          holder: options.holder,
+          waitTimeoutMs: options.timeoutMs,
+          onWait: (holder) => log.info(`${env.name}: waiting for the deploy lock held by ${holder.identity}`),
+          onWarning: (message) => log.warning(`${env.name}: ${message}`),
+        },
+        async (lock) => {
+          const result = await applyChangeSet(client, env, changeSet as ClusterChangeSet, { forcePrune: options.forcePrune });
+          const apply = summariseApply(result.results, result.pruneSkipped);
+          if (!result.ok && result.pruneSkipped && apply.failed.length === 0) {
+            apply.failed.push({ ref: { group: '', version: 'v1', kind: 'ApplySet', namespace: '', name: `slipway-${env.name}` }, message: result.pruneSkipped });
+          }
+          if (!env.wait.enabled || apply.failed.length > 0) return { apply };
+          const refs = result.results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
+          const targets = await resolveWaitTargets(client.discovery, refs);
+          const report = await waitForHealth(client, targets, {
+            timeoutMs: options.timeoutMs,
+            signal: lock.signal,
+            onProgress: (objects, round) => {
+              const pending = objects.filter((o) => o.status !== 'Current');
+              if (pending.length > 0 && round % 3 === 0) log.info(`${env.name}: waiting for ${pending.map((o) => `${o.ref.kind}/${o.ref.name}`).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
+            },
+          });
+          const health: HealthResult = {
+            healthy: report.healthy,
+            timedOut: report.timedOut,
+            failing: report.failing.map((f) => ({ ref: f.ref, status: f.status, message: f.message, events: f.events })),
+          };
+          return { apply, health };
+        },
+      );
+    },
+    close: () => client.close(),
+  };
+}
+
+function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string; takenFields?: unknown[] }>, pruneSkipped?: string): ApplyOutcome {
+  const outcome: ApplyOutcome = { applied: 0, unchanged: 0, deleted: 0, failed: [], conflictsTaken: [] };
+  for (const r of results) {
+    if (r.outcome === 'applied') outcome.applied += 1;
+    else if (r.outcome === 'unchanged') outcome.unchanged += 1;
+    else if (r.outcome === 'deleted') outcome.deleted += 1;
+    else if (r.outcome === 'failed') outcome.failed.push({ ref: r.ref, message: r.message ?? 'failed' });
+    if (r.takenFields?.length && r.message) outcome.conflictsTaken.push(`${r.ref.kind}/${r.ref.name}: ${r.message}`);
+  }
+  if (pruneSkipped) outcome.pruneSkipped = pruneSkipped;
+  return outcome;
+}

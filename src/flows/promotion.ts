@@ -1,0 +1,54 @@
+/** The promotion port over src/promote: the action and the CLI choose how results leave the machine. */
+import type { PipelineConfig } from '../config/types.js';
+import { promote, type PromotionResult } from '../promote/promote.js';
+import type { PullRequestApi } from '../promote/pull-request.js';
+import type { RepositoryLink } from '../promote/message.js';
+import type { Log } from './log.js';
+import type { PromotionOutcome, PromotionPort } from './ports.js';
+
+export interface PromotionAccess {
+  root: string;
+  config: PipelineConfig;
+  log: Log;
+  /** Force a mode (the CLI edits the working tree unless --commit); default: the target's `promotion`. */
+  mode?: 'commit' | 'pull-request' | 'working-tree';
+  token?: string;
+  pullRequests?: PullRequestApi;
+  repository?: RepositoryLink;
+  /** Called after a promotion pull request is created or updated (to post its preview). */
+  onPullRequest?: (result: PromotionResult) => Promise<void>;
+}
+
+export function createPromotionPort(access: PromotionAccess): PromotionPort {
+  return {
+    async promote(request) {
+      const result = await promote({
+        root: access.root,
+        config: access.config,
+        from: request.from,
+        to: request.to,
+        images: request.images,
+        mode: access.mode ?? request.mode,
+        dryRun: request.dryRun,
+        token: access.token,
+        pullRequests: access.pullRequests,
+        repository: access.repository,
+      });
+      if (result.changes.length === 0) access.log.info(`${request.to}: already at the promoted images; nothing to change`);
+      if (result.pullRequest && access.onPullRequest) await access.onPullRequest(result);
+      return toOutcome(result);
+    },
+  };
+}
+
+function toOutcome(result: PromotionResult): PromotionOutcome {
+  return {
+    source: result.source,
+    target: result.target,
+    mode: result.mode,
+    changes: result.changes.map((c) => ({ image: c.image, from: c.from, to: c.to, file: c.file, line: c.line })),
+    diff: result.diff,
+    commit: result.commit,
+    pullRequestUrl: result.pullRequest?.url,
+  };
+}
