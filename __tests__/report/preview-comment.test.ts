@@ -135,7 +135,15 @@ describe('renderPreviewComment', () => {
       ],
     });
     expect(body).toContain('| **dev** | – | – | – | – | ✅ | ❌ could not diff |');
+    expect(body).toContain('| **prod** | – | – | – | – | ✅ | skipped: fork pull request |');
+    expect(body).not.toContain('<b>prod</b>');
     expect(body).toContain('❌ **Could not preview**: kustomize build failed: missing resource &lt;x&gt;');
+  });
+
+  it('does not report "no changes" when every environment was skipped', () => {
+    const body = renderPreviewComment({ headSha: SHA, environments: [{ name: 'prod', mode: 'render', findings: [], skippedReason: 'no credentials' }] });
+    expect(body).not.toContain('No environment changes');
+    expect(body).toContain('skipped: no credentials');
   });
 });
 

@@ -75,7 +75,7 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
       '| Environment | Create | Update | Delete | Unchanged | Validation | Diff against |\n|:--|--:|--:|--:|--:|:--|:--|\n',
     rows: environments.map((env) => maskSecrets(tableRow(env))),
     moreRows: (hidden) => `\n… and ${hidden} more environments, listed in the job summary.\n`,
-    sections: environments.filter((env) => !isQuiet(env) || env.error).map(section),
+    sections: environments.filter(hasDetails).map(section),
     moreItems: (hidden) => `- … and ${hidden} more, listed in the job summary.\n\n`,
     note: (omissions) => omissionNote(omissions, summaryLink),
     foot,
@@ -87,10 +87,14 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
   return maskSecrets(fitDocument(doc, budget));
 }
 
-/** Nothing to say about an environment: no change, no finding, no error. */
+/** Nothing to say about an environment: no change, no finding, no error, not skipped. */
 function isQuiet(env: PreviewCommentEnvironment): boolean {
-  if (env.error || env.findings.length) return false;
-  return !env.changeSet || env.changeSet.entries.every((e) => e.action === 'unchanged');
+  return !env.skippedReason && !hasDetails(env);
+}
+
+/** Whether the environment gets a collapsible section below the table. */
+function hasDetails(env: PreviewCommentEnvironment): boolean {
+  return Boolean(env.error || env.findings.length || env.changeSet?.entries.some((e) => e.action !== 'unchanged'));
 }
 
 function tableRow(env: PreviewCommentEnvironment): string {
