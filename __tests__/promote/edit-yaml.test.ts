@@ -65,6 +65,6 @@ describe('adding images: entries to a kustomization', () => {
 
   it('extends a flow list in flow style', () => {
     expect(addEntries('resources: [../base]\nimages: []\n', [{ name: 'b', tag: '2' }])).toBe('resources: [../base]\nimages: [{name: b, newTag: "2"}]\n');
-    expect(addEntries('images: [{name: a, newTag: x}]\n', [{ name: 'b', tag: 'y' }])).toBe('images: [{name: a, newTag: x}, {name: b, newTag: y}]\n');
+    expect(addEntries('images: [{name: a, newTag: x}]\n', [{ name: 'b', tag: 'v2' }])).toBe('images: [{name: a, newTag: x}, {name: b, newTag: v2}]\n');
   });
 });
