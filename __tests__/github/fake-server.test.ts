@@ -12,7 +12,7 @@ describe('GitHubApiFake', () => {
     for (let i = 0; i < 5; i++) fake.seedComment(1, `c${i}`);
     const res = await fetch(`${fake.url}/repos/acme/gitops/issues/1/comments?per_page=2&page=2`);
     expect(res.status).toBe(200);
-    expect((await res.json()).map((c: { body: string }) => c.body)).toEqual(['c2', 'c3']);
+    expect(((await res.json()) as Array<{ body: string }>).map((c) => c.body)).toEqual(['c2', 'c3']);
     const link = res.headers.get('link') ?? '';
     expect(link).toContain(`<${fake.url}/repos/acme/gitops/issues/1/comments?per_page=2&page=1>; rel="prev"`);
     expect(link).toContain('page=3>; rel="next"');
@@ -26,7 +26,7 @@ describe('GitHubApiFake', () => {
       body: JSON.stringify({ body: 'x'.repeat(65537) }),
     });
     expect(res.status).toBe(422);
-    expect((await res.json()).errors[0].message).toMatch(/too long/);
+    expect(((await res.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/too long/);
     expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/repos/acme/gitops/issues/1/comments', status: 422 });
   });
 
