@@ -251,19 +251,19 @@ export class KubeApi {
     manager: string,
     operation: 'Update',
     dryRun: boolean,
+    explicit?: unknown[],
   ): { object: KubeObject; changed: boolean } {
-    const explicit = next.metadata.managedFields;
     const ownership = updateOwnership({
-      managers: readManagers(live),
+      managers: explicit?.length === 0 ? [] : readManagers(live),
       updater: { manager, operation, apiVersion: next.apiVersion, ...(scope === 'status' ? { subresource: 'status' } : {}) },
       before: live ? ownedView(live, type, scope) : {},
       after: ownedView(next, type, scope),
       now: now(),
     });
     const unchanged = live !== undefined && !ownership.changed && deepEqual(stripManaged(live), stripManaged(next));
-    if (unchanged && !Array.isArray(explicit)) return { object: live, changed: false };
-    // A client that sends managedFields replaces them (an empty list resets ownership).
-    const managed = Array.isArray(explicit) && live !== undefined && explicit.length > 0 ? explicit : writeManagers(ownership.managers);
+    if (unchanged && explicit === undefined) return { object: live, changed: false };
+    // A client that sends managedFields replaces them; an empty list resets ownership to this write.
+    const managed = explicit !== undefined && explicit.length > 0 ? explicit : writeManagers(ownership.managers);
     return { object: this.commit(type, live, withManaged(next, managed), dryRun), changed: true };
   }
 
@@ -332,10 +332,10 @@ export class KubeApi {
   }
 
   private update(type: ResourceType, live: KubeObject, body: KubeObject, scope: Scope, manager: string, dryRun: boolean): ApiResponse {
-    const next = this.withCrdStatus(type, prepareUpdate(live, body, type, scope));
-    if (!Array.isArray(body.metadata.managedFields)) next.metadata.managedFields = live.metadata.managedFields;
+    const explicit = Array.isArray(body.metadata.managedFields) ? (body.metadata.managedFields as unknown[]) : undefined;
+    const next = this.withCrdStatus(type, prepareUpdate(live, stripManaged(body), type, scope));
     validate(next, live, type);
-    const { object } = this.write(type, live, next, scope, manager, 'Update', dryRun);
+    const { object } = this.write(type, live, next, scope, manager, 'Update', dryRun, explicit);
     return { status: 200, body: object };
   }
 
