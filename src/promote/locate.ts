@@ -11,7 +11,7 @@ import { isAlias, isMap, isScalar, visit, type Document, type Node, type Pair, t
 import { UserError } from '../model/errors.js';
 import { dominantStyle, findPair, insertPair, removePair, replaceScalar, scalarString, type TextEdit } from './edit-yaml.js';
 import { parseImageRef, versionOf, type ImageRef } from './image-ref.js';
-import { kustomizeImageEntries, isKustomizationPath } from './kustomization.js';
+import { isKustomizationPath, kustomizeImageEntries, type KustomizeImageEntry } from './kustomization.js';
 import { lineOf, type YamlFile } from './yaml-file.js';
 
 export type SettingKind = 'kustomize-images' | 'image-field' | 'helm-values';
@@ -29,18 +29,21 @@ export interface ImageSetting {
 
 const LEVELS: readonly SettingKind[] = ['kustomize-images', 'image-field', 'helm-values'];
 
-/** All settings of image `name` in the given files. */
-export function findSettings(files: readonly YamlFile[], name: string): ImageSetting[] {
-  const settings: ImageSetting[] = [];
+/** Every image setting in the given files, by image name (one pass over the files for all images). */
+export function indexSettings(files: readonly YamlFile[]): Map<string, ImageSetting[]> {
+  const index = new Map<string, ImageSetting[]>();
+  const add = (name: string, setting: ImageSetting) => index.set(name, [...(index.get(name) ?? []), setting]);
   for (const file of files) {
-    if (isKustomizationPath(file.path)) settings.push(...kustomizeSettings(file, name));
+    if (isKustomizationPath(file.path)) kustomizeSettings(file, add);
     for (const document of file.documents) {
-      settings.push(...imageFieldSettings(file, document, name));
-      settings.push(...helmValueSettings(file, document, name));
+      imageFieldSettings(file, document, add);
+      helmValueSettings(file, document, add);
     }
   }
-  return settings;
+  return index;
 }
+
+type AddSetting = (name: string, setting: ImageSetting) => void;
 
 /** The settings to edit, or an error for a conflict; empty when the target does not set the image itself. */
 export function chooseSettings(settings: readonly ImageSetting[], name: string): ImageSetting[] {
@@ -61,43 +64,42 @@ export function chooseSettings(settings: readonly ImageSetting[], name: string):
   return [];
 }
 
-function kustomizeSettings(file: YamlFile, name: string): ImageSetting[] {
-  return kustomizeImageEntries(file)
-    .filter((entry) => entry.outputName === name)
-    .map((entry) => {
-      const tag = scalarString(entry.newTag?.value);
-      const digest = scalarString(entry.digest?.value);
-      const versionNode = entry.newTag?.value ?? entry.digest?.value;
-      return {
-        kind: 'kustomize-images' as const,
-        file,
-        line: versionNode ? lineOf(file, versionNode.range![0]) : entry.line,
-        ...(tag !== undefined || digest !== undefined ? { current: { tag, digest } } : {}),
-        edit: (desired: ImageRef) => {
-          const style = dominantStyle(entry.map);
-          const edits: TextEdit[] = [];
-          // kustomize writes name:newTag@digest; a missing part must be absent, not left stale.
-          if (desired.tag !== undefined) {
-            if (!entry.newTag) edits.push(insertPair(file, entry.map, 'newTag', desired.tag, style));
-            else if (tag !== desired.tag) edits.push(replaceScalar(file, entry.newTag.value!, desired.tag));
-          } else if (entry.newTag) {
-            edits.push(removePair(file, entry.map, entry.newTag));
-          }
-          if (desired.digest !== undefined) {
-            if (!entry.digest) edits.push(insertPair(file, entry.map, 'digest', desired.digest, style));
-            else if (digest !== desired.digest) edits.push(replaceScalar(file, entry.digest.value!, desired.digest));
-          } else if (entry.digest) {
-            edits.push(removePair(file, entry.map, entry.digest));
-          }
-          return edits;
-        },
-      };
-    });
+function kustomizeSettings(file: YamlFile, add: AddSetting): void {
+  for (const entry of kustomizeImageEntries(file)) add(entry.outputName, kustomizeSetting(file, entry));
+}
+
+function kustomizeSetting(file: YamlFile, entry: KustomizeImageEntry): ImageSetting {
+  const tag = scalarString(entry.newTag?.value);
+  const digest = scalarString(entry.digest?.value);
+  const versionNode = entry.newTag?.value ?? entry.digest?.value;
+  return {
+    kind: 'kustomize-images' as const,
+    file,
+    line: versionNode ? lineOf(file, versionNode.range![0]) : entry.line,
+    ...(tag !== undefined || digest !== undefined ? { current: { tag, digest } } : {}),
+    edit: (desired: ImageRef) => {
+      const style = dominantStyle(entry.map);
+      const edits: TextEdit[] = [];
+      // kustomize writes name:newTag@digest; a missing part must be absent, not left stale.
+      if (desired.tag !== undefined) {
+        if (!entry.newTag) edits.push(insertPair(file, entry.map, 'newTag', desired.tag, style));
+        else if (tag !== desired.tag) edits.push(replaceScalar(file, entry.newTag.value!, desired.tag));
+      } else if (entry.newTag) {
+        edits.push(removePair(file, entry.map, entry.newTag));
+      }
+      if (desired.digest !== undefined) {
+        if (!entry.digest) edits.push(insertPair(file, entry.map, 'digest', desired.digest, style));
+        else if (digest !== desired.digest) edits.push(replaceScalar(file, entry.digest.value!, desired.digest));
+      } else if (entry.digest) {
+        edits.push(removePair(file, entry.map, entry.digest));
+      }
+      return edits;
+    },
+  };
 }
 
 /** `image: registry/app:1.4.2` anywhere (aliases resolved to their anchor, each anchor edited once). */
-function imageFieldSettings(file: YamlFile, document: Document.Parsed, name: string): ImageSetting[] {
-  const settings: ImageSetting[] = [];
+function imageFieldSettings(file: YamlFile, document: Document.Parsed, add: AddSetting): void {
   const seen = new Set<number>();
   visit(document, {
     Pair(_key, pair) {
@@ -110,9 +112,8 @@ function imageFieldSettings(file: YamlFile, document: Document.Parsed, name: str
       } catch {
         return; // not a reference (a templated value, a description): not ours to edit
       }
-      if (ref.name !== name) return;
       seen.add(node.range[0]);
-      settings.push({
+      add(ref.name, {
         kind: 'image-field',
         file,
         line: lineOf(file, node.range[0]),
@@ -121,24 +122,21 @@ function imageFieldSettings(file: YamlFile, document: Document.Parsed, name: str
       });
     },
   });
-  return settings;
 }
 
 /** `{registry?, repository, tag?, digest?}` maps, as Helm charts commonly lay out `image:` values. */
-function helmValueSettings(file: YamlFile, document: Document.Parsed, name: string): ImageSetting[] {
-  const settings: ImageSetting[] = [];
+function helmValueSettings(file: YamlFile, document: Document.Parsed, add: AddSetting): void {
   visit(document, {
     Map(_key, map) {
       const repository = scalarString(resolve(document, findPair(map, 'repository')?.value));
       if (!repository) return;
       const registry = scalarString(resolve(document, findPair(map, 'registry')?.value));
-      if ((registry ? `${registry}/${repository}` : repository) !== name) return;
       const tagNode = scalarNode(document, findPair(map, 'tag'));
       const digestNode = scalarNode(document, findPair(map, 'digest'));
       const tag = nonEmpty(scalarString(tagNode));
       const digest = nonEmpty(scalarString(digestNode));
       const at = tagNode ?? digestNode ?? (findPair(map, 'repository')!.value as Node);
-      settings.push({
+      add(registry ? `${registry}/${repository}` : repository, {
         kind: 'helm-values',
         file,
         line: lineOf(file, at.range![0]),
@@ -147,7 +145,6 @@ function helmValueSettings(file: YamlFile, document: Document.Parsed, name: stri
       });
     },
   });
-  return settings;
 }
 
 function helmEdits(file: YamlFile, map: YAMLMap, tagNode: Scalar | undefined, digestNode: Scalar | undefined, desired: ImageRef): TextEdit[] {

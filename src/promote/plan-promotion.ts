@@ -12,7 +12,7 @@ import { collectImages, type CollectedImage } from './collect-images.js';
 import { applyTextEdits, type TextEdit } from './edit-yaml.js';
 import { formatImageRef, sameVersion, versionOf } from './image-ref.js';
 import { addImageEntries, KUSTOMIZATION_FILES } from './kustomization.js';
-import { chooseSettings, findSettings } from './locate.js';
+import { chooseSettings, indexSettings } from './locate.js';
 import type { DesiredImage } from './select-images.js';
 import type { PlannedFile, PromotionChange, PromotionPlan } from './types.js';
 import { listYamlFiles, readYamlFile, type YamlFile } from './yaml-file.js';
@@ -31,6 +31,7 @@ export async function planPromotion(input: PlanInput): Promise<PromotionPlan> {
   const directory = join(root, target.path);
   const files = await Promise.all((await listYamlFiles(directory)).map((path) => readYamlFile(root, path)));
 
+  const settingsByImage = indexSettings(files);
   const edits = new Map<YamlFile, TextEdit[]>();
   const changes: PromotionChange[] = [];
   const baseOnly: { image: DesiredImage; now: CollectedImage }[] = [];
@@ -46,7 +47,7 @@ export async function planPromotion(input: PlanInput): Promise<PromotionPlan> {
       );
     }
     if (sameVersion(now, image)) continue;
-    const settings = chooseSettings(findSettings(files, image.name), image.name);
+    const settings = chooseSettings(settingsByImage.get(image.name) ?? [], image.name);
     if (settings.length === 0) {
       baseOnly.push({ image, now });
       continue;
