@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promotionPort } from '../../src/promote/port.js';
 import { promote } from '../../src/promote/promote.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { DIGEST_A, DIGEST_C, fixtureRepo, shopConfig } from './support.js';
@@ -75,5 +76,23 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
     expect(again.changes).toEqual([]);
     expect(again.diff).toBe('');
     expect(again.commit).toBeUndefined();
+  });
+
+  it('renders the source at sourceRef and names that commit', async () => {
+    const first = repo.head();
+    repo.write({ 'envs/dev/kustomization.yaml': read('envs/dev/kustomization.yaml').replace('newTag: "1.5.0"', 'newTag: "1.6.0"') });
+    repo.commit('dev: web 1.6.0');
+    const result = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-web'], sourceRef: first, mode: 'working-tree', dryRun: false });
+    expect(result.sourceCommit).toBe(first);
+    expect(result.changes.map((c) => c.to)).toEqual(['1.5.0']);
+  });
+
+  it('serves the flows through a PromotionPort', async () => {
+    const port = promotionPort({ root: repo.dir, config: shopConfig(repo.dir) });
+    const outcome = await port.promote({ from: 'dev', to: 'staging', images: [], mode: 'commit', dryRun: true });
+    expect(outcome).toMatchObject({ source: 'dev', target: 'staging', mode: 'commit' });
+    expect(outcome.changes).toHaveLength(4);
+    expect(outcome.commit).toBeUndefined();
+    expect(repo.git('status', '--porcelain')).toBe('');
   });
 });
