@@ -523,6 +523,13 @@ function pruneDropped(merged: KubeObject, managers: ReturnType<typeof readManage
   let owned = configSet;
   for (const m of managers) if (m !== previous) owned = owned.union(m.set);
   const doomed: Path[] = previous.set.paths().filter((p) => !owned.has(p) && !owned.hasDescendant(p));
-  doomed.sort((a, b) => b.length - a.length);
-  for (const path of doomed) removePath(merged as unknown as Record<string, unknown>, path, (p) => owned.has(p));
+  // Shallow first: a dropped list item goes whole, so its own fields need no separate removal
+  // (and could not be found once its key field were gone).
+  doomed.sort((a, b) => a.length - b.length);
+  const removed: Path[] = [];
+  for (const path of doomed) {
+    if (removed.some((r) => r.length < path.length && r.every((e, i) => path[i] === e))) continue;
+    removePath(merged as unknown as Record<string, unknown>, path, (p) => owned.has(p));
+    removed.push(path);
+  }
 }
