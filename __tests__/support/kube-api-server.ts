@@ -3,6 +3,22 @@
  * so real clients (the engine's, and kubectl itself) run their real code paths against it.
  * The API semantics live in ./kube-api/api.ts; this file is the HTTP edge: auth, recording,
  * latency and fault injection, and the handles tests use to seed and inspect state.
+ *
+ * Where it differs from a real API server (on purpose, to stay small):
+ * - No schemas: list types come from field names (containers/env/volumes/... by name, ports by
+ *   port+protocol, volumeMounts by mountPath, conditions by type; finalizers a set; other lists
+ *   atomic; selectors atomic maps). Unknown fields are kept; `fieldValidation` is accepted and
+ *   ignored; custom resources are neither validated nor pruned against their openAPIV3Schema.
+ * - Little defaulting: Namespace label/finalizer/phase, Secret type and stringData, Service
+ *   clusterIP, Job selector and labels. No Deployment/Pod defaults (replicas, strategy, ...).
+ * - managedFields of non-apply writes use the apply encoding (no `.` on maps).
+ * - Deletion is immediate (no finalizers, no Terminating namespaces); a Namespace takes its
+ *   contents at once. Watches are accepted and held open without events.
+ * - Served versions of a CRD are relabelled, not converted. No Table output (kubectl prints
+ *   NAME/AGE), no aggregated discovery, no /openapi/v2, no scale subresource.
+ * - Validation covers: names, workload selectors (required, matching, immutable),
+ *   StatefulSet/Job/PVC immutability, RoleBinding roleRef, immutable ConfigMaps/Secrets,
+ *   CRD name. Invalid values are spelled as JSON, not Go syntax.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
