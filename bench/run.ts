@@ -34,7 +34,16 @@ const benches: Bench[] = [
     area: 'engine',
     run: async () => {
       const { benchEngine } = await import('./engine.js');
-      return (await benchEngine()).rows;
+      const r = await benchEngine();
+      const k = 'applyMs' in r.kubectl ? r.kubectl : undefined;
+      const vs = (ours: number, theirs?: number) => (theirs === undefined ? `${fmt(ours)} ms` : `${fmt(ours)} ms vs kubectl ${fmt(theirs)} ms: ${(theirs / ours).toFixed(1)}x faster`);
+      return [
+        { area: 'engine', measure: `first apply, ${r.objects} objects, ${r.latencyMs} ms latency`, value: vs(r.slipway.applyMs, k?.applyMs), target: '>= 5x kubectl' },
+        { area: 'engine', measure: 're-apply of the same objects', value: `${fmt(r.slipway.reapplyMs)} ms, ${r.slipway.reapplyWrites} writes`, target: '0 writes' },
+        { area: 'engine', measure: 'diff (server-side dry-run)', value: vs(r.slipway.diffMs, k?.diffMs), target: '>= 5x kubectl' },
+        { area: 'engine', measure: 'peak RSS', value: `${fmt(r.peakRssMb)} MB`, target: '< 200 MB' },
+        ...(k ? [] : [{ area: 'engine', measure: 'kubectl', value: `skipped: ${(r.kubectl as { skipped: string }).skipped}`, target: '' }]),
+      ];
     },
   },
   {

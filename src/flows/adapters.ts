@@ -15,6 +15,8 @@ import { KubeClient } from '../kube/client.js';
 import { loadKubeConfig } from '../kube/connection.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
+import { hasChanges } from '../model/changeset.js';
+import type { ObjectRef } from '../model/objects.js';
 import { renderEnvironment } from '../render/render.js';
 import { collectCrdSchemas, validateObjects } from '../validate/index.js';
 import type { Log } from './log.js';
@@ -71,6 +73,13 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
   return {
     changeSet: (env, objects, options) => buildChangeSet(client, env, objects, { prune: options.prune }),
     async deploy(env, changeSet, options) {
+      // Nothing to write means nothing to serialise: no Lease writes, so a re-run writes nothing at all.
+      if (!hasChanges(changeSet)) {
+        const unchanged = changeSet.entries.length;
+        const apply: ApplyOutcome = { applied: 0, unchanged, deleted: 0, failed: [], conflictsTaken: [] };
+        if (!env.wait.enabled) return { apply };
+        return { apply, health: await waitUntilHealthy(client, changeSet.entries.map((e) => e.ref), options.timeoutMs, log, env.name) };
+      }
       return withEnvironmentLock(
         client,
         {
@@ -89,25 +98,30 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           }
           if (!env.wait.enabled || apply.failed.length > 0) return { apply };
           const refs = result.results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
-          const targets = await resolveWaitTargets(client.discovery, refs);
-          const report = await waitForHealth(client, targets, {
-            timeoutMs: options.timeoutMs,
-            signal: lock.signal,
-            onProgress: (objects, round) => {
-              const pending = objects.filter((o) => o.status !== 'Current');
-              if (pending.length > 0 && round % 3 === 0) log.info(`${env.name}: waiting for ${pending.map((o) => `${o.ref.kind}/${o.ref.name}`).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
-            },
-          });
-          const health: HealthResult = {
-            healthy: report.healthy,
-            timedOut: report.timedOut,
-            failing: report.failing.map((f) => ({ ref: f.ref, status: f.status, message: f.message, events: f.events })),
-          };
-          return { apply, health };
+          return { apply, health: await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) };
         },
       );
     },
     close: () => client.close(),
+  };
+}
+
+async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs: number, log: Log, environment: string, signal?: AbortSignal): Promise<HealthResult> {
+  const targets = await resolveWaitTargets(client.discovery, refs);
+  const report = await waitForHealth(client, targets, {
+    timeoutMs,
+    signal,
+    onProgress: (objects, round) => {
+      const pending = objects.filter((o) => o.status !== 'Current');
+      if (pending.length > 0 && round % 3 === 0) {
+        log.info(`${environment}: waiting for ${pending.map((o) => `${o.ref.kind}/${o.ref.name}`).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
+      }
+    },
+  });
+  return {
+    healthy: report.healthy,
+    timedOut: report.timedOut,
+    failing: report.failing.map((f) => ({ ref: f.ref, status: f.status, message: f.message, events: f.events })),
   };
 }
 

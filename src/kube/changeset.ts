@@ -81,9 +81,10 @@ export async function buildChangeSet(
   const applySet: ApplySet = options.inventory ?? (await readApplySet(client, env));
   const defaultNamespace = env.namespace || client.contextNamespace || 'default';
   const pendingKinds = kindsDefinedByRender(objects);
+  const pendingNamespaces = namespacesDefinedByRender(objects);
 
   const entries = await mapLimit(objects, options.concurrency ?? DEFAULT_CONCURRENCY, (rendered) =>
-    planObject(client, env, rendered, applySet.id, defaultNamespace, pendingKinds),
+    planObject(client, env, rendered, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces),
   );
 
   let memberCount = 0;
@@ -115,6 +116,7 @@ async function planObject(
   applySetIdValue: string,
   defaultNamespace: string,
   pendingKinds: Set<string>,
+  pendingNamespaces: Set<string>,
 ): Promise<ChangeEntry> {
   const { source } = rendered;
   let ref: ObjectRef = refOf(rendered.object);
@@ -137,6 +139,9 @@ async function planObject(
     try {
       dryRun = await client.apply(desired, { dryRun: true, force: env.forceConflicts, subject: subjectOf(ref, source) });
     } catch (error) {
+      if (!live && resource.namespaced && pendingNamespaces.has(ref.namespace) && isMissingNamespaceError(error)) {
+        return plannedBehindNamespace(desired, ref, source);
+      }
       if (live && isImmutableError(error) && wantsRecreate(desired)) {
         return {
           ref,
@@ -166,6 +171,31 @@ async function planObject(
   } catch (error) {
     return { ref, action: 'error', diff: '', message: explainError(error, ref, source, [rendered.object, desired, live], env), source, desired, live };
   }
+}
+
+/** Namespaces this render creates: objects inside one that does not exist yet cannot be dry-run before it is applied. */
+function namespacesDefinedByRender(objects: readonly RenderedObject[]): Set<string> {
+  const names = new Set<string>();
+  for (const { object } of objects) {
+    if (object.kind === 'Namespace' && object.apiVersion === 'v1' && object.metadata?.name) names.add(object.metadata.name);
+  }
+  return names;
+}
+
+function isMissingNamespaceError(error: unknown): boolean {
+  return error instanceof KubeApiError && error.status === 404 && (error.details?.kind === 'namespaces' || /namespaces? "[^"]*" not found/.test(error.serverMessage));
+}
+
+/** An object in a Namespace this render creates: the Namespace is applied first (definitions stage), the object after it. */
+function plannedBehindNamespace(desired: KubeObject, ref: ObjectRef, source: RenderedObject['source']): ChangeEntry {
+  return {
+    ref,
+    action: 'create',
+    diff: diffObjects(ref, undefined, normalize(desired)),
+    message: `its Namespace ${ref.namespace} is created first in this run; server-side validation happens then`,
+    source,
+    desired,
+  };
 }
 
 /** A custom resource whose CRD is in the same render: it can only be dry-run after the CRD is established. */
