@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promotionPort } from '../../src/promote/port.js';
+import { createPromotionPort } from '../../src/flows/promotion.js';
+import { silentLog } from '../../src/flows/log.js';
 import { promote } from '../../src/promote/promote.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { DIGEST_A, DIGEST_C, fixtureRepo, shopConfig } from './support.js';
@@ -88,7 +89,7 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
   });
 
   it('serves the flows through a PromotionPort', async () => {
-    const port = promotionPort({ root: repo.dir, config: shopConfig(repo.dir) });
+    const port = createPromotionPort({ root: repo.dir, config: shopConfig(repo.dir), log: silentLog });
     const outcome = await port.promote({ from: 'dev', to: 'staging', images: [], mode: 'commit', dryRun: true });
     expect(outcome).toMatchObject({ source: 'dev', target: 'staging', mode: 'commit' });
     expect(outcome.changes).toHaveLength(4);

@@ -18,7 +18,8 @@ import { readRunContext } from '../github/context.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import { decideIntent } from '../plan/intent.js';
 import { defaultBranchOf, readEvent } from './event.js';
-import { deploymentsPort, pullRequestApi } from './github-ports.js';
+import { deploymentsPort } from './github-ports.js';
+import { githubPullRequestApi } from '../promote/github-pull-requests.js';
 import { envInputReader, readInputs } from './inputs.js';
 import { actionLog } from './log.js';
 import { postPreviewComment, publishOutcome } from './publish.js';
@@ -53,7 +54,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     config,
     log: actionLog,
     token: inputs.githubToken,
-    pullRequests: gh ? pullRequestApi(gh, context) : undefined,
+    pullRequests: gh ? githubPullRequestApi(gh, context.owner, context.repo) : undefined,
     repository,
     // A PR opened with the workflow's token starts no workflow: post its preview from here.
     onPullRequest: async (result) => {
