@@ -1,47 +1,26 @@
 /**
- * Wait and lock over real HTTPS against the loopback API server, through KubeClient. The
- * server is built separately; until `__tests__/support/kube-api-server.ts` exists these tests
- * are skipped (the in-memory tests in wait.test.ts and lock.test.ts cover the logic).
+ * Wait and lock over real HTTPS against the loopback API server, through KubeClient (the
+ * in-memory tests in wait.test.ts and lock.test.ts cover the logic; these cover the wire).
  */
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KubeObject, ObjectRef } from '../../src/model/objects.js';
 import { waitForHealth } from '../../src/kube/wait.js';
 import { acquireEnvironmentLock, withEnvironmentLock } from '../../src/kube/lock.js';
-import type { KubeRequester } from '../../src/kube/wait-api.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { FakeClock } from './wait-fake-cluster.js';
 
-const serverFile = join(process.cwd(), '__tests__', 'support', 'kube-api-server.ts');
-const describeIfServer = existsSync(serverFile) ? describe : describe.skip;
-
-/** The parts of the loopback server these tests use (see the team's brief for its API). */
-interface LoopbackServer {
-  start(): Promise<unknown>;
-  stop(): Promise<unknown>;
-  kubeconfig(): string | Promise<string>;
-  seed(object: KubeObject): unknown;
-  onRead(kind: string, fn: (object: KubeObject, readCount: number) => Record<string, unknown> | undefined): unknown;
-  addEvent(event: Record<string, unknown>): unknown;
-}
-
-type Client = KubeRequester & { close(): void };
-
-describeIfServer('wait and lock against the loopback API server', () => {
-  let server: LoopbackServer;
-  let connect: () => Promise<Client>;
-  const clients: Client[] = [];
+describe('wait and lock against the loopback API server', () => {
+  let server: FakeKubeApiServer;
+  let connect: () => Promise<KubeClient>;
+  const clients: KubeClient[] = [];
 
   beforeAll(async () => {
-    // A computed specifier, so type checking does not require the file to exist yet.
-    const serverModule = (await import(serverFile)) as { FakeKubeApiServer: new () => LoopbackServer };
-    const { KubeClient } = await import('../../src/kube/client.js');
-    server = new serverModule.FakeKubeApiServer();
-    await server.start();
-    const kubeconfig = await server.kubeconfig();
+    server = await FakeKubeApiServer.start();
+    const kubeconfig = server.kubeconfig();
     connect = async () => {
-      const client = (await KubeClient.connect({ kubeconfig })) as unknown as Client;
+      const client = await KubeClient.connect({ kubeconfig });
       clients.push(client);
       return client;
     };
