@@ -17,7 +17,7 @@ describe('changeSetFromRenders', () => {
     expect(byName.same.diff).toBe('');
     expect(byName.edited.action).toBe('update');
     expect(byName.edited.diff).toMatch(/^- {2}a: "1"$/m);
-    expect(byName.edited.diff).toMatch(/^\+  a: "2"$/m);
+    expect(byName.edited.diff).toMatch(/^\+ {2}a: "2"$/m);
     expect(byName.new.action).toBe('create');
     expect(byName.gone.action).toBe('delete');
   });
