@@ -126,6 +126,24 @@ describe('racing pushes', () => {
     expect(git(repo.origin, 'rev-parse', 'main')).toBe(git(theirs, 'rev-parse', 'HEAD'));
   });
 
+  it('the remote ref moves while our push is applied (cannot lock ref): fetched, rebuilt on the new tip, pushed', async () => {
+    const mine = clone('mine');
+    const theirs = clone('theirs');
+    writeFileSync(join(theirs, 'README.md'), 'unrelated\n');
+    git(theirs, 'add', 'README.md');
+    git(theirs, '-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-qm', 'unrelated');
+    const other = git(theirs, 'rev-parse', 'HEAD');
+    git(theirs, 'push', '-q', 'origin', 'HEAD:refs/heads/side');
+    // Once only: main moves after git checked it and before git updates it, as a concurrent push would.
+    const hook = join(repo.origin, 'hooks', 'pre-receive');
+    writeFileSync(hook, `#!/bin/sh\nif [ ! -e "$GIT_DIR/raced" ]; then touch "$GIT_DIR/raced"; env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main ${other}; fi\n`);
+    chmodSync(hook, 0o755);
+    const result = await promote({ root: mine, config: config(mine), to: 'shared', images: ['ghcr.io/acme/shared=2.0.0'], mode: 'commit', dryRun: false, author: IDENTITY, maxPushAttempts: 3 });
+    expect(result.commit).toBe(git(repo.origin, 'rev-parse', 'main'));
+    expect(git(repo.origin, 'rev-parse', `${result.commit}^`)).toBe(other);
+    expect(git(mine, 'rev-parse', 'HEAD')).toBe(result.commit);
+  });
+
   it('someone already pushed the same promotion: no second commit', async () => {
     const mine = clone('mine');
     const theirs = clone('theirs');

@@ -32,7 +32,11 @@ export interface RemoteOptions {
   token?: string;
 }
 
-/** The remote refused the push because it has commits we lack (non-fast-forward / fetch first). */
+/**
+ * The push lost a race: the remote has commits we lack (non-fast-forward / fetch first), or its
+ * ref moved while it was being updated (`cannot lock ref ... but expected ...`). Fetching,
+ * rebuilding the change on the new tip and pushing again can succeed.
+ */
 export class PushRejectedError extends UserError {
   constructor(
     readonly refspec: string,
@@ -126,16 +130,56 @@ export class Git {
 
   /** Commits what is staged; returns the new commit's SHA. */
   async commit(options: CommitOptions): Promise<string> {
-    const identity = options.author ?? (await this.configuredIdentity()) ?? DEFAULT_AUTHOR;
-    const env = {
-      GIT_AUTHOR_NAME: identity.name,
-      GIT_AUTHOR_EMAIL: identity.email,
-      GIT_COMMITTER_NAME: identity.name,
-      GIT_COMMITTER_EMAIL: identity.email,
-    };
+    const env = await this.identityEnv(options.author);
     // The message goes through stdin so its size and content are never limited by argv.
     await this.git(['commit', '--quiet', '--file=-'], { env, input: options.message });
     return this.headSha();
+  }
+
+  /**
+   * A commit of `parent` plus the given file contents, built through a throw-away index so HEAD,
+   * the real index and the working tree stay exactly as they are; returns its SHA. Each file
+   * keeps its mode in `parent` (an executable stays executable); a new file is 100644.
+   */
+  async commitFiles(parent: string, files: readonly { path: string; content: string }[], options: CommitOptions): Promise<string> {
+    const parentSha = await this.revParse(parent);
+    const indexDir = await mkdtemp(join(tmpdir(), 'slipway-index-'));
+    const env = { ...(await this.identityEnv(options.author)), GIT_INDEX_FILE: join(indexDir, 'index') };
+    const out = async (args: readonly string[], input?: string) =>
+      (await this.git(args, { env, ...(input !== undefined ? { input } : {}) })).stdout.trim();
+    try {
+      await out(['read-tree', parentSha]);
+      for (const file of files) {
+        const blob = await out(['hash-object', '-w', '--stdin'], file.content);
+        const mode = (await out(['ls-files', '--stage', '--', file.path])).split(' ')[0] || '100644';
+        await out(['update-index', '--add', '--cacheinfo', `${mode},${blob},${file.path}`]);
+      }
+      const tree = await out(['write-tree']);
+      return await out(['commit-tree', tree, '-p', parentSha, '-F', '-'], options.message);
+    } finally {
+      await rm(indexDir, { recursive: true, force: true });
+    }
+  }
+
+  /** Moves the current branch, the index and tracked files to `ref`; untracked files are left alone. */
+  async resetHard(ref: string): Promise<void> {
+    const sha = await this.revParse(ref);
+    await this.git(['reset', '--quiet', '--hard', sha]);
+  }
+
+  /** Repository-relative paths of tracked files with staged or unstaged changes (for a rename, the new path). */
+  async uncommittedChanges(): Promise<string[]> {
+    const result = await this.git(['status', '--porcelain=v1', '--untracked-files=no', '-z']);
+    const entries = result.stdout.split('\0');
+    const paths: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry.length < 4) continue;
+      paths.push(entry.slice(3));
+      // With -z a rename or copy is followed by its original path as a separate entry.
+      if (entry[0] === 'R' || entry[0] === 'C') i++;
+    }
+    return paths;
   }
 
   async fetch(remote: string, ref: string, options: RemoteOptions = {}): Promise<void> {
@@ -144,20 +188,29 @@ export class Git {
     await this.git(['fetch', '--quiet', '--no-tags', remote, ref], { env });
   }
 
-  /** Pushes a refspec; a PushRejectedError when the remote refuses a non-fast-forward update. */
+  /** Pushes a refspec; a PushRejectedError when the push lost a race with another push (see pushRace). */
   async push(remote: string, refspec: string, options: RemoteOptions = {}): Promise<void> {
     checkRef(refspec);
     const env = await this.credentialEnv(remote, options.token);
     const result = await this.git(['push', '--porcelain', remote, refspec], { env, allowFailure: true });
     if (result.exitCode === 0) return;
-    const rejection = /\[rejected\]\s*\(([^)]*)\)|\[remote rejected\]\s*\(([^)]*)\)/.exec(`${result.stdout}\n${result.stderr}`);
-    if (rejection && /fetch first|non-fast-forward|stale info/.test(rejection[1] ?? rejection[2] ?? '')) {
-      throw new PushRejectedError(refspec, rejection[1] ?? rejection[2] ?? 'rejected');
-    }
+    const race = pushRace(`${result.stdout}\n${result.stderr}`);
+    if (race) throw new PushRejectedError(refspec, maskSecrets(race));
     throw new UserError(
       maskSecrets(`git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent(lastLines(`${result.stderr}\n${result.stdout}`))}`),
       'Check that the token may push to this repository (contents: write) and that branch protection allows it.',
     );
+  }
+
+  /** Author and committer for one command: the given person, else git's configured identity, else DEFAULT_AUTHOR. */
+  private async identityEnv(author: Person | undefined): Promise<Record<string, string>> {
+    const identity = author ?? (await this.configuredIdentity()) ?? DEFAULT_AUTHOR;
+    return {
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+    };
   }
 
   private async configuredIdentity(): Promise<Person | undefined> {
@@ -212,6 +265,26 @@ export function httpOrigin(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why a failed push lost a race with another push, or undefined when it failed for another
+ * reason. Two shapes: the remote had commits we lack when we asked (`[rejected] (fetch first)`,
+ * `(non-fast-forward)`, `(stale info)` for a lease), or the ref moved between the remote's check
+ * and its update: receive-pack then reports `[remote rejected] (failed to update ref)` with
+ * `cannot lock ref '<ref>': is at X but expected Y` on stderr (GitHub may put that text, or
+ * `incorrect old value provided`, in the reason itself). A bare `failed to update ref` without
+ * that detail (a full disk, a permission problem on the server) is not a race: retrying would
+ * not help.
+ */
+export function pushRace(output: string): string | undefined {
+  const rejected = /\[rejected\][^(\n]*\(([^)]*)\)/.exec(output);
+  if (rejected && /fetch first|non-fast-forward|stale info/.test(rejected[1])) return rejected[1];
+  const remote = /\[remote rejected\][^(\n]*\((.*)\)\s*$/m.exec(output);
+  if (!remote) return undefined;
+  if (/cannot lock ref|incorrect old value/.test(remote[1])) return remote[1];
+  const lock = /cannot lock ref '[^']*': is at [0-9a-f]+ but expected [0-9a-f]+|incorrect old value provided/.exec(output);
+  return remote[1] === 'failed to update ref' && lock ? `${remote[1]}: ${lock[0]}` : undefined;
 }
 
 /** A ref starting with `-` would be read by git as an option. */

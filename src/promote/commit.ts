@@ -9,7 +9,6 @@
 import { PushRejectedError, type Git, type Person } from '../exec/git.js';
 import { UserError } from '../model/errors.js';
 import { applyPromotion, type ApplyInput } from './apply-promotion.js';
-import type { GitExtra } from './git-extra.js';
 import { versionOf } from './image-ref.js';
 import { commitMessage, type PromotionSummary } from './message.js';
 import type { PromotionPlan } from './types.js';
@@ -17,7 +16,6 @@ import { restorePlannedFiles } from './write-files.js';
 
 export interface CommitInput extends ApplyInput {
   git: Git;
-  extra: GitExtra;
   remote: string;
   /** Branch to push to; default the checked-out branch. */
   branch?: string;
@@ -39,8 +37,8 @@ export interface CommitOutcome {
 export const DEFAULT_PUSH_ATTEMPTS = 8;
 
 export async function commitPromotion(input: CommitInput): Promise<CommitOutcome> {
-  const { git, extra } = input;
-  const dirty = await extra.uncommittedChanges();
+  const { git } = input;
+  const dirty = await git.uncommittedChanges();
   if (dirty.length > 0) {
     throw new UserError(
       `The working tree has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); a promotion commit must not include them.`,
@@ -56,7 +54,7 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
 
   const giveUp = async (error: unknown, plan?: PromotionPlan): Promise<never> => {
     if (plan) await restorePlannedFiles(plan.files);
-    await extra.resetHard(originalHead);
+    await git.resetHard(originalHead);
     throw error;
   };
 
@@ -81,7 +79,7 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
       await git.push(input.remote, `HEAD:refs/heads/${branch}`, { token: input.token });
       return { plan, commit: sha, attempts: attempt };
     } catch (error) {
-      if (!isRetryablePush(error)) {
+      if (!(error instanceof PushRejectedError)) {
         return giveUp(new UserError(`Promotion into ${input.target.name} was not pushed: ${(error as Error).message}`, `The local branch ${branch} was reset to ${originalHead.slice(0, 12)}; nothing changed on the remote.`));
       }
       if (attempt >= maxAttempts) {
@@ -96,22 +94,11 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
       if (!(await git.isAncestor(originalHead, tip))) {
         throw new UserError(`The local branch ${branch} has commits the remote does not, so Slipway cannot rebuild the promotion on the remote tip without losing them.`, 'Push or drop those commits first.');
       }
-      await extra.resetHard(tip);
+      await git.resetHard(tip);
     } catch (error) {
       return giveUp(error);
     }
   }
-}
-
-/**
- * The branch moved on: a non-fast-forward rejection, or the remote's ref changed between its
- * check and its update (git reports `cannot lock ref` / `failed to update ref` when two pushes
- * arrive at once). TO MOVE: src/exec/git.ts should raise PushRejectedError for the latter too.
- */
-function isRetryablePush(error: unknown): boolean {
-  if (error instanceof PushRejectedError) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /git push/.test(message) && /cannot lock ref|failed to update ref|incorrect old value provided/.test(message);
 }
 
 /** The target now holds, for some image, a version other than the one the promotion started from (and not the promoted one). */

@@ -11,7 +11,6 @@ import { UserError } from '../model/errors.js';
 import { applyPromotion } from './apply-promotion.js';
 import { collectImages } from './collect-images.js';
 import { commitPromotion } from './commit.js';
-import { GitExtra } from './git-extra.js';
 import type { RepositoryLink } from './message.js';
 import { pullRequestPromotion, type PullRequestApi, type PullRequestRef } from './pull-request.js';
 import { parseImageRequests, selectImages, type DesiredImage } from './select-images.js';
@@ -108,11 +107,10 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     return result(plan);
   }
 
-  const extra = new GitExtra(runner, root, config.tools.git ?? 'git');
   const remote = options.remote ?? 'origin';
   if (options.mode === 'commit') {
     const outcome = await commitPromotion({
-      ...applyInput, git, extra, remote, summary,
+      ...applyInput, git, remote, summary,
       ...(options.branch ? { branch: options.branch } : {}),
       ...(options.token ? { token: options.token } : {}),
       ...(options.author ? { author: options.author } : {}),
@@ -123,7 +121,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
 
   if (!options.pullRequests) throw new UserError(`Environment ${target.name} promotes by pull request, but no GitHub API is available.`, 'Provide github-token (pull-requests: write).');
   const outcome = await pullRequestPromotion({
-    ...applyInput, git, extra, remote, summary,
+    ...applyInput, git, remote, summary,
     api: options.pullRequests,
     labels: target.promotionLabels,
     ...(options.branch ? { baseBranch: options.branch } : {}),

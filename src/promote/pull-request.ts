@@ -6,7 +6,6 @@
 import type { Git, Person } from '../exec/git.js';
 import { UserError } from '../model/errors.js';
 import { applyPromotion, type ApplyInput } from './apply-promotion.js';
-import type { GitExtra } from './git-extra.js';
 import { commitMessage, pullRequestBody, pullRequestTitle, type PromotionSummary, type RepositoryLink } from './message.js';
 import type { PromotionPlan } from './types.js';
 import { restorePlannedFiles } from './write-files.js';
@@ -26,7 +25,6 @@ export interface PullRequestApi {
 
 export interface PullRequestInput extends ApplyInput {
   git: Git;
-  extra: GitExtra;
   api: PullRequestApi;
   remote: string;
   /** Branch the pull request merges into; default the checked-out branch. */
@@ -50,7 +48,7 @@ export function promotionBranch(target: string): string {
 }
 
 export async function pullRequestPromotion(input: PullRequestInput): Promise<PullRequestOutcome> {
-  const { git, extra } = input;
+  const { git } = input;
   const branch = promotionBranch(input.target.name);
   const base = input.baseBranch ?? (await git.currentBranch());
   if (!base) throw new UserError('HEAD is detached, so there is no base branch for the promotion pull request.', 'Check out the base branch or name it explicitly.');
@@ -59,14 +57,14 @@ export async function pullRequestPromotion(input: PullRequestInput): Promise<Pul
   await restorePlannedFiles(plan.files);
   if (plan.files.length === 0) return { plan, branch };
 
-  const dirty = new Set(await extra.uncommittedChanges());
+  const dirty = new Set(await git.uncommittedChanges());
   const touched = plan.files.find((f) => dirty.has(f.path));
   if (touched) {
     throw new UserError(`${touched.path} has uncommitted changes; the promotion commit is built from the committed base, so they would be lost or mixed in.`, 'Commit or discard them and promote again.');
   }
   const parent = await git.headSha();
   const message = commitMessage({ ...input.summary, changes: plan.changes });
-  const commit = await extra.commitFiles(parent, plan.files.map((f) => ({ path: f.path, content: f.after })), message, input.author);
+  const commit = await git.commitFiles(parent, plan.files.map((f) => ({ path: f.path, content: f.after })), { message, ...(input.author ? { author: input.author } : {}) });
   // Force: the branch always holds exactly one promotion commit on the current base tip.
   await git.push(input.remote, `+${commit}:refs/heads/${branch}`, { token: input.token });
 
