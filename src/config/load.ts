@@ -14,7 +14,7 @@ import { checkRepositoryPath } from './paths.js';
 import { ConfigError, NodeReader } from './reader.js';
 import { readSettings, SETTING_KEYS } from './settings.js';
 import type { PartialSettings } from './settings.js';
-import { closestMatch } from './suggest.js';
+import { closestMatch } from '../model/suggest.js';
 
 const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools'] as const;
 const PER_ENVIRONMENT_ONLY = ['name', 'path', 'promoteFrom'] as const;

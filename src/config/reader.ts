@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { UserError } from '../model/errors.js';
-import { closestMatch } from './suggest.js';
+import { closestMatch } from '../model/suggest.js';
 
 export interface ConfigProblem {
   file: string;

@@ -1,4 +1,4 @@
-/** "Did you mean" for misspelt field names and kinds. */
+/** "Did you mean" for misspelt keys, field names, kinds and environment names. */
 
 /** The closest candidate within a small edit distance, or undefined when nothing is close. */
 export function closestMatch(input: string, candidates: Iterable<string>): string | undefined {

@@ -8,7 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isPlainObject } from '../model/objects.js';
 import type { PathSegment } from './json-path.js';
 import type { SchemaIssue } from './schema-walker.js';
-import { closestMatch } from './suggest.js';
+import { closestMatch } from '../model/suggest.js';
 
 type Schema = Record<string, unknown>;
 

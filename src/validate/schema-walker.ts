@@ -6,7 +6,7 @@
 import { isPlainObject } from '../model/objects.js';
 import type { BuiltinSchemaData } from './builtin-schema-data.js';
 import type { PathSegment } from './json-path.js';
-import { closestMatch } from './suggest.js';
+import { closestMatch } from '../model/suggest.js';
 
 export type SchemaIssueKind = 'unknown-field' | 'wrong-type' | 'missing-required' | 'invalid-value';
 

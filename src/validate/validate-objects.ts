@@ -25,7 +25,7 @@ import { checkMissingNamespaces } from './policies/missing-namespace.js';
 import { checkPlaintextSecrets } from './policies/plaintext-secret.js';
 import { SchemaWalker, type SchemaIssue } from './schema-walker.js';
 import { builtinSchemaData } from './schemas/builtin.js';
-import { closestMatch } from './suggest.js';
+import { closestMatch } from '../model/suggest.js';
 
 export interface ValidationContext {
   /** CRDs found anywhere in the repository's rendered output (see collectCrdSchemas). */
