@@ -26,7 +26,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/model/objects.js';
-import { KubeApi, splitGv, type ReadBehaviour } from './kube-api/api.js';
+import { deleteOptionsDryRun, KubeApi, splitGv, type ReadBehaviour } from './kube-api/api.js';
 import { servingCertificate } from './kube-api/cert.js';
 import { Faults, type FaultRule } from './kube-api/faults.js';
 import { renderKubeconfig, type KubeconfigOptions } from './kube-api/kubeconfig.js';
@@ -208,6 +208,7 @@ export class FakeKubeApiServer {
     this.requests.push(record);
     const body = await readBody(req);
     if (this.stopped) return void res.destroy();
+    if (record.method === 'DELETE' && !record.dryRun && body.includes('dryRun')) record.dryRun = deleteOptionsDryRun(safeJson(body));
 
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.sendError(res, record, errors.unauthorized());
     if (this.latencyMs > 0) await this.delay(this.latencyMs);
@@ -295,3 +296,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,8 +1,25 @@
 /**
  * The environment's inventory as an ApplySet (KEP-3659), laid out the way kubectl lays it out
- * so `kubectl get secret -l applyset.kubernetes.io/id` and `kubectl apply --prune
- * --applyset=secret/<name>` see the same members: a parent Secret carrying the set's id, the
- * group-kinds and namespaces it spans; every member labelled with the id.
+ * so `kubectl get <kinds> -A -l applyset.kubernetes.io/part-of=<id>` lists the members and
+ * `kubectl get secrets -A -l applyset.kubernetes.io/id` finds the parent: a parent Secret
+ * carrying the set's id, the group-kinds and namespaces it spans; every member labelled with
+ * the id.
+ *
+ * What kubectl 1.35 does with this parent (checked against the real binary in
+ * __tests__/kube/applyset-kubectl.test.ts):
+ * - `kubectl apply --prune --applyset=secret/slipway-<env>` is alpha: without
+ *   `KUBECTL_APPLYSET=true` kubectl answers `unknown flag: --applyset`.
+ * - With it, kubectl refuses our parent before changing anything: `ApplySet parent object
+ *   "secrets./slipway-<env>" already exists and is managed by tooling "slipway" instead of
+ *   "kubectl"`. kubectl compares the name part of `applyset.kubernetes.io/tooling` (before
+ *   the `/`) with its own; the KEP lets each tool refuse sets another tool manages, and we
+ *   keep our own tooling value on purpose, so kubectl cannot prune a Slipway environment.
+ * - Read-only use works: the id label, member labels, contains-group-kinds and
+ *   additional-namespaces are what kubectl expects. With the tooling relabelled to kubectl
+ *   (test only), kubectl accepts the parent and would prune exactly our other members; it
+ *   then writes the parent as field manager `kubectl-applyset`, force-taking the annotations
+ *   from manager `slipway`.
+ * Slipway refuses the same way: a parent whose tooling is not slipway, or whose id differs.
  */
 
 import { createHash } from 'node:crypto';
@@ -82,6 +99,17 @@ export async function readApplySet(client: KubeClient, env: Pick<EnvironmentConf
       `ApplySet parent Secret/${namespace}/${name}`,
     );
   }
+  const tooling = annotations[APPLYSET_TOOLING_ANNOTATION];
+  if (tooling && tooling.split('/')[0] !== TOOLING.split('/')[0]) {
+    // As kubectl does the other way round: never take over (and prune through) another tool's set.
+    throw new KubeApiError(
+      0,
+      'ApplySetTooling',
+      `the parent is managed by tooling "${tooling}", not Slipway. Give the environment another name or delete that ApplySet's parent; Slipway will not adopt another tool's inventory.`,
+      undefined,
+      `ApplySet parent Secret/${namespace}/${name}`,
+    );
+  }
   return {
     name,
     namespace,
@@ -89,7 +117,7 @@ export async function readApplySet(client: KubeClient, env: Pick<EnvironmentConf
     exists: true,
     groupKinds: sortedUnique(splitList(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])),
     additionalNamespaces: sortedUnique(splitList(annotations[APPLYSET_NAMESPACES_ANNOTATION])),
-    tooling: annotations[APPLYSET_TOOLING_ANNOTATION],
+    tooling,
   };
 }
 

@@ -423,7 +423,7 @@ export class KubeApi {
     const preconditions = isPlainObject(options) && isPlainObject(options.preconditions) ? options.preconditions : {};
     if (preconditions.uid !== undefined && preconditions.uid !== live.metadata.uid) throw errors.conflict(type.plural, type.group, route.name ?? '');
     this.checkResourceVersion(route, live, preconditions.resourceVersion);
-    if (!dryRun) this.remove(type, live);
+    if (!dryRun && !deleteOptionsDryRun(options)) this.remove(type, live);
     // Custom resources answer with the deleted object, built-ins with a Success status.
     if (type.crd) return { status: 200, body: this.present(live, type, route.version) };
     return { status: 200, body: success({ name: live.metadata.name, group: type.group, kind: type.plural, uid: String(live.metadata.uid ?? '') }) };
@@ -532,4 +532,9 @@ function pruneDropped(merged: KubeObject, managers: ReturnType<typeof readManage
     removePath(merged as unknown as Record<string, unknown>, path, (p) => owned.has(p));
     removed.push(path);
   }
+}
+
+/** kubectl sends a delete's dry run in the DeleteOptions body (`dryRun: ["All"]`), not the query. */
+export function deleteOptionsDryRun(options: unknown): boolean {
+  return isPlainObject(options) && Array.isArray(options.dryRun) && options.dryRun.includes('All');
 }
