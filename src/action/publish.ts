@@ -16,8 +16,9 @@ import { DEPLOY_MARKER, renderDeployComment } from '../report/deploy-comment.js'
 import { findingsToAnnotations } from '../report/findings.js';
 import { buildJsonReport, writeJsonReport } from '../report/json-report.js';
 import { PREVIEW_MARKER, renderPreviewComment } from '../report/preview-comment.js';
-import { renderJobSummary, writeJobSummary, type SummaryEnvironment } from '../report/summary.js';
+import { renderJobSummary, SUMMARY_BUDGET_BYTES, writeJobSummary, type SummaryEnvironment } from '../report/summary.js';
 import type { ActionInputs } from './inputs.js';
+import { promotionDiffsMarkdown } from './promotion-diffs.js';
 
 export interface PublishContext {
   intent: Intent;
@@ -59,7 +60,11 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
 
   const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
   const totalMs = Date.now() - p.startedAt;
-  const markdown = renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions });
+  // The promotion diffs follow the summary and take their share of its byte budget.
+  const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun);
+  const markdown =
+    renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
+    promotionEdits;
   await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => core.warning(`the job summary could not be written: ${(error as Error).message}`));
 
   const affected = affectedOf(outcome);
@@ -81,9 +86,12 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   core.setOutput('environments', JSON.stringify(affected));
   core.setOutput('changed', String(report.changed || promotions.some((x) => x.changes.length > 0)));
   core.setOutput('report', reportPath);
-  const promotion = promotions.find((x) => x.commit || x.pullRequestUrl);
-  if (promotion?.commit) core.setOutput('commit', promotion.commit);
-  if (promotion?.pullRequestUrl) core.setOutput('pull-request', promotion.pullRequestUrl);
+  // A chain can commit into one environment and open a pull request for the next: each output
+  // comes from the first promotion that has it (a commit pushed to the branch before a PR's branch commit).
+  const commit = promotions.find((x) => x.mode === 'commit' && x.commit)?.commit ?? promotions.find((x) => x.commit)?.commit;
+  const pullRequestUrl = promotions.find((x) => x.pullRequestUrl)?.pullRequestUrl;
+  if (commit) core.setOutput('commit', commit);
+  if (pullRequestUrl) core.setOutput('pull-request', pullRequestUrl);
 
   if (outcome.command === 'skip') core.info(`slipway: nothing to do (${outcome.reason})`);
   else if (!outcome.ok) core.setFailed(failureMessage(outcome));

@@ -147,7 +147,8 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
           "Set the input 'from', or pin images with 'images' (name=tag).",
         );
       }
-      const promotion = await ports.promotion.promote({ from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
+      // Only an explicit from: with every image pinned there is no source, and a pin need not match promoteFrom's version.
+      const promotion = await ports.promotion.promote({ from: options.from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
       let deploy: DeployResult | undefined;
       if (target.promotion === 'commit' && promotion.changes.length > 0 && !options.dryRun) {
         deploy = await runDeploy(
