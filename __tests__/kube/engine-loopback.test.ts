@@ -332,3 +332,20 @@ describe('retries', () => {
     }
   });
 });
+
+describe('reading live objects', () => {
+  it('reads many objects of one kind and namespace with one LIST, few with GETs, and finds the same changes', async () => {
+    seedNamespace(server, 'listed');
+    const env = environment('listed', 'listed');
+    const many = Array.from({ length: 12 }, (_, i) => rendered(configMap(`m${i}`)));
+    const few = [rendered(deployment('solo'))];
+    await deploy(client, env, [...many, ...few]);
+    server.clearRequests();
+    const changeSet = await buildChangeSet(client, env, [rendered(configMap('m0', { k: 'changed' })), ...many.slice(1), ...few], { prune: true });
+    expect(countChanges(changeSet.entries)).toMatchObject({ update: 1, unchanged: 12 });
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets.filter((r) => /\/configmaps\/m\d+$/.test(r.path))).toEqual([]);
+    expect(gets.filter((r) => r.path === '/api/v1/namespaces/listed/configmaps' && !r.query.labelSelector)).toHaveLength(1);
+    expect(gets.filter((r) => r.path === '/apis/apps/v1/namespaces/listed/deployments/solo')).toHaveLength(1);
+  });
+});

@@ -16,6 +16,7 @@ import { DEFAULT_CONCURRENCY, mapLimit } from './concurrency.js';
 import { diffObjects } from './diff.js';
 import { type ResourceRef, UnknownKindError } from './discovery.js';
 import { KubeApiError } from './errors.js';
+import { type LiveReader, prefetchLive } from './live-objects.js';
 import { deepEqual, normalize } from './normalize.js';
 import { describeTaken, fieldsTaken } from './ownership.js';
 import { safeMessage, subjectOf } from './subject.js';
@@ -83,8 +84,18 @@ export async function buildChangeSet(
   const pendingKinds = kindsDefinedByRender(objects);
   const pendingNamespaces = namespacesDefinedByRender(objects);
 
-  const entries = await mapLimit(objects, options.concurrency ?? DEFAULT_CONCURRENCY, (rendered) =>
-    planObject(client, env, rendered, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces),
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // Resolve every kind first (discovery is cached), so the live objects can be read in one
+  // LIST per kind and namespace where that saves requests; a failed resolution is reported
+  // by planObject, with the object's source.
+  const resolutions = objects.map((rendered) => client.discovery.resolveObject(rendered.object, subjectOf(refOf(rendered.object), rendered.source)));
+  const settled = await Promise.allSettled(resolutions);
+  const placed = settled.flatMap((result, i) =>
+    result.status === 'fulfilled' ? [{ ref: result.value.refOf(placeObject(objects[i].object, result.value, defaultNamespace)), resource: result.value }] : [],
+  );
+  const live = await prefetchLive(client, placed, concurrency);
+  const entries = await mapLimit(objects, concurrency, (rendered, i) =>
+    planObject(client, env, rendered, resolutions[i], live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces),
   );
 
   let memberCount = 0;
@@ -113,6 +124,8 @@ async function planObject(
   client: KubeClient,
   env: EnvironmentConfig,
   rendered: RenderedObject,
+  resolution: Promise<ResourceRef>,
+  liveObjects: LiveReader,
   applySetIdValue: string,
   defaultNamespace: string,
   pendingKinds: Set<string>,
@@ -125,7 +138,7 @@ async function planObject(
   try {
     let resource: ResourceRef;
     try {
-      resource = await client.discovery.resolveObject(rendered.object, subjectOf(ref, source));
+      resource = await resolution;
     } catch (error) {
       if (error instanceof UnknownKindError && pendingKinds.has(`${ref.group}/${ref.kind}`)) {
         return plannedBehindCrd(rendered, ref, applySetIdValue, defaultNamespace);
@@ -134,7 +147,7 @@ async function planObject(
     }
     desired = withMemberLabel(placeObject(rendered.object, resource, defaultNamespace), applySetIdValue);
     ref = resource.refOf(desired);
-    live = await client.get(ref);
+    live = await liveObjects.get(ref);
     let dryRun: KubeObject;
     try {
       dryRun = await client.apply(desired, { dryRun: true, force: env.forceConflicts, subject: subjectOf(ref, source) });
