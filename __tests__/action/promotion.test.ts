@@ -273,6 +273,40 @@ describe('promotion chain after a deploy', () => {
     expect(comments[0].body).toContain(`${WEB}:1.2.0`);
   });
 
+  it('a merged pull request checked out on a detached HEAD (as actions/checkout does) promotes onto the base branch', async () => {
+    const before = repo.head();
+    repo.git('checkout', '--quiet', '-b', 'feature');
+    repo.write({ 'envs/dev/kustomization.yaml': promotionFiles()['envs/dev/kustomization.yaml'].replace('newTag: "1.0.0"', 'newTag: "1.3.0"') });
+    repo.git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-am', 'dev: web 1.3.0');
+    repo.git('checkout', '--quiet', 'main');
+    repo.git('-c', 'user.name=T', '-c', 'user.email=t@e', 'merge', '--quiet', '--no-ff', '-m', 'Merge pull request #7', 'feature');
+    const merge = repo.head();
+    repo.git('push', '--quiet', 'origin', 'main');
+    repo.git('checkout', '--quiet', '--detach', merge);
+    const result = await run({
+      eventName: 'pull_request',
+      payload: {
+        action: 'closed',
+        number: 7,
+        repository: { full_name: 'acme/gitops', default_branch: 'main' },
+        pull_request: {
+          number: 7,
+          merged: true,
+          merge_commit_sha: merge,
+          base: { sha: before, ref: 'main', repo: { full_name: 'acme/gitops' } },
+          head: { sha: repo.git('rev-parse', 'feature'), ref: 'feature', repo: { full_name: 'acme/gitops', fork: false } },
+        },
+      },
+      sha: merge,
+    });
+    expectSuccess(result);
+    const main = originGit('rev-parse', 'main');
+    expect(originGit('rev-parse', 'main^')).toBe(merge);
+    expect(originGit('log', '-1', '--format=%s', main)).toBe('promote dev -> staging: web 1.0.0 -> 1.3.0');
+    expect(deployedImages('staging')).toEqual([`${WEB}:1.3.0`, `${WORKER}:1.0.0`]);
+    expect(github.pulls.map((p) => [p.head.ref, p.base.ref])).toEqual([['slipway/promote-prod', 'main']]);
+  });
+
   it('an unhealthy dev deploy promotes nothing', async () => {
     kube.onRead('Deployment', (object) =>
       object.metadata.namespace === 'dev' ? STALLED_DEPLOYMENT_STATUS(Number(object.metadata.generation ?? 1)) : READY_DEPLOYMENT_STATUS(Number(object.metadata.generation ?? 1)),

@@ -21,3 +21,15 @@ export function defaultBranchOf(event: GitHubEvent): string {
   const repository = event.payload.repository as { default_branch?: unknown } | undefined;
   return typeof repository?.default_branch === 'string' ? repository.default_branch : 'main';
 }
+
+/**
+ * The branch a run's promotion commits go to: a pull request's base branch, or the pushed
+ * branch. actions/checkout leaves HEAD detached for pull_request events, so the checkout cannot
+ * say. Undefined for other events: then the checked-out branch is used.
+ */
+export function promotionBaseBranchOf(event: GitHubEvent): string | undefined {
+  const pr = event.payload.pull_request as { base?: { ref?: unknown } } | undefined;
+  if (typeof pr?.base?.ref === 'string' && pr.base.ref) return pr.base.ref;
+  const ref = event.payload.ref;
+  return event.name === 'push' && typeof ref === 'string' && ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+}

@@ -17,7 +17,7 @@ import { createGitHubClient } from '../github/client.js';
 import { readRunContext } from '../github/context.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import { decideIntent } from '../plan/intent.js';
-import { defaultBranchOf, readEvent } from './event.js';
+import { defaultBranchOf, promotionBaseBranchOf, readEvent } from './event.js';
 import { deploymentsPort } from './github-ports.js';
 import { githubPullRequestApi } from '../promote/github-pull-requests.js';
 import { envInputReader, readInputs } from './inputs.js';
@@ -54,6 +54,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     config,
     log: actionLog,
     token: inputs.githubToken,
+    branch: promotionBaseBranchOf(event),
     pullRequests: gh ? githubPullRequestApi(gh, context.owner, context.repo) : undefined,
     repository,
     // A PR opened with the workflow's token starts no workflow: post its preview from here.

@@ -13,6 +13,8 @@ export interface PromotionAccess {
   /** Force a mode (the CLI edits the working tree unless --commit); default: the target's `promotion`. */
   mode?: 'commit' | 'pull-request' | 'working-tree';
   token?: string;
+  /** Branch that promotion commits go to (and promotion PRs merge into); default the checked-out one. */
+  branch?: string;
   pullRequests?: PullRequestApi;
   repository?: RepositoryLink;
   /** Called after a promotion pull request is created or updated (to post its preview). */
@@ -31,6 +33,7 @@ export function createPromotionPort(access: PromotionAccess): PromotionPort {
         mode: access.mode ?? request.mode,
         dryRun: request.dryRun,
         token: access.token,
+        branch: access.branch,
         pullRequests: access.pullRequests,
         repository: access.repository,
       });
