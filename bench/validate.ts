@@ -206,7 +206,7 @@ export async function benchValidation(count = 10000): Promise<ValidationBenchRes
     ratio: Math.round((validateMs / parseMs) * 100) / 100,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     manifests,
-    parser: 'parseManifests (src/render/parse.ts, yaml package)',
+    parser: 'parseManifests (src/render/parse.ts: js-yaml fast path, yaml package fallback)',
     findings,
   };
 }
