@@ -28,6 +28,8 @@ export interface EngineBenchResult {
   kubectl: { applyMs: number; diffMs: number } | { skipped: string };
   ratios?: { apply: number; diff: number };
   peakRssMb: number;
+  /** RSS of the engine's process before any engine work: runtime, tsx and libraries loaded. */
+  baseRssMb?: number;
 }
 
 const OBJECTS = 500;
@@ -121,6 +123,7 @@ function kubectlRun(kubectl: string, args: string[], okCodes: number[]): Promise
 
 export async function benchEngine(): Promise<EngineBenchResult> {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'install-tools.mjs')], { stdio: 'inherit' });
+  const baseRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
   const server = await ServerProcess.start();
   const work = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
   try {
@@ -183,6 +186,7 @@ export async function benchEngine(): Promise<EngineBenchResult> {
       kubectl,
       // maxRSS is this process's own peak (KiB): the server and kubectl run elsewhere.
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      baseRssMb,
     };
     if ('applyMs' in kubectl) {
       result.ratios = { apply: round(kubectl.applyMs / apply.ms), diff: round(kubectl.diffMs / diff.ms) };
@@ -206,7 +210,7 @@ export function formatEngineBench(r: EngineBenchResult): string {
     row('re-apply', r.slipway.reapplyMs) + `   (${r.slipway.reapplyWrites} writes)`,
     row('diff', r.slipway.diffMs, k?.diffMs),
     k ? '' : `  kubectl skipped: ${(r.kubectl as { skipped: string }).skipped}`,
-    `  peak RSS ${r.peakRssMb} MB (the engine's process; the server runs in its own)`,
+    `  peak RSS ${r.peakRssMb} MB (the engine's process; the server runs in its own)${r.baseRssMb !== undefined ? `, ${r.baseRssMb} MB of it before any engine work` : ''}`,
   ]
     .filter(Boolean)
     .join('\n');
