@@ -46,7 +46,7 @@ Options:
   --render-only       diff base render vs head render, without a cluster
   --image NAME[=TAG]  promotion filter or pin (repeatable)
   --dry-run           change nothing in clusters or Git
-  --commit            promote: commit the edit (default: edit the working tree only)
+  --commit            promote: commit the edit locally, never pushed (default: edit the working tree only)
   --heal              drift: re-apply drifted environments
   --force-prune       prune even past the configured share of deletions
   --timeout DURATION  how long to wait for health, e.g. 5m

@@ -70,7 +70,8 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
     validator,
     cluster,
     renderDiff,
-    promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree' }),
+    // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
+    promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false }),
     resolveRef: (ref: string) => git.revParse(ref),
     log,
   };

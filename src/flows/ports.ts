@@ -90,6 +90,8 @@ export interface PromotionOutcome {
   /** Unified diff of the edited files. */
   diff: string;
   commit?: string;
+  /** The commit was pushed to the target's branch (commit mode), so the target should be deployed from it. */
+  pushed?: boolean;
   pullRequestUrl?: string;
 }
 

@@ -12,6 +12,8 @@ export interface PromotionAccess {
   log: Log;
   /** Force a mode (the CLI edits the working tree unless --commit); default: the target's `promotion`. */
   mode?: 'commit' | 'pull-request' | 'working-tree';
+  /** Commit mode: push (default true). The CLI commits locally only and leaves pushing to its user. */
+  push?: boolean;
   token?: string;
   /** Branch that promotion commits go to (and promotion PRs merge into); default the checked-out one. */
   branch?: string;
@@ -34,6 +36,7 @@ export function createPromotionPort(access: PromotionAccess): PromotionPort {
         dryRun: request.dryRun,
         token: access.token,
         branch: access.branch,
+        push: access.push,
         pullRequests: access.pullRequests,
         repository: access.repository,
       });
@@ -52,6 +55,7 @@ function toOutcome(result: PromotionResult): PromotionOutcome {
     changes: result.changes.map((c) => ({ image: c.image, from: c.from, to: c.to, file: c.file, line: c.line })),
     diff: result.diff,
     commit: result.commit,
+    pushed: result.pushed ?? false,
     pullRequestUrl: result.pullRequest?.url,
   };
 }

@@ -150,7 +150,9 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
       // Only an explicit from: with every image pinned there is no source, and a pin need not match promoteFrom's version.
       const promotion = await ports.promotion.promote({ from: options.from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
       let deploy: DeployResult | undefined;
-      if (target.promotion === 'commit' && promotion.changes.length > 0 && !options.dryRun) {
+      // Only a pushed commit is deployed here (pushes with the workflow's token start no workflow); an
+      // edited working tree or a local commit (the command line) is the user's to review and push.
+      if (promotion.pushed && promotion.changes.length > 0 && !options.dryRun) {
         deploy = await runDeploy(
           { config, environments: [target], ref: promotion.commit ?? 'HEAD', dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy },
           ports,

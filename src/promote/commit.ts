@@ -17,6 +17,8 @@ import { restorePlannedFiles } from './write-files.js';
 export interface CommitInput extends ApplyInput {
   git: Git;
   remote: string;
+  /** false: commit on the checked-out HEAD and stop (the command line leaves pushing to its user). Default true. */
+  push?: boolean;
   /** Branch to push to; default the checked-out branch. */
   branch?: string;
   token?: string;
@@ -45,6 +47,7 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
       'Commit or discard them, or promote with mode working-tree.',
     );
   }
+  if (input.push === false) return commitLocally(input);
   const branch = input.branch ?? (await git.currentBranch());
   if (!branch) throw new UserError('HEAD is detached, so there is no branch to push the promotion to.', 'Check out the branch (actions/checkout with ref: <branch>) or name it explicitly.');
   const originalHead = await git.headSha();
@@ -98,6 +101,23 @@ export async function commitPromotion(input: CommitInput): Promise<CommitOutcome
     } catch (error) {
       return giveUp(error);
     }
+  }
+}
+
+/** One commit of the edits on HEAD, nothing pushed; on a failure the edits are put back and HEAD stays. */
+async function commitLocally(input: CommitInput): Promise<CommitOutcome> {
+  const { git } = input;
+  const plan = await applyPromotion(input);
+  if (plan.files.length === 0) return { plan, attempts: 1 };
+  const originalHead = await git.headSha();
+  try {
+    await git.add(plan.files.map((f) => f.path));
+    const sha = await git.commit({ message: commitMessage({ ...input.summary, changes: plan.changes }), ...(input.author ? { author: input.author } : {}) });
+    return { plan, commit: sha, attempts: 1 };
+  } catch (error) {
+    await restorePlannedFiles(plan.files);
+    await git.resetHard(originalHead);
+    throw error;
   }
 }
 

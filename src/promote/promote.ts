@@ -37,6 +37,8 @@ export interface PromoteOptions {
   /** Default: the render module over `runner` and the config's tools. */
   render?: RenderEnvironment;
   runner?: CommandRunner;
+  /** Commit mode: push the commit (default true); false commits locally only. */
+  push?: boolean;
   /** Remote to push to (default `origin`), branch (default the checked-out one), token for HTTPS. */
   remote?: string;
   branch?: string;
@@ -61,6 +63,8 @@ export interface PromotionResult {
   /** Unified diff of the edited files (empty when nothing changes). */
   diff: string;
   commit?: string;
+  /** Commit mode: the commit is on the remote branch (so that branch's deploy should run). */
+  pushed?: boolean;
   pullRequest?: PullRequestRef & { action: 'created' | 'updated'; branch: string };
 }
 
@@ -115,8 +119,9 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
       ...(options.token ? { token: options.token } : {}),
       ...(options.author ? { author: options.author } : {}),
       ...(options.maxPushAttempts ? { maxAttempts: options.maxPushAttempts } : {}),
+      ...(options.push === false ? { push: false } : {}),
     });
-    return { ...result(outcome.plan), ...(outcome.commit ? { commit: outcome.commit } : {}) };
+    return { ...result(outcome.plan), ...(outcome.commit ? { commit: outcome.commit, pushed: options.push !== false } : {}) };
   }
 
   if (!options.pullRequests) throw new UserError(`Environment ${target.name} promotes by pull request, but no GitHub API is available.`, 'Provide github-token (pull-requests: write).');
