@@ -181,6 +181,26 @@ describe('deploy', () => {
     expect(JSON.parse(result.outputs.environments)).toEqual(['dev', 'prod']);
   });
 
+  it('deploys a push to the default branch and comments on the pull request it was merged from', async () => {
+    const [base] = featureBranch({ 'envs/dev/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n  labels: { team: web }\n' });
+    repo.git('checkout', '--quiet', 'main');
+    repo.git('-c', 'user.name=T', '-c', 'user.email=t@e', 'merge', '--quiet', '--no-ff', '-m', 'Merge pull request #3', 'feature');
+    const merge = repo.head();
+    const pull = github.seedPull({ head: 'feature', title: 'Label dev', mergeCommitSha: merge });
+    const result = await run({
+      eventName: 'push',
+      payload: { ref: 'refs/heads/main', before: base, after: merge, repository: { default_branch: 'main' } },
+      sha: merge,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.outputs.environments)).toEqual(['dev']);
+    expect(kube.getObject('v1', 'Namespace', 'dev')?.metadata.labels).toMatchObject({ team: 'web' });
+    expect(kube.getObject('apps/v1', 'Deployment', 'web', 'prod')).toBeUndefined();
+    const [comment] = github.commentsOn(pull.number);
+    expect(comment.body).toContain('<!-- slipway:deploy -->');
+    expect(comment.body).toMatch(/dev/);
+  });
+
   it('deploys the environments named by a manual dispatch, and a re-run changes nothing', async () => {
     const first = await run({ eventName: 'workflow_dispatch', payload: { repository: { default_branch: 'main' } }, inputs: { environments: 'dev' }, sha: repo.head() });
     expect(first.exitCode).toBe(0);

@@ -113,7 +113,7 @@ export class GitHubApiFake {
     return this.state.pulls;
   }
 
-  seedPull(fields: { head: string; base?: string; title?: string; body?: string; state?: 'open' | 'closed' }): FakePull {
+  seedPull(fields: { head: string; base?: string; title?: string; body?: string; state?: 'open' | 'closed'; mergeCommitSha?: string }): FakePull {
     const pull = newPull(this.state, {
       title: fields.title ?? `Change ${fields.head}`,
       body: fields.body ?? null,
@@ -122,6 +122,9 @@ export class GitHubApiFake {
       base: this.state.branchRef(fields.base ?? this.state.defaultBranch),
     });
     if (fields.state) pull.state = fields.state;
+    if (fields.mergeCommitSha) {
+      Object.assign(pull, { state: 'closed', merged: true, merged_at: pull.created_at, merge_commit_sha: fields.mergeCommitSha });
+    }
     return pull;
   }
 

@@ -9,6 +9,7 @@ import type { PreviewResult } from '../flows/preview.js';
 import type { DeployResult } from '../flows/deploy.js';
 import type { GitHubClient } from '../github/client.js';
 import { upsertStickyComment, type CommentMode } from '../github/comments.js';
+import { findMergedPullRequestOfCommit } from '../github/pulls.js';
 import { summaryUrlOf, type RunContext } from '../github/context.js';
 import type { Finding } from '../model/findings.js';
 import type { Intent } from '../plan/intent.js';
@@ -42,7 +43,8 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   if (outcome.command === 'preview' && pr && p.gh) {
     await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment);
   }
-  if (outcome.command === 'deploy' && pr && p.gh && p.inputs.comment !== 'off') {
+  const deployedPr = outcome.command === 'deploy' && p.gh && p.inputs.comment !== 'off' ? (pr?.number ?? (await mergedPullRequestOf(p, sha))) : undefined;
+  if (outcome.command === 'deploy' && deployedPr && p.gh) {
     const body = renderDeployComment({
       environments: outcome.deploy.environments,
       sha,
@@ -51,7 +53,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
       dryRun: p.inputs.dryRun,
       promotions: outcome.deploy.promotions,
     });
-    await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: pr.number, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
+    await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: deployedPr, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
   }
   if (outcome.command === 'drift') {
     const drifted = outcome.drift.filter((d) => d.drifted).map((d) => d.name);
@@ -106,6 +108,17 @@ export async function postPreviewComment(gh: GitHubClient, context: RunContext, 
   });
   const result = await upsertStickyComment(gh, { owner: context.owner, repo: context.repo, issueNumber, marker: PREVIEW_MARKER, body, mode });
   if (result.url) core.info(`slipway: preview comment ${result.action}: ${result.url}`);
+}
+
+/** For a deploy started by a push: the pull request the pushed commit was merged from, if any. */
+async function mergedPullRequestOf(p: PublishContext, sha: string): Promise<number | undefined> {
+  if (!p.gh || !sha || p.context.eventName !== 'push') return undefined;
+  try {
+    return await findMergedPullRequestOfCommit(p.gh, p.context.owner, p.context.repo, sha);
+  } catch (error) {
+    core.warning(`could not find the pull request of ${sha.slice(0, 7)} to comment on: ${maskSecrets((error as Error).message)}`);
+    return undefined;
+  }
 }
 
 function annotate(findings: readonly Finding[]): void {

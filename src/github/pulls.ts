@@ -128,3 +128,13 @@ function toInfo(data: PullData): PullRequestInfo {
     labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
   };
 }
+
+/**
+ * The merged pull request a pushed commit came from (its merge, squash or rebase commit), so a
+ * deploy started by `push` can comment on it. Undefined for direct pushes.
+ */
+export async function findMergedPullRequestOfCommit(gh: Octokit, owner: string, repo: string, sha: string): Promise<number | undefined> {
+  const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 10 });
+  const merged = data.find((pr) => pr.merged_at && pr.merge_commit_sha === sha) ?? data.find((pr) => pr.merged_at);
+  return merged?.number;
+}

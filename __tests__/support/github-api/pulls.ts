@@ -7,9 +7,16 @@ export function pullRoutes(state: FakeRepoState, repoPath: string): Route[] {
   const pulls = new RegExp(`^${repoPath}/pulls$`);
   const onePull = new RegExp(`^${repoPath}/pulls/(\\d+)$`);
   const labels = new RegExp(`^${repoPath}/issues/(\\d+)/labels$`);
+  const commitPulls = new RegExp(`^${repoPath}/commits/([0-9a-f]{7,40})/pulls$`);
   const byNumber = (n: string) => state.pulls.find((p) => p.number === Number(n));
 
   return [
+    {
+      // Pull requests a commit belongs to: merged ones by merge commit, open ones by head.
+      method: 'GET',
+      pattern: commitPulls,
+      handle: (request, [sha]) => paginate(request, state.pulls.filter((p) => p.merge_commit_sha === sha || p.head.sha === sha)),
+    },
     {
       method: 'GET',
       pattern: pulls,
@@ -119,6 +126,8 @@ export function newPull(
     issue_url: `${state.repoApiUrl}/issues/${number}`,
     state: 'open',
     merged: false,
+    merged_at: null,
+    merge_commit_sha: null,
     user: state.botUser,
     labels: [],
     created_at: at,

@@ -55,6 +55,8 @@ export interface FakePull {
   body: string | null;
   draft: boolean;
   merged: boolean;
+  merged_at: string | null;
+  merge_commit_sha: string | null;
   user: FakeUser;
   labels: FakeLabel[];
   head: FakeBranchRef;
