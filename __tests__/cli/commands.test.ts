@@ -106,6 +106,17 @@ describe('slipway CLI', () => {
       expect(kube.writeCount()).toBe(writes);
     });
 
+    it('heals drift when asked: the cluster matches Git again afterwards', async () => {
+      await cli('apply', '--repo', repo.dir, '--env', 'prod', '--kubeconfig', kubeconfig);
+      repo.write({ 'base/config.yaml': gitopsFiles()['base/config.yaml'].replace('info', 'error') });
+      const healed = await cli('drift', '--repo', repo.dir, '--env', 'prod', '--kubeconfig', kubeconfig, '--heal');
+      expect(healed.code).toBe(0);
+      expect(healed.out).toMatch(/prod: drifted \(0 missing, 1 changed, 0 not in Git\), re-applied/);
+      expect(kube.getObject('v1', 'ConfigMap', 'web-config', 'prod')?.data).toEqual({ LOG_LEVEL: 'error' });
+      const after = await cli('drift', '--repo', repo.dir, '--env', 'prod', '--kubeconfig', kubeconfig);
+      expect(after.out).toMatch(/prod: in sync/);
+    });
+
     it('shows a dry-run apply without writing, and drift with its diff', async () => {
       const planned = await cli('apply', '--repo', repo.dir, '--env', 'dev', '--kubeconfig', kubeconfig, '--dry-run');
       expect(planned.code).toBe(0);
