@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { hasChanges } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
-import { mapLimit } from '../plan/concurrency.js';
+import { mapLimit } from '../model/concurrency.js';
 import type { Log } from './log.js';
 import type { ApplyOutcome, ClusterPort, HealthResult, RendererPort } from './ports.js';
 

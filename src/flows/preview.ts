@@ -7,7 +7,7 @@ import type { ChangeSet } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
 import type { Finding } from '../model/findings.js';
 import { renderAndCompare } from '../plan/affected.js';
-import { mapLimit } from '../plan/concurrency.js';
+import { mapLimit } from '../model/concurrency.js';
 import type { Log } from './log.js';
 import type { ClusterPort, RenderDiffPort, RendererPort, ValidatorPort } from './ports.js';
 import { selectEnvironments } from './select.js';

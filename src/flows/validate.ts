@@ -2,7 +2,7 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { Finding } from '../model/findings.js';
 import type { RenderOutcome } from '../plan/affected.js';
-import { mapLimit } from '../plan/concurrency.js';
+import { mapLimit } from '../model/concurrency.js';
 import type { RendererPort, ValidatorPort } from './ports.js';
 
 export interface EnvironmentValidation {

@@ -12,7 +12,7 @@ import { isPlainObject, refKey } from '../model/objects.js';
 import { type ApplySet, spanOf, withMemberLabel, writeApplySet } from './applyset.js';
 import { type ClusterChangeSet, explainError, isImmutableError, placeObject, RECREATE_ANNOTATION, wantsRecreate } from './changeset.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
-import { DEFAULT_CONCURRENCY, mapLimit } from './concurrency.js';
+import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
 import { KubeApiError } from './errors.js';
 import { describeTaken, fieldsTaken } from './ownership.js';
 import { PruneRefusedError, pruneObjects } from './prune.js';

@@ -12,7 +12,7 @@ import type { KubeObject, ObjectRef, RenderedObject } from '../model/objects.js'
 import { isPlainObject, refKey, refOf } from '../model/objects.js';
 import { type ApplySet, listMembers, readApplySet, withMemberLabel } from './applyset.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
-import { DEFAULT_CONCURRENCY, mapLimit } from './concurrency.js';
+import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
 import { diffObjects } from './diff.js';
 import { type ResourceRef, UnknownKindError } from './discovery.js';
 import { KubeApiError } from './errors.js';

@@ -8,7 +8,7 @@
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { refKey } from '../model/objects.js';
 import type { KubeClient } from './client.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../model/concurrency.js';
 import type { ResourceRef } from './discovery.js';
 
 /** Objects of one kind in one namespace from which a LIST is cheaper than the GETs it replaces. */

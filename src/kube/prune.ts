@@ -11,7 +11,7 @@ import { UserError } from '../model/errors.js';
 import type { ClusterChangeSet } from './changeset.js';
 import { explainError, PRUNE_ANNOTATION } from './changeset.js';
 import type { KubeClient } from './client.js';
-import { DEFAULT_CONCURRENCY, mapLimit } from './concurrency.js';
+import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
 import type { ObjectResult } from './results.js';
 import { groupByStage } from './stages.js';
 

@@ -49,17 +49,3 @@ export const systemClock: Clock = {
 export function abortReason(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new Error('The operation was cancelled.');
 }
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}

@@ -10,7 +10,8 @@ import { errorMessage } from '../model/errors.js';
 import type { ObjectRef } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
 import { computeStatus, type HealthStatus } from './status.js';
-import { type Clock, type KubeRequester, abortReason, apiStatusOf, mapLimit, systemClock } from './wait-api.js';
+import { mapLimit } from '../model/concurrency.js';
+import { type Clock, type KubeRequester, abortReason, apiStatusOf, systemClock } from './wait-api.js';
 import { recentEvents } from './wait-events.js';
 
 export interface WaitTarget {

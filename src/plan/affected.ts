@@ -6,7 +6,7 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { Finding } from '../model/findings.js';
 import { refKey, refOf, type RenderedObject } from '../model/objects.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../model/concurrency.js';
 
 export interface RenderOutcome {
   objects: RenderedObject[];
