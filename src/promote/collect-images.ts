@@ -4,15 +4,14 @@
  * that embed a pod template at `spec.template.spec` (Argo Rollouts, Knative and the like).
  */
 import { UserError } from '../model/errors.js';
-import { describeRef, isPlainObject, refOf, type KubeObject, type RenderedObject } from '../model/objects.js';
+import { describeRef, refOf, type KubeObject, type RenderedObject } from '../model/objects.js';
+import { containersOf } from '../model/pod-specs.js';
 import { formatImageRef, parseImageRef, sameVersion, type ImageRef } from './image-ref.js';
 
 export interface CollectedImage extends ImageRef {
   /** `Kind/name` (and where it was written) of the first object that uses this image. */
   usedBy: string;
 }
-
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
 /**
  * Images by name. Two different tags or digests for one name are an error, because a
@@ -49,36 +48,7 @@ export function describeObject(rendered: RenderedObject): string {
 }
 
 function* imagesOf(object: KubeObject): Generator<{ text: string; container: string }> {
-  for (const podSpec of podSpecsOf(object)) {
-    for (const list of CONTAINER_LISTS) {
-      const containers = podSpec[list];
-      if (!Array.isArray(containers)) continue;
-      for (const container of containers) {
-        if (isPlainObject(container) && typeof container.image === 'string') {
-          yield { text: container.image, container: String(container.name ?? '?') };
-        }
-      }
-    }
+  for (const { container } of containersOf(object)) {
+    if (typeof container.image === 'string') yield { text: container.image, container: String(container.name ?? '?') };
   }
-}
-
-function podSpecsOf(object: KubeObject): Record<string, unknown>[] {
-  const spec = object.spec;
-  if (!isPlainObject(spec)) return [];
-  const candidates: unknown[] = [];
-  if (object.kind === 'Pod') candidates.push(spec);
-  candidates.push(dig(spec, 'template', 'spec'));
-  candidates.push(dig(spec, 'jobTemplate', 'spec', 'template', 'spec'));
-  return candidates.filter(
-    (c): c is Record<string, unknown> => isPlainObject(c) && CONTAINER_LISTS.some((list) => Array.isArray(c[list])),
-  );
-}
-
-function dig(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[key];
-  }
-  return current;
 }

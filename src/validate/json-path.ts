@@ -1,6 +1,8 @@
 /** Paths into an object, as segments and as people read them (`spec.containers[0].image`). */
 
-export type PathSegment = string | number;
+import type { PathSegment } from '../model/objects.js';
+
+export type { PathSegment };
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 

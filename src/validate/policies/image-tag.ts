@@ -3,7 +3,7 @@ import type { EnvironmentConfig } from '../../config/types.js';
 import type { Finding } from '../../model/findings.js';
 import type { RenderedObject } from '../../model/objects.js';
 import { objectFinding } from '../object-finding.js';
-import { containersOf } from '../pod-specs.js';
+import { containersOf } from '../../model/pod-specs.js';
 import { policySeverity } from './levels.js';
 
 /** Why `image` is not pinned, or undefined when it is (a digest, or a tag other than latest). */
