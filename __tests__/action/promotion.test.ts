@@ -202,6 +202,9 @@ describe('promotion chain after a deploy', () => {
       '+  newTag: 1.1.0 # worker',
     ]);
     expect(result.outputs.commit).toBe(main);
+    // Staging's GitHub deployment records the promotion commit it was deployed from.
+    expect(github.deployments.find((d) => d.environment === 'staging')?.sha).toBe(main);
+    expect(github.deployments.find((d) => d.environment === 'dev')?.sha).toBe(after);
     // The checkout is at the promotion commit, clean.
     expect(repo.head()).toBe(main);
     expect(repo.git('status', '--porcelain')).toBe('');

@@ -102,6 +102,8 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
   const failed = new Set<string>();
   const queue = [...request.environments];
   const done = new Set<string>();
+  /** Commit each environment is deployed from: the run's, or a promotion commit made in this run. */
+  const deployedRef = new Map<string, string>();
 
   while (queue.length > 0) {
     const env = queue.shift() as EnvironmentConfig;
@@ -115,7 +117,7 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
       continue;
     }
 
-    const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, request, ports, findingsOf(env.name), now));
+    const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
     results.push(outcome);
     if (outcome.status === 'failure') {
       failed.add(env.name);
@@ -132,6 +134,7 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
         // Pushes made with the workflow's token start no workflow: deploy the target here.
         if (target.promotion === 'commit' && promotion.changes.length > 0 && !request.dryRun) {
           done.delete(target.name);
+          if (promotion.commit) deployedRef.set(target.name, promotion.commit);
           if (!queue.some((q) => q.name === target.name)) queue.push(target);
         }
       } catch (error) {
