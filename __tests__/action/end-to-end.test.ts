@@ -117,6 +117,20 @@ describe('pull request preview', () => {
     expect(commentCalls.length).toBeLessThanOrEqual(2 * 3);
   });
 
+  it('previews only what the pull request changes when the base branch moved on after the branch was cut', async () => {
+    const [, head] = featureBranch({ 'base/config.yaml': gitopsFiles()['base/config.yaml'].replace('info', 'debug') });
+    // Meanwhile main gains a change of its own in prod.
+    repo.git('checkout', '--quiet', 'main');
+    repo.write({ 'envs/prod/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels: { tier: gold }\n' });
+    const movedBase = repo.commit('label prod on main');
+    const result = await run({ eventName: 'pull_request', payload: prPayload('synchronize', movedBase, head), sha: head, withCluster: false });
+    expect(result.exitCode).toBe(0);
+    const [comment] = github.commentsOn(PR_NUMBER);
+    expect(comment.body).toMatch(/LOG_LEVEL: debug/);
+    // The label main added is not this pull request's change, so it must not show as removed.
+    expect(comment.body).not.toMatch(/tier: gold/);
+  });
+
   it('keeps a huge diff under the comment limit, names what it left out, and puts everything in the summary', async () => {
     const many: Record<string, string> = {};
     const resources: string[] = ['../../base', 'namespace.yaml'];

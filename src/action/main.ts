@@ -88,6 +88,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
       promotion,
       resolveRef: (ref) => git.revParse(ref),
+      mergeBase: (a, b) => git.mergeBase(a, b),
       log: actionLog,
     },
   );

@@ -73,6 +73,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
     // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
     promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false }),
     resolveRef: (ref: string) => git.revParse(ref),
+    mergeBase: (a: string, b: string) => git.mergeBase(a, b),
     log,
   };
   const intent = intentOf(args);

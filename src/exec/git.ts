@@ -91,6 +91,20 @@ export class Git {
     throw new UserError(`git merge-base --is-ancestor ${ancestor} ${descendant} failed: ${result.stderr.trim()}`);
   }
 
+  /** The best common ancestor of two commits: what a pull request's changes are measured from. */
+  async mergeBase(a: string, b: string): Promise<string> {
+    const [left, right] = await Promise.all([this.revParse(a), this.revParse(b)]);
+    const result = await this.git(['merge-base', left, right], { allowFailure: true });
+    const sha = result.stdout.trim();
+    if (result.exitCode !== 0 || !sha) {
+      throw new UserError(
+        `Commits ${a} and ${b} share no history in ${this.dir}.`,
+        'Fetch the full history (actions/checkout with fetch-depth: 0) so both commits and their common ancestor are present.',
+      );
+    }
+    return sha;
+  }
+
   /** Repository-relative paths added, changed or deleted between two commits (a rename counts as both paths). */
   async changedFiles(base: string, head: string): Promise<string[]> {
     const [b, h] = await Promise.all([this.revParse(base), this.revParse(head)]);

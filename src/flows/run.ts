@@ -41,6 +41,8 @@ export interface RunPorts {
   promotion?: PromotionPort;
   /** Resolves `<ref>^1` (for merge commits) and other refs. */
   resolveRef(ref: string): Promise<string>;
+  /** Common ancestor of two commits: a pull request is previewed against it, as GitHub diffs it. */
+  mergeBase(a: string, b: string): Promise<string>;
   log: Log;
 }
 
@@ -81,10 +83,12 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
 
     case 'preview': {
       const fromFork = intent.pullRequest?.fromFork ?? false;
+      // The base branch may have moved on since the branch was cut; its newer changes are not this PR's.
+      const previewBase = base && intent.head ? await ports.mergeBase(base, intent.head) : base;
       const preview = await runPreview(
         {
           config,
-          base,
+          base: previewBase,
           head: intent.head,
           environments: intent.environments,
           clusterAllowed: !fromFork,
