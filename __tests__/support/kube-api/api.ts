@@ -3,15 +3,16 @@
  * dry-run over an in-memory store. The HTTPS server in ../kube-api-server.ts feeds it.
  */
 import { randomUUID } from 'node:crypto';
-import YAML from 'yaml';
 import { isPlainObject, type KubeObject } from '../../../src/model/objects.js';
 import { acceptedStatus, typeFromCrd } from './crds.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, openApiV3GroupVersion, openApiV3Root, SERVER_VERSION } from './discovery.js';
 import { collectFields, deepEqual, FieldSet, type Path, removePath } from './fields.js';
 import { ownedView, prepareCreate, prepareUpdate, validate, type Scope } from './lifecycle.js';
 import { applyOwnership, readManagers, updateOwnership, writeManagers } from './managed.js';
-import { applyMerge, clone, jsonPatch, mergePatch, strategicMergePatch } from './merge.js';
+import { clone } from './clone.js';
+import { applyMerge, jsonPatch, mergePatch, strategicMergePatch } from './merge.js';
 import { Registry, type ResourceType } from './registry.js';
+import { parseYamlBody } from './body.js';
 import { parseRoute, type ResourceRoute } from './routes.js';
 import { fieldSelector, labelSelector } from './selectors.js';
 import { ApiError, errors, success } from './status.js';
@@ -164,7 +165,7 @@ export class KubeApi {
 
   private get(route: ResourceRoute): ApiResponse {
     const { type } = route;
-    const live = this.store.get(type.group, type.kind, route.namespace ?? '', route.name ?? '');
+    const live = this.store.peek(type.group, type.kind, route.namespace ?? '', route.name ?? '');
     if (!live) throw errors.notFound(type.plural, type.group, route.name ?? '');
     return { status: 200, body: this.present(this.observe(live, type), type, route.version) };
   }
@@ -174,7 +175,7 @@ export class KubeApi {
     const byLabel = labelSelector(req.query.labelSelector);
     const byField = fieldSelector(req.query.fieldSelector);
     let items = this.store
-      .list(type.group, type.kind, route.namespace)
+      .scan(type.group, type.kind, route.namespace)
       .filter((o) => byLabel(o) && byField(o))
       .map((o) => this.observe(o, type));
     // Chunking as the real server does it: `limit` and an opaque `continue` token.
@@ -199,7 +200,7 @@ export class KubeApi {
 
   private parseBody(req: ApiRequest): unknown {
     try {
-      if (req.contentType.includes('yaml')) return YAML.parse(req.body);
+      if (req.contentType.includes('yaml')) return parseYamlBody(req.body);
       return JSON.parse(req.body);
     } catch (error) {
       throw errors.badRequest(`error decoding ${req.contentType.includes('yaml') ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`);
@@ -236,7 +237,7 @@ export class KubeApi {
 
   private requireNamespace(type: ResourceType, namespace: string | undefined): void {
     if (!type.namespaced) return;
-    if (!this.store.get('', 'Namespace', '', namespace ?? '')) throw errors.notFound('namespaces', '', namespace ?? '');
+    if (!this.store.peek('', 'Namespace', '', namespace ?? '')) throw errors.notFound('namespaces', '', namespace ?? '');
   }
 
   /**
@@ -260,16 +261,20 @@ export class KubeApi {
       after: ownedView(next, type, scope),
       now: now(),
     });
-    const unchanged = live !== undefined && !ownership.changed && deepEqual(stripManaged(live), stripManaged(next));
+    const unchanged = live !== undefined && !ownership.changed && equalIgnoringManaged(live, next);
     if (unchanged && explicit === undefined) return { object: live, changed: false };
     // A client that sends managedFields replaces them; an empty list resets ownership to this write.
     const managed = explicit !== undefined && explicit.length > 0 ? explicit : writeManagers(ownership.managers);
     return { object: this.commit(type, live, withManaged(next, managed), dryRun), changed: true };
   }
 
-  /** Assigns resourceVersion and stores, with the side effects of CRDs; dry-run stores nothing. */
+  /**
+   * Assigns resourceVersion and stores, with the side effects of CRDs; dry-run stores nothing.
+   * Takes over `next` (callers pass an object built for this write); the store keeps its own
+   * copy, so what is returned can go to the client (or a test) without aliasing stored state.
+   */
   private commit(type: ResourceType, live: KubeObject | undefined, next: KubeObject, dryRun: boolean): KubeObject {
-    const object = clone(next);
+    const object = next;
     if (dryRun) {
       if (live?.metadata.resourceVersion !== undefined) object.metadata.resourceVersion = live.metadata.resourceVersion;
       else delete object.metadata.resourceVersion;
@@ -296,7 +301,7 @@ export class KubeApi {
     if (!object.metadata.name && object.metadata.generateName) object.metadata.name = `${object.metadata.generateName}${randomSuffix()}`;
     this.requireNamespace(type, route.namespace);
     validate(object, undefined, type);
-    if (this.store.get(type.group, type.kind, route.namespace ?? '', object.metadata.name ?? '')) {
+    if (this.store.peek(type.group, type.kind, route.namespace ?? '', object.metadata.name ?? '')) {
       throw errors.alreadyExists(type.plural, type.group, object.metadata.name ?? '');
     }
     const prepared = this.withCrdStatus(type, prepareCreate(stripManaged(object), type, { uid: randomUUID(), now: now() }));
@@ -310,9 +315,10 @@ export class KubeApi {
     return { ...object, status: acceptedStatus(object, now()) };
   }
 
+  /** The stored object the route names (read-only: see ObjectStore.peek), or 404. */
   private live(route: ResourceRoute): KubeObject {
     const { type } = route;
-    const live = this.store.get(type.group, type.kind, route.namespace ?? '', route.name ?? '');
+    const live = this.store.peek(type.group, type.kind, route.namespace ?? '', route.name ?? '');
     if (!live) throw errors.notFound(type.plural, type.group, route.name ?? '');
     return live;
   }
@@ -381,7 +387,7 @@ export class KubeApi {
       ...(scope === 'status' ? { subresource: 'status' } : {}),
     };
     const configSet = collectFields(ownedView(config, type, scope));
-    const live = this.store.get(type.group, type.kind, route.namespace ?? '', route.name ?? '');
+    const live = this.store.peek(type.group, type.kind, route.namespace ?? '', route.name ?? '');
     const { resourceVersion, ...configMeta } = config.metadata;
     const configBody = { ...config, metadata: configMeta };
 
@@ -410,7 +416,7 @@ export class KubeApi {
       force,
       now: now(),
     });
-    if (!ownership.changed && deepEqual(stripManaged(live), stripManaged(next))) return { status: 200, body: this.present(live, type, route.version) };
+    if (!ownership.changed && equalIgnoringManaged(live, next)) return { status: 200, body: this.present(live, type, route.version) };
     validate(next, live, type);
     const stored = this.commit(type, live, withManaged(next, writeManagers(ownership.managers)), dryRun);
     return { status: 200, body: stored };
@@ -433,7 +439,7 @@ export class KubeApi {
     const { type } = route;
     const byLabel = labelSelector(req.query.labelSelector);
     const byField = fieldSelector(req.query.fieldSelector);
-    const doomed = this.store.list(type.group, type.kind, route.namespace).filter((o) => byLabel(o) && byField(o));
+    const doomed = this.store.scan(type.group, type.kind, route.namespace).filter((o) => byLabel(o) && byField(o));
     if (!dryRun) for (const object of doomed) this.remove(type, object);
     return {
       status: 200,
@@ -473,7 +479,7 @@ export class KubeApi {
     if (!input.metadata.name && input.metadata.generateName) input.metadata.name = `${input.metadata.generateName}${randomSuffix()}`;
     this.requireNamespace(type, input.metadata.namespace);
     validate(input, undefined, type);
-    if (this.store.get(type.group, type.kind, input.metadata.namespace ?? '', input.metadata.name ?? '')) {
+    if (this.store.peek(type.group, type.kind, input.metadata.namespace ?? '', input.metadata.name ?? '')) {
       throw errors.alreadyExists(type.plural, type.group, input.metadata.name ?? '');
     }
     const prepared = prepareCreate(stripManaged(input), type, { uid: randomUUID(), now: now(), keepStatus: true });
@@ -506,11 +512,25 @@ function stripManaged(object: KubeObject): KubeObject {
   return out;
 }
 
+/** A shallow copy with new managedFields: `object` is not changed, and shares the rest. */
 function withManaged(object: KubeObject, managed: unknown[]): KubeObject {
-  const out = clone(object);
-  if (managed.length > 0) out.metadata.managedFields = managed;
-  else delete out.metadata.managedFields;
-  return out;
+  const { managedFields: _previous, ...metadata } = object.metadata;
+  return { ...object, metadata: managed.length > 0 ? { ...metadata, managedFields: managed } : metadata };
+}
+
+/** deepEqual(stripManaged(a), stripManaged(b)) without the two copies. */
+function equalIgnoringManaged(a: KubeObject, b: KubeObject): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (key === 'metadata') {
+      const { managedFields: _a, ...metaA } = a.metadata;
+      const { managedFields: _b, ...metaB } = b.metadata;
+      if (!deepEqual(metaA, metaB)) return false;
+    } else if (!deepEqual(a[key], b[key])) return false;
+  }
+  return true;
 }
 
 /**

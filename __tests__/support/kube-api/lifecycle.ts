@@ -5,13 +5,13 @@
  */
 import { isPlainObject, type KubeObject } from '../../../src/model/objects.js';
 import { deepEqual } from './fields.js';
-import { clone } from './merge.js';
+import { clone } from './clone.js';
 import type { ResourceType } from './registry.js';
 import { errors } from './status.js';
 
 export type Scope = 'main' | 'status';
 
-const SERVER_METADATA = [
+const SERVER_METADATA = new Set([
   'name',
   'namespace',
   'uid',
@@ -22,12 +22,13 @@ const SERVER_METADATA = [
   'selfLink',
   'deletionTimestamp',
   'deletionGracePeriodSeconds',
-];
+]);
 
 /**
  * The part of an object that field ownership covers: identity and server-set metadata are
  * left out, and so is status for the main resource of a kind with a /status subresource
- * (and everything but status for /status).
+ * (and everything but status for /status). The view shares values with `object` (it is only
+ * ever read, to collect and compare fields), so it costs no deep copy.
  */
 export function ownedView(object: unknown, type: ResourceType, scope: Scope): Record<string, unknown> {
   if (!isPlainObject(object)) return {};
@@ -37,11 +38,11 @@ export function ownedView(object: unknown, type: ResourceType, scope: Scope): Re
     if (type.status && scope === 'main' && key === 'status') continue;
     if (type.status && scope === 'status' && key !== 'status') continue;
     if (key === 'metadata' && isPlainObject(value)) {
-      const meta = Object.fromEntries(Object.entries(value).filter(([k]) => !SERVER_METADATA.includes(k)));
+      const meta = Object.fromEntries(Object.entries(value).filter(([k]) => !SERVER_METADATA.has(k)));
       if (Object.keys(meta).length > 0) out.metadata = meta;
       continue;
     }
-    out[key] = clone(value);
+    out[key] = value;
   }
   return out;
 }

@@ -5,11 +5,8 @@
  */
 import { isPlainObject } from '../../../src/model/objects.js';
 import { isAtomicMap, itemElement, listType } from './fields.js';
+import { clone } from './clone.js';
 import { errors } from './status.js';
-
-export function clone<T>(value: T): T {
-  return structuredClone(value);
-}
 
 /**
  * Merges an applied configuration into the live object: maps recursively, associative lists
