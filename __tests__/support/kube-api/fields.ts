@@ -91,9 +91,16 @@ function fieldNameOf(path: Path): string | undefined {
   return last?.startsWith('f:') ? last.slice(2) : undefined;
 }
 
-/** A set of paths; members are compared by their JSON spelling. */
+/**
+ * A set of paths; members are compared by their JSON spelling. Set operations reuse the
+ * members' spellings instead of spelling every path again.
+ */
 export class FieldSet {
-  private readonly members = new Map<string, Path>();
+  private readonly members: Map<string, Path>;
+
+  constructor(members?: Map<string, Path>) {
+    this.members = members ?? new Map();
+  }
 
   static of(paths: Iterable<Path>): FieldSet {
     const set = new FieldSet();
@@ -124,16 +131,26 @@ export class FieldSet {
     return false;
   }
   union(other: FieldSet): FieldSet {
-    return FieldSet.of([...this.paths(), ...other.paths()]);
+    const members = new Map(this.members);
+    for (const [key, path] of other.members) if (!members.has(key)) members.set(key, path);
+    return new FieldSet(members);
   }
   difference(other: FieldSet): FieldSet {
-    return FieldSet.of(this.paths().filter((p) => !other.has(p)));
+    if (other.size === 0) return new FieldSet(new Map(this.members));
+    return this.filter((key) => !other.members.has(key));
   }
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.of(this.paths().filter((p) => other.has(p)));
+    return this.filter((key) => other.members.has(key));
   }
   equals(other: FieldSet): boolean {
-    return this.size === other.size && this.paths().every((p) => other.has(p));
+    if (this.size !== other.size) return false;
+    for (const key of this.members.keys()) if (!other.members.has(key)) return false;
+    return true;
+  }
+  private filter(keep: (key: string) => boolean): FieldSet {
+    const members = new Map<string, Path>();
+    for (const [key, path] of this.members) if (keep(key)) members.set(key, path);
+    return new FieldSet(members);
   }
 }
 
