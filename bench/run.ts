@@ -3,7 +3,9 @@
  * equivalent, printed as a markdown table (the README shows the latest). Benchmarks measure;
  * tests never assert on time.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 interface Row {
   area: string;
@@ -14,7 +16,10 @@ interface Row {
 
 type Bench = { area: string; run: () => Promise<Row[]> };
 
-const only = process.argv.slice(2);
+// Each area runs in a process of its own, so one area's memory peak never shows in another's.
+const CHILD_FLAG = '--area';
+const childArea = process.argv[2] === CHILD_FLAG ? process.argv[3] : undefined;
+const only = childArea ? [] : process.argv.slice(2);
 
 const benches: Bench[] = [
   {
@@ -41,10 +46,14 @@ const benches: Bench[] = [
         { area: 'engine', measure: `first apply, ${r.objects} objects, ${r.latencyMs} ms latency`, value: vs(r.slipway.applyMs, k?.applyMs), target: '>= 5x kubectl' },
         { area: 'engine', measure: 're-apply of the same objects', value: `${fmt(r.slipway.reapplyMs)} ms, ${r.slipway.reapplyWrites} writes`, target: '0 writes' },
         { area: 'engine', measure: 'diff (server-side dry-run)', value: vs(r.slipway.diffMs, k?.diffMs), target: '>= 5x kubectl' },
-        { area: 'engine', measure: 'peak RSS', value: `${fmt(r.peakRssMb)} MB`, target: '< 200 MB' },
+        { area: 'engine', measure: 'peak RSS of the engine process', value: `${fmt(r.peakRssMb)} MB (${fmt(r.baseRssMb ?? 0)} MB of it before any engine work: Node, tsx and libraries)`, target: '< 200 MB' },
         ...(k ? [] : [{ area: 'engine', measure: 'kubectl', value: `skipped: ${(r.kubectl as { skipped: string }).skipped}`, target: '' }]),
       ];
     },
+  },
+  {
+    area: 'product',
+    run: async () => (await import('./product.js')).benchProduct().then((r) => r.rows),
   },
   {
     area: 'preview',
@@ -66,6 +75,24 @@ function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+async function runChild(area: string): Promise<void> {
+  const bench = benches.find((b) => b.area === area);
+  if (!bench) throw new Error(`no benchmark area '${area}'`);
+  process.stdout.write(`${JSON.stringify(await bench.run())}\n`);
+}
+
+function runArea(area: string): Row[] {
+  const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  const child = spawnSync(process.execPath, [tsx, fileURLToPath(import.meta.url), CHILD_FLAG, area], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !last.startsWith('[')) throw new Error(`exited with ${child.status}`);
+  return JSON.parse(last) as Row[];
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   let failed = false;
@@ -73,7 +100,7 @@ async function main(): Promise<void> {
     if (only.length > 0 && !only.includes(bench.area)) continue;
     process.stderr.write(`bench: ${bench.area}...\n`);
     try {
-      rows.push(...(await bench.run()));
+      rows.push(...runArea(bench.area));
     } catch (error) {
       failed = true;
       rows.push({ area: bench.area, measure: 'failed', value: (error as Error).message.split('\n')[0], target: '' });
@@ -86,4 +113,5 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-await main();
+if (childArea) await runChild(childArea);
+else await main();
