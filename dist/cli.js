@@ -72,7 +72,7 @@ Options:
   --render-only       diff base render vs head render, without a cluster
   --image NAME[=TAG]  promotion filter or pin (repeatable)
   --dry-run           change nothing in clusters or Git
-  --commit            promote: commit the edit (default: edit the working tree only)
+  --commit            promote: commit the edit locally, never pushed (default: edit the working tree only)
   --heal              drift: re-apply drifted environments
   --force-prune       prune even past the configured share of deletions
   --timeout DURATION  how long to wait for health, e.g. 5m
@@ -346,8 +346,10 @@ async function execute(args, log) {
         validator,
         cluster,
         renderDiff,
-        promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree' }),
+        // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
+        promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false }),
         resolveRef: (ref) => git.revParse(ref),
+        mergeBase: (a, b) => git.mergeBase(a, b),
         log,
     };
     const intent = intentOf(args);

@@ -20,7 +20,7 @@ import require$$3 from 'node:util';
 import querystring from 'node:querystring';
 import require$$0$2 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
-import { k as commonjsGlobal, n as getDefaultExportFromCjs, r as registerSecret, U as UserError, m as maskSecrets, h as parseDuration, D as DURATION_FORMS, o as formatLocation, c as countChanges, d as describeRef, q as findingsMarkdownTable, s as findingsToAnnotations, t as distExports, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, g as runIntent, i as renderDiff, v as validator, b as createPromotionPort, u as runPreview, j as createClusterPort } from './chunks/findings.js';
+import { k as commonjsGlobal, n as getDefaultExportFromCjs, r as registerSecret, U as UserError, m as maskSecrets, h as parseDuration, D as DURATION_FORMS, o as formatLocation, c as countChanges, d as describeRef, q as findingsMarkdownTable, s as findingsToAnnotations, t as distExports, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, b as createPromotionPort, u as runPreview, i as renderDiff, v as validator, g as runIntent, j as createClusterPort } from './chunks/findings.js';
 import require$$4 from 'node:tls';
 import require$$0$7 from 'node:zlib';
 import require$$5 from 'node:perf_hooks';
@@ -36307,6 +36307,18 @@ function defaultBranchOf(event) {
     const repository = event.payload.repository;
     return typeof repository?.default_branch === 'string' ? repository.default_branch : 'main';
 }
+/**
+ * The branch a run's promotion commits go to: a pull request's base branch, or the pushed
+ * branch. actions/checkout leaves HEAD detached for pull_request events, so the checkout cannot
+ * say. Undefined for other events: then the checked-out branch is used.
+ */
+function promotionBaseBranchOf(event) {
+    const pr = event.payload.pull_request;
+    if (typeof pr?.base?.ref === 'string' && pr.base.ref)
+        return pr.base.ref;
+    const ref = event.payload.ref;
+    return event.name === 'push' && typeof ref === 'string' && ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+}
 
 /**
  * GitHub Deployments: one per environment deploy, its status moved `in_progress` -> `success` / `failure`,
@@ -36504,6 +36516,15 @@ function toInfo(data) {
         merged: Boolean(data.merged ?? data.merged_at),
         labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
     };
+}
+/**
+ * The merged pull request a pushed commit came from (its merge, squash or rebase commit), so a
+ * deploy started by `push` can comment on it. Undefined for direct pushes.
+ */
+async function findMergedPullRequestOfCommit(gh, owner, repo, sha) {
+    const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 10 });
+    const merged = data.find((pr) => pr.merged_at && pr.merge_commit_sha === sha) ?? data.find((pr) => pr.merged_at);
+    return merged?.number;
 }
 
 function githubPullRequestApi(gh, owner, repo) {
@@ -37312,6 +37333,25 @@ function omissionNote(omissions) {
 }
 
 /**
+ * The job summary's section with each promotion's edits as a unified diff. A dry run writes
+ * nothing, so this diff is the only place its edits can be reviewed; for real promotions it
+ * shows the commit's change without leaving the run page.
+ */
+/** Per diff: promotions edit a line per image, so anything larger is cut rather than crowding out the rest. */
+const MAX_DIFF_CHARS = 32 * 1024;
+function promotionDiffsMarkdown(promotions, dryRun) {
+    const withDiff = promotions.filter((p) => p.diff.length > 0);
+    if (withDiff.length === 0)
+        return '';
+    const sections = withDiff.map((p) => {
+        const route = `${p.source ? `${p.source} → ` : ''}${p.target}`;
+        const diff = p.diff.length > MAX_DIFF_CHARS ? `${p.diff.slice(0, MAX_DIFF_CHARS)}\n… (diff cut at ${MAX_DIFF_CHARS} characters)\n` : p.diff;
+        return details(`<code>${escapeHtml(route)}</code>: ${p.changes.length} change(s)${dryRun ? ' (dry run: not written)' : ''}`, fenced(diff, 'diff'), dryRun);
+    });
+    return maskSecrets(`### Promotion edits\n\n${sections.join('\n')}\n`);
+}
+
+/**
  * report stage for the action: annotations, the sticky PR comment, the deploy result comment,
  * the job summary, the JSON report and the step outputs, all from one run outcome.
  */
@@ -37326,7 +37366,8 @@ async function publishOutcome(outcome, p) {
     if (outcome.command === 'preview' && pr && p.gh) {
         await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment);
     }
-    if (outcome.command === 'deploy' && pr && p.gh && p.inputs.comment !== 'off') {
+    const deployedPr = outcome.command === 'deploy' && p.gh && p.inputs.comment !== 'off' ? (pr?.number ?? (await mergedPullRequestOf(p, sha))) : undefined;
+    if (outcome.command === 'deploy' && deployedPr && p.gh) {
         const body = renderDeployComment({
             environments: outcome.deploy.environments,
             sha,
@@ -37335,7 +37376,7 @@ async function publishOutcome(outcome, p) {
             dryRun: p.inputs.dryRun,
             promotions: outcome.deploy.promotions,
         });
-        await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: pr.number, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
+        await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: deployedPr, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
     }
     if (outcome.command === 'drift') {
         const drifted = outcome.drift.filter((d) => d.drifted).map((d) => d.name);
@@ -37344,7 +37385,10 @@ async function publishOutcome(outcome, p) {
     }
     const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
     const totalMs = Date.now() - p.startedAt;
-    const markdown = renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions });
+    // The promotion diffs follow the summary and take their share of its byte budget.
+    const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun);
+    const markdown = renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
+        promotionEdits;
     await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => warning(`the job summary could not be written: ${error.message}`));
     const affected = affectedOf(outcome);
     const ok = outcome.command === 'skip' ? true : outcome.ok;
@@ -37364,11 +37408,14 @@ async function publishOutcome(outcome, p) {
     setOutput('environments', JSON.stringify(affected));
     setOutput('changed', String(report.changed || promotions.some((x) => x.changes.length > 0)));
     setOutput('report', reportPath);
-    const promotion = promotions.find((x) => x.commit || x.pullRequestUrl);
-    if (promotion?.commit)
-        setOutput('commit', promotion.commit);
-    if (promotion?.pullRequestUrl)
-        setOutput('pull-request', promotion.pullRequestUrl);
+    // A chain can commit into one environment and open a pull request for the next: each output
+    // comes from the first promotion that has it (a commit pushed to the branch before a PR's branch commit).
+    const commit = promotions.find((x) => x.mode === 'commit' && x.commit)?.commit ?? promotions.find((x) => x.commit)?.commit;
+    const pullRequestUrl = promotions.find((x) => x.pullRequestUrl)?.pullRequestUrl;
+    if (commit)
+        setOutput('commit', commit);
+    if (pullRequestUrl)
+        setOutput('pull-request', pullRequestUrl);
     if (outcome.command === 'skip')
         info(`slipway: nothing to do (${outcome.reason})`);
     else if (!outcome.ok)
@@ -37384,6 +37431,18 @@ async function postPreviewComment(gh, context, issueNumber, preview, headSha, mo
     const result = await upsertStickyComment(gh, { owner: context.owner, repo: context.repo, issueNumber, marker: PREVIEW_MARKER, body, mode });
     if (result.url)
         info(`slipway: preview comment ${result.action}: ${result.url}`);
+}
+/** For a deploy started by a push: the pull request the pushed commit was merged from, if any. */
+async function mergedPullRequestOf(p, sha) {
+    if (!p.gh || !sha || p.context.eventName !== 'push')
+        return undefined;
+    try {
+        return await findMergedPullRequestOfCommit(p.gh, p.context.owner, p.context.repo, sha);
+    }
+    catch (error) {
+        warning(`could not find the pull request of ${sha.slice(0, 7)} to comment on: ${maskSecrets(error.message)}`);
+        return undefined;
+    }
 }
 function annotate(findings) {
     const annotations = findingsToAnnotations(findings);
@@ -37575,6 +37634,7 @@ async function runAction(env = process.env) {
         config,
         log: actionLog,
         token: inputs.githubToken,
+        branch: promotionBaseBranchOf(event),
         pullRequests: gh ? githubPullRequestApi(gh, context.owner, context.repo) : undefined,
         repository,
         // A PR opened with the workflow's token starts no workflow: post its preview from here.
@@ -37601,6 +37661,7 @@ async function runAction(env = process.env) {
         deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
         promotion,
         resolveRef: (ref) => git.revParse(ref),
+        mergeBase: (a, b) => git.mergeBase(a, b),
         log: actionLog,
     });
     await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env });

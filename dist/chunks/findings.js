@@ -55,7 +55,7 @@ import require$$0 from 'process';
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
-function getDefaultExportFromCjs (x) {
+function getDefaultExportFromCjs$1 (x) {
 	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
 }
 
@@ -2105,13 +2105,13 @@ function requireLog () {
 	return log;
 }
 
-var merge = {};
+var merge$1 = {};
 
-var hasRequiredMerge;
+var hasRequiredMerge$1;
 
-function requireMerge () {
-	if (hasRequiredMerge) return merge;
-	hasRequiredMerge = 1;
+function requireMerge$1 () {
+	if (hasRequiredMerge$1) return merge$1;
+	hasRequiredMerge$1 = 1;
 
 	var identity = requireIdentity();
 	var Scalar = requireScalar();
@@ -2124,7 +2124,7 @@ function requireMerge () {
 	// Keys in mapping nodes earlier in the sequence override keys specified in
 	// later mapping nodes. -- http://yaml.org/type/merge.html
 	const MERGE_KEY = '<<';
-	const merge$1 = {
+	const merge = {
 	    identify: value => value === MERGE_KEY ||
 	        (typeof value === 'symbol' && value.description === MERGE_KEY),
 	    default: 'key',
@@ -2135,11 +2135,11 @@ function requireMerge () {
 	    }),
 	    stringify: () => MERGE_KEY
 	};
-	const isMergeKey = (ctx, key) => (merge$1.identify(key) ||
+	const isMergeKey = (ctx, key) => (merge.identify(key) ||
 	    (identity.isScalar(key) &&
 	        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
-	        merge$1.identify(key.value))) &&
-	    ctx?.doc.schema.tags.some(tag => tag.tag === merge$1.tag && tag.default);
+	        merge.identify(key.value))) &&
+	    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
 	function addMergeToJSMap(ctx, map, value) {
 	    const source = resolveAliasValue(ctx, value);
 	    if (identity.isSeq(source))
@@ -2179,10 +2179,10 @@ function requireMerge () {
 	    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
 	}
 
-	merge.addMergeToJSMap = addMergeToJSMap;
-	merge.isMergeKey = isMergeKey;
-	merge.merge = merge$1;
-	return merge;
+	merge$1.addMergeToJSMap = addMergeToJSMap;
+	merge$1.isMergeKey = isMergeKey;
+	merge$1.merge = merge;
+	return merge$1;
 }
 
 var hasRequiredAddPairToJSMap;
@@ -2192,7 +2192,7 @@ function requireAddPairToJSMap () {
 	hasRequiredAddPairToJSMap = 1;
 
 	var log = requireLog();
-	var merge = requireMerge();
+	var merge = requireMerge$1();
 	var stringify = requireStringify();
 	var identity = requireIdentity();
 	var toJS = requireToJS();
@@ -2303,9 +2303,9 @@ function requirePair () {
 	return Pair;
 }
 
-var Schema$1 = {};
+var Schema$2 = {};
 
-var map = {};
+var map$1 = {};
 
 var YAMLMap = {};
 
@@ -2627,16 +2627,16 @@ function requireYAMLMap () {
 	return YAMLMap;
 }
 
-var hasRequiredMap;
+var hasRequiredMap$1;
 
-function requireMap () {
-	if (hasRequiredMap) return map;
-	hasRequiredMap = 1;
+function requireMap$1 () {
+	if (hasRequiredMap$1) return map$1;
+	hasRequiredMap$1 = 1;
 
 	var identity = requireIdentity();
 	var YAMLMap = requireYAMLMap();
 
-	const map$1 = {
+	const map = {
 	    collection: 'map',
 	    default: true,
 	    nodeClass: YAMLMap.YAMLMap,
@@ -2649,11 +2649,11 @@ function requireMap () {
 	    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
 	};
 
-	map.map = map$1;
-	return map;
+	map$1.map = map;
+	return map$1;
 }
 
-var seq = {};
+var seq$1 = {};
 
 var YAMLSeq = {};
 
@@ -2779,16 +2779,16 @@ function requireYAMLSeq () {
 	return YAMLSeq;
 }
 
-var hasRequiredSeq;
+var hasRequiredSeq$1;
 
-function requireSeq () {
-	if (hasRequiredSeq) return seq;
-	hasRequiredSeq = 1;
+function requireSeq$1 () {
+	if (hasRequiredSeq$1) return seq$1;
+	hasRequiredSeq$1 = 1;
 
 	var identity = requireIdentity();
 	var YAMLSeq = requireYAMLSeq();
 
-	const seq$1 = {
+	const seq = {
 	    collection: 'seq',
 	    default: true,
 	    nodeClass: YAMLSeq.YAMLSeq,
@@ -2801,8 +2801,8 @@ function requireSeq () {
 	    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
 	};
 
-	seq.seq = seq$1;
-	return seq;
+	seq$1.seq = seq;
+	return seq$1;
 }
 
 var string = {};
@@ -2832,13 +2832,13 @@ function requireString () {
 
 var tags = {};
 
-var _null = {};
+var _null$1 = {};
 
-var hasRequired_null;
+var hasRequired_null$1;
 
-function require_null () {
-	if (hasRequired_null) return _null;
-	hasRequired_null = 1;
+function require_null$1 () {
+	if (hasRequired_null$1) return _null$1;
+	hasRequired_null$1 = 1;
 
 	var Scalar = requireScalar();
 
@@ -2854,17 +2854,17 @@ function require_null () {
 	        : ctx.options.nullStr
 	};
 
-	_null.nullTag = nullTag;
-	return _null;
+	_null$1.nullTag = nullTag;
+	return _null$1;
 }
 
-var bool$1 = {};
+var bool$2 = {};
 
-var hasRequiredBool$1;
+var hasRequiredBool$2;
 
-function requireBool$1 () {
-	if (hasRequiredBool$1) return bool$1;
-	hasRequiredBool$1 = 1;
+function requireBool$2 () {
+	if (hasRequiredBool$2) return bool$2;
+	hasRequiredBool$2 = 1;
 
 	var Scalar = requireScalar();
 
@@ -2884,11 +2884,11 @@ function requireBool$1 () {
 	    }
 	};
 
-	bool$1.boolTag = boolTag;
-	return bool$1;
+	bool$2.boolTag = boolTag;
+	return bool$2;
 }
 
-var float$1 = {};
+var float$2 = {};
 
 var stringifyNumber = {};
 
@@ -2926,11 +2926,11 @@ function requireStringifyNumber () {
 	return stringifyNumber;
 }
 
-var hasRequiredFloat$1;
+var hasRequiredFloat$2;
 
-function requireFloat$1 () {
-	if (hasRequiredFloat$1) return float$1;
-	hasRequiredFloat$1 = 1;
+function requireFloat$2 () {
+	if (hasRequiredFloat$2) return float$2;
+	hasRequiredFloat$2 = 1;
 
 	var Scalar = requireScalar();
 	var stringifyNumber = requireStringifyNumber();
@@ -2974,19 +2974,19 @@ function requireFloat$1 () {
 	    stringify: stringifyNumber.stringifyNumber
 	};
 
-	float$1.float = float;
-	float$1.floatExp = floatExp;
-	float$1.floatNaN = floatNaN;
-	return float$1;
+	float$2.float = float;
+	float$2.floatExp = floatExp;
+	float$2.floatNaN = floatNaN;
+	return float$2;
 }
 
-var int$2 = {};
+var int$3 = {};
 
-var hasRequiredInt$1;
+var hasRequiredInt$2;
 
-function requireInt$1 () {
-	if (hasRequiredInt$1) return int$2;
-	hasRequiredInt$1 = 1;
+function requireInt$2 () {
+	if (hasRequiredInt$2) return int$3;
+	hasRequiredInt$2 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -3025,27 +3025,27 @@ function requireInt$1 () {
 	    stringify: node => intStringify(node, 16, '0x')
 	};
 
-	int$2.int = int;
-	int$2.intHex = intHex;
-	int$2.intOct = intOct;
-	return int$2;
+	int$3.int = int;
+	int$3.intHex = intHex;
+	int$3.intOct = intOct;
+	return int$3;
 }
 
-var schema$2 = {};
+var schema$4 = {};
 
-var hasRequiredSchema$3;
+var hasRequiredSchema$4;
 
-function requireSchema$3 () {
-	if (hasRequiredSchema$3) return schema$2;
-	hasRequiredSchema$3 = 1;
+function requireSchema$4 () {
+	if (hasRequiredSchema$4) return schema$4;
+	hasRequiredSchema$4 = 1;
 
-	var map = requireMap();
-	var _null = require_null();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var _null = require_null$1();
+	var seq = requireSeq$1();
 	var string = requireString();
-	var bool = requireBool$1();
-	var float = requireFloat$1();
-	var int = requireInt$1();
+	var bool = requireBool$2();
+	var float = requireFloat$2();
+	var int = requireInt$2();
 
 	const schema = [
 	    map.map,
@@ -3061,21 +3061,21 @@ function requireSchema$3 () {
 	    float.float
 	];
 
-	schema$2.schema = schema;
-	return schema$2;
+	schema$4.schema = schema;
+	return schema$4;
 }
 
-var schema$1 = {};
+var schema$3 = {};
 
-var hasRequiredSchema$2;
+var hasRequiredSchema$3;
 
-function requireSchema$2 () {
-	if (hasRequiredSchema$2) return schema$1;
-	hasRequiredSchema$2 = 1;
+function requireSchema$3 () {
+	if (hasRequiredSchema$3) return schema$3;
+	hasRequiredSchema$3 = 1;
 
 	var Scalar = requireScalar();
-	var map = requireMap();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var seq = requireSeq$1();
 
 	function intIdentify(value) {
 	    return typeof value === 'bigint' || Number.isInteger(value);
@@ -3134,23 +3134,23 @@ function requireSchema$2 () {
 	};
 	const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
 
-	schema$1.schema = schema;
-	return schema$1;
+	schema$3.schema = schema;
+	return schema$3;
 }
 
-var binary = {};
+var binary$1 = {};
 
-var hasRequiredBinary;
+var hasRequiredBinary$1;
 
-function requireBinary () {
-	if (hasRequiredBinary) return binary;
-	hasRequiredBinary = 1;
+function requireBinary$1 () {
+	if (hasRequiredBinary$1) return binary$1;
+	hasRequiredBinary$1 = 1;
 
 	var node_buffer = require$$0$1;
 	var Scalar = requireScalar();
 	var stringifyString = requireStringifyString();
 
-	const binary$1 = {
+	const binary = {
 	    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
 	    default: false,
 	    tag: 'tag:yaml.org,2002:binary',
@@ -3213,19 +3213,19 @@ function requireBinary () {
 	    }
 	};
 
-	binary.binary = binary$1;
-	return binary;
+	binary$1.binary = binary;
+	return binary$1;
 }
 
-var omap = {};
+var omap$1 = {};
 
-var pairs = {};
+var pairs$1 = {};
 
-var hasRequiredPairs;
+var hasRequiredPairs$1;
 
-function requirePairs () {
-	if (hasRequiredPairs) return pairs;
-	hasRequiredPairs = 1;
+function requirePairs$1 () {
+	if (hasRequiredPairs$1) return pairs$1;
+	hasRequiredPairs$1 = 1;
 
 	var identity = requireIdentity();
 	var Pair = requirePair();
@@ -3296,7 +3296,7 @@ function requirePairs () {
 	        }
 	    return pairs;
 	}
-	const pairs$1 = {
+	const pairs = {
 	    collection: 'seq',
 	    default: false,
 	    tag: 'tag:yaml.org,2002:pairs',
@@ -3304,23 +3304,23 @@ function requirePairs () {
 	    createNode: createPairs
 	};
 
-	pairs.createPairs = createPairs;
-	pairs.pairs = pairs$1;
-	pairs.resolvePairs = resolvePairs;
-	return pairs;
+	pairs$1.createPairs = createPairs;
+	pairs$1.pairs = pairs;
+	pairs$1.resolvePairs = resolvePairs;
+	return pairs$1;
 }
 
-var hasRequiredOmap;
+var hasRequiredOmap$1;
 
-function requireOmap () {
-	if (hasRequiredOmap) return omap;
-	hasRequiredOmap = 1;
+function requireOmap$1 () {
+	if (hasRequiredOmap$1) return omap$1;
+	hasRequiredOmap$1 = 1;
 
 	var identity = requireIdentity();
 	var toJS = requireToJS();
 	var YAMLMap = requireYAMLMap();
 	var YAMLSeq = requireYAMLSeq();
-	var pairs = requirePairs();
+	var pairs = requirePairs$1();
 
 	class YAMLOMap extends YAMLSeq.YAMLSeq {
 	    constructor() {
@@ -3365,7 +3365,7 @@ function requireOmap () {
 	    }
 	}
 	YAMLOMap.tag = 'tag:yaml.org,2002:omap';
-	const omap$1 = {
+	const omap = {
 	    collection: 'seq',
 	    identify: value => value instanceof Map,
 	    nodeClass: YAMLOMap,
@@ -3389,20 +3389,20 @@ function requireOmap () {
 	    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
 	};
 
-	omap.YAMLOMap = YAMLOMap;
-	omap.omap = omap$1;
-	return omap;
+	omap$1.YAMLOMap = YAMLOMap;
+	omap$1.omap = omap;
+	return omap$1;
 }
 
-var schema = {};
+var schema$2 = {};
 
-var bool = {};
+var bool$1 = {};
 
-var hasRequiredBool;
+var hasRequiredBool$1;
 
-function requireBool () {
-	if (hasRequiredBool) return bool;
-	hasRequiredBool = 1;
+function requireBool$1 () {
+	if (hasRequiredBool$1) return bool$1;
+	hasRequiredBool$1 = 1;
 
 	var Scalar = requireScalar();
 
@@ -3429,18 +3429,18 @@ function requireBool () {
 	    stringify: boolStringify
 	};
 
-	bool.falseTag = falseTag;
-	bool.trueTag = trueTag;
-	return bool;
+	bool$1.falseTag = falseTag;
+	bool$1.trueTag = trueTag;
+	return bool$1;
 }
 
-var float = {};
+var float$1 = {};
 
-var hasRequiredFloat;
+var hasRequiredFloat$1;
 
-function requireFloat () {
-	if (hasRequiredFloat) return float;
-	hasRequiredFloat = 1;
+function requireFloat$1 () {
+	if (hasRequiredFloat$1) return float$1;
+	hasRequiredFloat$1 = 1;
 
 	var Scalar = requireScalar();
 	var stringifyNumber = requireStringifyNumber();
@@ -3469,7 +3469,7 @@ function requireFloat () {
 	        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
 	    }
 	};
-	const float$1 = {
+	const float = {
 	    identify: value => typeof value === 'number',
 	    default: true,
 	    tag: 'tag:yaml.org,2002:float',
@@ -3487,19 +3487,19 @@ function requireFloat () {
 	    stringify: stringifyNumber.stringifyNumber
 	};
 
-	float.float = float$1;
-	float.floatExp = floatExp;
-	float.floatNaN = floatNaN;
-	return float;
+	float$1.float = float;
+	float$1.floatExp = floatExp;
+	float$1.floatNaN = floatNaN;
+	return float$1;
 }
 
-var int$1 = {};
+var int$2 = {};
 
-var hasRequiredInt;
+var hasRequiredInt$1;
 
-function requireInt () {
-	if (hasRequiredInt) return int$1;
-	hasRequiredInt = 1;
+function requireInt$1 () {
+	if (hasRequiredInt$1) return int$2;
+	hasRequiredInt$1 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -3571,20 +3571,20 @@ function requireInt () {
 	    stringify: node => intStringify(node, 16, '0x')
 	};
 
-	int$1.int = int;
-	int$1.intBin = intBin;
-	int$1.intHex = intHex;
-	int$1.intOct = intOct;
-	return int$1;
+	int$2.int = int;
+	int$2.intBin = intBin;
+	int$2.intHex = intHex;
+	int$2.intOct = intOct;
+	return int$2;
 }
 
-var set = {};
+var set$1 = {};
 
-var hasRequiredSet;
+var hasRequiredSet$1;
 
-function requireSet () {
-	if (hasRequiredSet) return set;
-	hasRequiredSet = 1;
+function requireSet$1 () {
+	if (hasRequiredSet$1) return set$1;
+	hasRequiredSet$1 = 1;
 
 	var identity = requireIdentity();
 	var Pair = requirePair();
@@ -3658,7 +3658,7 @@ function requireSet () {
 	    }
 	}
 	YAMLSet.tag = 'tag:yaml.org,2002:set';
-	const set$1 = {
+	const set = {
 	    collection: 'map',
 	    identify: value => value instanceof Set,
 	    nodeClass: YAMLSet,
@@ -3678,18 +3678,18 @@ function requireSet () {
 	    }
 	};
 
-	set.YAMLSet = YAMLSet;
-	set.set = set$1;
-	return set;
+	set$1.YAMLSet = YAMLSet;
+	set$1.set = set;
+	return set$1;
 }
 
-var timestamp = {};
+var timestamp$1 = {};
 
-var hasRequiredTimestamp;
+var hasRequiredTimestamp$1;
 
-function requireTimestamp () {
-	if (hasRequiredTimestamp) return timestamp;
-	hasRequiredTimestamp = 1;
+function requireTimestamp$1 () {
+	if (hasRequiredTimestamp$1) return timestamp$1;
+	hasRequiredTimestamp$1 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -3759,7 +3759,7 @@ function requireTimestamp () {
 	    resolve: str => parseSexagesimal(str, false),
 	    stringify: stringifySexagesimal
 	};
-	const timestamp$1 = {
+	const timestamp = {
 	    identify: value => value instanceof Date,
 	    default: true,
 	    tag: 'tag:yaml.org,2002:timestamp',
@@ -3773,7 +3773,7 @@ function requireTimestamp () {
 	        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
 	        ')?$'),
 	    resolve(str) {
-	        const match = str.match(timestamp$1.test);
+	        const match = str.match(timestamp.test);
 	        if (!match)
 	            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
 	        const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3791,33 +3791,33 @@ function requireTimestamp () {
 	    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
 	};
 
-	timestamp.floatTime = floatTime;
-	timestamp.intTime = intTime;
-	timestamp.timestamp = timestamp$1;
-	return timestamp;
+	timestamp$1.floatTime = floatTime;
+	timestamp$1.intTime = intTime;
+	timestamp$1.timestamp = timestamp;
+	return timestamp$1;
 }
 
-var hasRequiredSchema$1;
+var hasRequiredSchema$2;
 
-function requireSchema$1 () {
-	if (hasRequiredSchema$1) return schema;
-	hasRequiredSchema$1 = 1;
+function requireSchema$2 () {
+	if (hasRequiredSchema$2) return schema$2;
+	hasRequiredSchema$2 = 1;
 
-	var map = requireMap();
-	var _null = require_null();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var _null = require_null$1();
+	var seq = requireSeq$1();
 	var string = requireString();
-	var binary = requireBinary();
-	var bool = requireBool();
-	var float = requireFloat();
-	var int = requireInt();
-	var merge = requireMerge();
-	var omap = requireOmap();
-	var pairs = requirePairs();
-	var set = requireSet();
-	var timestamp = requireTimestamp();
+	var binary = requireBinary$1();
+	var bool = requireBool$1();
+	var float = requireFloat$1();
+	var int = requireInt$1();
+	var merge = requireMerge$1();
+	var omap = requireOmap$1();
+	var pairs = requirePairs$1();
+	var set = requireSet$1();
+	var timestamp = requireTimestamp$1();
 
-	const schema$1 = [
+	const schema = [
 	    map.map,
 	    seq.seq,
 	    string.string,
@@ -3841,8 +3841,8 @@ function requireSchema$1 () {
 	    timestamp.timestamp
 	];
 
-	schema.schema = schema$1;
-	return schema;
+	schema$2.schema = schema;
+	return schema$2;
 }
 
 var hasRequiredTags;
@@ -3851,22 +3851,22 @@ function requireTags () {
 	if (hasRequiredTags) return tags;
 	hasRequiredTags = 1;
 
-	var map = requireMap();
-	var _null = require_null();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var _null = require_null$1();
+	var seq = requireSeq$1();
 	var string = requireString();
-	var bool = requireBool$1();
-	var float = requireFloat$1();
-	var int = requireInt$1();
-	var schema = requireSchema$3();
-	var schema$1 = requireSchema$2();
-	var binary = requireBinary();
-	var merge = requireMerge();
-	var omap = requireOmap();
-	var pairs = requirePairs();
-	var schema$2 = requireSchema$1();
-	var set = requireSet();
-	var timestamp = requireTimestamp();
+	var bool = requireBool$2();
+	var float = requireFloat$2();
+	var int = requireInt$2();
+	var schema = requireSchema$4();
+	var schema$1 = requireSchema$3();
+	var binary = requireBinary$1();
+	var merge = requireMerge$1();
+	var omap = requireOmap$1();
+	var pairs = requirePairs$1();
+	var schema$2 = requireSchema$2();
+	var set = requireSet$1();
+	var timestamp = requireTimestamp$1();
 
 	const schemas = new Map([
 	    ['core', schema.schema],
@@ -3951,15 +3951,15 @@ function requireTags () {
 	return tags;
 }
 
-var hasRequiredSchema;
+var hasRequiredSchema$1;
 
-function requireSchema () {
-	if (hasRequiredSchema) return Schema$1;
-	hasRequiredSchema = 1;
+function requireSchema$1 () {
+	if (hasRequiredSchema$1) return Schema$2;
+	hasRequiredSchema$1 = 1;
 
 	var identity = requireIdentity();
-	var map = requireMap();
-	var seq = requireSeq();
+	var map = requireMap$1();
+	var seq = requireSeq$1();
 	var string = requireString();
 	var tags = requireTags();
 
@@ -3993,8 +3993,8 @@ function requireSchema () {
 	    }
 	}
 
-	Schema$1.Schema = Schema;
-	return Schema$1;
+	Schema$2.Schema = Schema;
+	return Schema$2;
 }
 
 var stringifyDocument = {};
@@ -4104,7 +4104,7 @@ function requireDocument () {
 	var identity = requireIdentity();
 	var Pair = requirePair();
 	var toJS = requireToJS();
-	var Schema = requireSchema();
+	var Schema = requireSchema$1();
 	var stringifyDocument = requireStringifyDocument();
 	var anchors = requireAnchors();
 	var applyReviver = requireApplyReviver();
@@ -8720,7 +8720,7 @@ function requireDist () {
 
 	var composer = requireComposer();
 	var Document = requireDocument();
-	var Schema = requireSchema();
+	var Schema = requireSchema$1();
 	var errors = requireErrors$3();
 	var Alias = requireAlias();
 	var identity = requireIdentity();
@@ -8848,33 +8848,47 @@ function checkRepositoryPath(rootReal, base, path, kind) {
     return { path: normalised };
 }
 
-/** "Did you mean" for misspelt keys and names. */
+/** "Did you mean" for misspelt keys, field names, kinds and environment names. */
 /** The closest candidate within a small edit distance, or undefined when nothing is close. */
-function closestMatch$1(word, candidates) {
+function closestMatch(input, candidates) {
+    const lower = input.toLowerCase();
+    const budget = Math.max(2, Math.floor(input.length / 3));
     let best;
     let bestDistance = Infinity;
-    const lower = word.toLowerCase();
     for (const candidate of candidates) {
-        const distance = editDistance$1(lower, candidate.toLowerCase());
+        // Case-only differences (`ImagePullPolicy`) are the most likely intent.
+        if (candidate.toLowerCase() === lower)
+            return candidate;
+        if (Math.abs(candidate.length - input.length) > budget)
+            continue;
+        const distance = editDistance(lower, candidate.toLowerCase());
         if (distance < bestDistance) {
-            best = candidate;
             bestDistance = distance;
+            best = candidate;
         }
     }
-    // Allow about one typo per three characters; further than that the suggestion is noise.
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+    return bestDistance <= budget ? best : undefined;
 }
-function editDistance$1(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+/** Levenshtein distance with adjacent transposition counted as one edit. */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d = Array.from({ length: rows }, (_, i) => {
+        const row = new Array(cols).fill(0);
+        row[0] = i;
+        return row;
+    });
+    for (let j = 0; j < cols; j++)
+        d[0][j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
-        previous = current;
     }
-    return previous[b.length];
+    return d[a.length][b.length];
 }
 
 /**
@@ -8925,7 +8939,7 @@ class NodeReader {
                 continue;
             }
             if (!allowed.includes(key)) {
-                const suggestion = closestMatch$1(key, allowed);
+                const suggestion = closestMatch(key, allowed);
                 this.problem(pair.key, `unknown key "${key}" in ${what}${suggestion ? `; did you mean "${suggestion}"?` : '.'} Allowed keys: ${allowed.join(', ')}`);
                 continue;
             }
@@ -8955,7 +8969,7 @@ class NodeReader {
         if (distExports.isScalar(node) && typeof node.value === 'string' && allowed.includes(node.value))
             return node.value;
         const given = distExports.isScalar(node) ? String(node.value) : undefined;
-        const suggestion = given ? closestMatch$1(given, allowed) : undefined;
+        const suggestion = given ? closestMatch(given, allowed) : undefined;
         this.problem(node, `${what} must be one of ${allowed.join(', ')}${describe(node)}${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
         return undefined;
     }
@@ -9309,7 +9323,7 @@ function checkPromotions(reader, drafts) {
         if (!draft.name || draft.promoteFrom === undefined)
             continue;
         if (!names.includes(draft.promoteFrom)) {
-            const suggestion = closestMatch$1(draft.promoteFrom, names);
+            const suggestion = closestMatch(draft.promoteFrom, names);
             reader.problem(draft.promoteFromNode, `environment "${draft.name}": promoteFrom "${draft.promoteFrom}" is not an environment${suggestion ? `; did you mean "${suggestion}"?` : '.'} Environments: ${names.join(', ')}`);
             continue;
         }
@@ -10345,6 +10359,16 @@ class Git {
             return false;
         throw new UserError(`git merge-base --is-ancestor ${ancestor} ${descendant} failed: ${result.stderr.trim()}`);
     }
+    /** The best common ancestor of two commits: what a pull request's changes are measured from. */
+    async mergeBase(a, b) {
+        const [left, right] = await Promise.all([this.revParse(a), this.revParse(b)]);
+        const result = await this.git(['merge-base', left, right], { allowFailure: true });
+        const sha = result.stdout.trim();
+        if (result.exitCode !== 0 || !sha) {
+            throw new UserError(`Commits ${a} and ${b} share no history in ${this.dir}.`, 'Fetch the full history (actions/checkout with fetch-depth: 0) so both commits and their common ancestor are present.');
+        }
+        return sha;
+    }
     /** Repository-relative paths added, changed or deleted between two commits (a rename counts as both paths). */
     async changedFiles(base, head) {
         const [b, h] = await Promise.all([this.revParse(base), this.revParse(head)]);
@@ -10685,9 +10709,26 @@ class KubeTransportError extends Error {
 
 /**
  * The environment's inventory as an ApplySet (KEP-3659), laid out the way kubectl lays it out
- * so `kubectl get secret -l applyset.kubernetes.io/id` and `kubectl apply --prune
- * --applyset=secret/<name>` see the same members: a parent Secret carrying the set's id, the
- * group-kinds and namespaces it spans; every member labelled with the id.
+ * so `kubectl get <kinds> -A -l applyset.kubernetes.io/part-of=<id>` lists the members and
+ * `kubectl get secrets -A -l applyset.kubernetes.io/id` finds the parent: a parent Secret
+ * carrying the set's id, the group-kinds and namespaces it spans; every member labelled with
+ * the id.
+ *
+ * What kubectl 1.35 does with this parent (checked against the real binary in
+ * __tests__/kube/applyset-kubectl.test.ts):
+ * - `kubectl apply --prune --applyset=secret/slipway-<env>` is alpha: without
+ *   `KUBECTL_APPLYSET=true` kubectl answers `unknown flag: --applyset`.
+ * - With it, kubectl refuses our parent before changing anything: `ApplySet parent object
+ *   "secrets./slipway-<env>" already exists and is managed by tooling "slipway" instead of
+ *   "kubectl"`. kubectl compares the name part of `applyset.kubernetes.io/tooling` (before
+ *   the `/`) with its own; the KEP lets each tool refuse sets another tool manages, and we
+ *   keep our own tooling value on purpose, so kubectl cannot prune a Slipway environment.
+ * - Read-only use works: the id label, member labels, contains-group-kinds and
+ *   additional-namespaces are what kubectl expects. With the tooling relabelled to kubectl
+ *   (test only), kubectl accepts the parent and would prune exactly our other members; it
+ *   then writes the parent as field manager `kubectl-applyset`, force-taking the annotations
+ *   from manager `slipway`.
+ * Slipway refuses the same way: a parent whose tooling is not slipway, or whose id differs.
  */
 const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
@@ -10734,6 +10775,11 @@ async function readApplySet(client, env) {
     if (recordedId && recordedId !== id) {
         throw new KubeApiError(0, 'ApplySetMismatch', `the parent carries ${APPLYSET_ID_LABEL}=${recordedId}, expected ${id}. Rename or delete the Secret; Slipway will not adopt an inventory it did not create.`, undefined, `ApplySet parent Secret/${namespace}/${name}`);
     }
+    const tooling = annotations[APPLYSET_TOOLING_ANNOTATION];
+    if (tooling && tooling.split('/')[0] !== TOOLING.split('/')[0]) {
+        // As kubectl does the other way round: never take over (and prune through) another tool's set.
+        throw new KubeApiError(0, 'ApplySetTooling', `the parent is managed by tooling "${tooling}", not Slipway. Give the environment another name or delete that ApplySet's parent; Slipway will not adopt another tool's inventory.`, undefined, `ApplySet parent Secret/${namespace}/${name}`);
+    }
     return {
         name,
         namespace,
@@ -10741,7 +10787,7 @@ async function readApplySet(client, env) {
         exists: true,
         groupKinds: sortedUnique(splitList(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])),
         additionalNamespaces: sortedUnique(splitList(annotations[APPLYSET_NAMESPACES_ANNOTATION])),
-        tooling: annotations[APPLYSET_TOOLING_ANNOTATION],
+        tooling,
     };
 }
 /** A copy of `object` labelled as a member of the set. */
@@ -11585,7 +11631,7 @@ function compileTags(tags) {
 *
 * @category Schemas
 */
-var Schema = class Schema {
+var Schema$1 = class Schema {
 	tags;
 	/** @internal */
 	implicitScalarTags;
@@ -11716,7 +11762,7 @@ var Schema = class Schema {
 *
 * @category Schemas
 */
-var FAILSAFE_SCHEMA = new Schema([
+var FAILSAFE_SCHEMA$1 = new Schema$1([
 	strTag,
 	seqTag,
 	mapTag
@@ -11727,8 +11773,8 @@ var FAILSAFE_SCHEMA = new Schema([
 *
 * @category Schemas
 */
-new Schema([
-	...FAILSAFE_SCHEMA.tags,
+new Schema$1([
+	...FAILSAFE_SCHEMA$1.tags,
 	nullJsonTag,
 	boolJsonTag,
 	intJsonTag,
@@ -11753,8 +11799,8 @@ new Schema([
 *
 * @category Schemas
 */
-var CORE_SCHEMA = new Schema([
-	...FAILSAFE_SCHEMA.tags,
+var CORE_SCHEMA$1 = new Schema$1([
+	...FAILSAFE_SCHEMA$1.tags,
 	nullCoreTag,
 	boolCoreTag,
 	intCoreTag,
@@ -11765,8 +11811,8 @@ var CORE_SCHEMA = new Schema([
 *
 * @category Schemas
 */
-var YAML11_SCHEMA = new Schema([
-	...FAILSAFE_SCHEMA.tags,
+var YAML11_SCHEMA = new Schema$1([
+	...FAILSAFE_SCHEMA$1.tags,
 	nullYaml11Tag,
 	boolYaml11Tag,
 	intYaml11Tag,
@@ -11981,7 +12027,7 @@ function formatError(exception, compact) {
 *
 * @category Main
 */
-var YAMLException = class YAMLException extends Error {
+var YAMLException$1 = class YAMLException extends Error {
 	reason;
 	mark;
 	/**
@@ -12309,7 +12355,7 @@ var NO_RANGE$2 = -1;
 var MERGE_TAG_NAME = "tag:yaml.org,2002:merge";
 var DEFAULT_CONSTRUCTOR_OPTIONS = {
 	filename: "",
-	schema: CORE_SCHEMA,
+	schema: CORE_SCHEMA$1,
 	json: false,
 	maxTotalMergeKeys: 1e4,
 	maxAliases: -1
@@ -12322,14 +12368,14 @@ function eventPosition$1(event) {
 	return 0;
 }
 function throwError$1(state, message) {
-	YAMLException.throwAt(state.source, state.position, message, state.filename);
+	YAMLException$1.throwAt(state.source, state.position, message, state.filename);
 }
 function finalizeCollection(state, position, tag, carrier) {
 	try {
 		return tag.finalize(carrier);
 	} catch (error) {
-		if (error instanceof YAMLException) throw error;
-		YAMLException.throwAt(state.source, position, error instanceof Error ? error.message : String(error), state.filename);
+		if (error instanceof YAMLException$1) throw error;
+		YAMLException$1.throwAt(state.source, position, error instanceof Error ? error.message : String(error), state.filename);
 	}
 }
 function constructScalar(state, event) {
@@ -12672,7 +12718,7 @@ function restoreState(state, snapshot) {
 	state.events.length = snapshot.eventsLength;
 }
 function throwError(state, message) {
-	YAMLException.throwAt(state.input.slice(0, state.length), state.position, message, state.filename);
+	YAMLException$1.throwAt(state.input.slice(0, state.length), state.position, message, state.filename);
 }
 function isEol(c) {
 	return c === 10 || c === 13;
@@ -13397,7 +13443,7 @@ function parseEvents(input, options) {
 		events: []
 	};
 	const nullpos = input.indexOf("\0");
-	if (nullpos !== -1) YAMLException.throwAt(input, nullpos, "null byte is not allowed in input", state.filename);
+	if (nullpos !== -1) YAMLException$1.throwAt(input, nullpos, "null byte is not allowed in input", state.filename);
 	while (state.position < state.length) {
 		skipByteOrderMark(state);
 		skipSeparationSpace(state, true);
@@ -13459,11 +13505,11 @@ function loadDocuments(input, options = {}) {
 *
 * @category Main
 */
-function load(input, options) {
+function load$1(input, options) {
 	const documents = loadDocuments(input, options);
-	if (documents.length === 0) throw new YAMLException("expected a document, but the input is empty");
+	if (documents.length === 0) throw new YAMLException$1("expected a document, but the input is empty");
 	if (documents.length === 1) return documents[0];
-	throw new YAMLException("expected a single document in the stream, but found more");
+	throw new YAMLException$1("expected a single document in the stream, but found more");
 }
 //#endregion
 //#region src/ast/styler_defaults.ts
@@ -40080,11 +40126,11 @@ function requireRetry () {
 	return retry$1;
 }
 
-var dump;
+var dump$1;
 var hasRequiredDump;
 
 function requireDump () {
-	if (hasRequiredDump) return dump;
+	if (hasRequiredDump) return dump$1;
 	hasRequiredDump = 1;
 
 	const { InvalidArgumentError, RequestAbortedError } = requireErrors$2();
@@ -40183,8 +40229,8 @@ function requireDump () {
 	  }
 	}
 
-	dump = createDumpInterceptor;
-	return dump;
+	dump$1 = createDumpInterceptor;
+	return dump$1;
 }
 
 var dns;
@@ -62540,7 +62586,7 @@ if (typeof navigator === 'undefined' || !navigator.userAgent?.startsWith?.('Mozi
     USER_AGENT = `${NAME}/${VERSION}`;
     headers$1 = { 'user-agent': USER_AGENT };
 }
-const int = (config) => {
+const int$1 = (config) => {
     return props.get(config);
 };
 let props;
@@ -62658,7 +62704,7 @@ function handleB2Clogin(server, options) {
 async function discovery(server, clientId, metadata, clientAuthentication, options) {
     const as = await performDiscovery(server, options);
     const instance = new Configuration(as, clientId, metadata, clientAuthentication);
-    let internals = int(instance);
+    let internals = int$1(instance);
     if (options?.[customFetch]) {
         internals.fetch = options[customFetch];
     }
@@ -62777,25 +62823,25 @@ class Configuration {
         });
     }
     serverMetadata() {
-        const metadata = structuredClone(int(this).as);
+        const metadata = structuredClone(int$1(this).as);
         addServerHelpers(metadata);
         return metadata;
     }
     clientMetadata() {
-        const metadata = structuredClone(int(this).c);
+        const metadata = structuredClone(int$1(this).c);
         return metadata;
     }
     get timeout() {
-        return int(this).timeout;
+        return int$1(this).timeout;
     }
     set timeout(value) {
-        int(this).timeout = value;
+        int$1(this).timeout = value;
     }
     get [customFetch]() {
-        return int(this).fetch;
+        return int$1(this).fetch;
     }
     set [customFetch](value) {
-        int(this).fetch = value;
+        int$1(this).fetch = value;
     }
 }
 Object.freeze(Configuration.prototype);
@@ -62830,12 +62876,12 @@ function addHelpers(response) {
     Object.defineProperties(response, getHelpers(response));
 }
 function allowInsecureRequests(config) {
-    int(config).tlsOnly = false;
+    int$1(config).tlsOnly = false;
 }
 async function refreshTokenGrant(config, refreshToken, parameters, options) {
     checkConfig(config);
     parameters = new URLSearchParams(parameters);
-    const { as, c, auth, fetch, tlsOnly, nonRepudiation, timeout, decrypt } = int(config);
+    const { as, c, auth, fetch, tlsOnly, nonRepudiation, timeout, decrypt } = int$1(config);
     const response = await refreshTokenGrantRequest(as, c, auth, refreshToken, {
         [customFetch$1]: fetch,
         [allowInsecureRequests$1]: !tlsOnly,
@@ -64678,7 +64724,7 @@ var ipAddress = {};
 
 var ipv4 = {};
 
-var common$1 = {};
+var common$2 = {};
 
 var addressError = {};
 
@@ -64701,22 +64747,22 @@ function requireAddressError () {
 	return addressError;
 }
 
-var hasRequiredCommon$1;
+var hasRequiredCommon$2;
 
-function requireCommon$1 () {
-	if (hasRequiredCommon$1) return common$1;
-	hasRequiredCommon$1 = 1;
-	Object.defineProperty(common$1, "__esModule", { value: true });
-	common$1.isInSubnet = isInSubnet;
-	common$1.isHostInSubnet = isHostInSubnet;
-	common$1.isGloballyReachable = isGloballyReachable;
-	common$1.offsetBigInt = offsetBigInt;
-	common$1.isCorrect = isCorrect;
-	common$1.prefixLengthFromMask = prefixLengthFromMask;
-	common$1.assertByteArray = assertByteArray;
-	common$1.numberToPaddedHex = numberToPaddedHex;
-	common$1.stringToPaddedHex = stringToPaddedHex;
-	common$1.testBit = testBit;
+function requireCommon$2 () {
+	if (hasRequiredCommon$2) return common$2;
+	hasRequiredCommon$2 = 1;
+	Object.defineProperty(common$2, "__esModule", { value: true });
+	common$2.isInSubnet = isInSubnet;
+	common$2.isHostInSubnet = isHostInSubnet;
+	common$2.isGloballyReachable = isGloballyReachable;
+	common$2.offsetBigInt = offsetBigInt;
+	common$2.isCorrect = isCorrect;
+	common$2.prefixLengthFromMask = prefixLengthFromMask;
+	common$2.assertByteArray = assertByteArray;
+	common$2.numberToPaddedHex = numberToPaddedHex;
+	common$2.stringToPaddedHex = stringToPaddedHex;
+	common$2.testBit = testBit;
 	const address_error_1 = /*@__PURE__*/ requireAddressError();
 	/**
 	 * Returns whether this address's *network* is contained within `address`,
@@ -64859,7 +64905,7 @@ function requireCommon$1 () {
 	    return binaryValue.substring(positionInString, positionInString + 1) === '1';
 	}
 	
-	return common$1;
+	return common$2;
 }
 
 var constants$4 = {};
@@ -64953,7 +64999,7 @@ function requireIpv4 () {
 	};
 	Object.defineProperty(ipv4, "__esModule", { value: true });
 	ipv4.Address4 = void 0;
-	const common = __importStar(/*@__PURE__*/ requireCommon$1());
+	const common = __importStar(/*@__PURE__*/ requireCommon$2());
 	const constants = __importStar(/*@__PURE__*/ requireConstants$4());
 	const address_error_1 = /*@__PURE__*/ requireAddressError();
 	const isCorrect4 = common.isCorrect(constants.BITS);
@@ -65872,14 +65918,14 @@ function requireIpv6 () {
 	};
 	Object.defineProperty(ipv6, "__esModule", { value: true });
 	ipv6.Address6 = void 0;
-	const common = __importStar(/*@__PURE__*/ requireCommon$1());
+	const common = __importStar(/*@__PURE__*/ requireCommon$2());
 	const constants4 = __importStar(/*@__PURE__*/ requireConstants$4());
 	const constants6 = __importStar(/*@__PURE__*/ requireConstants$3());
 	const helpers = __importStar(/*@__PURE__*/ requireHelpers$1());
 	const ipv4_1 = /*@__PURE__*/ requireIpv4();
 	const regular_expressions_1 = /*@__PURE__*/ requireRegularExpressions();
 	const address_error_1 = /*@__PURE__*/ requireAddressError();
-	const common_1 = /*@__PURE__*/ requireCommon$1();
+	const common_1 = /*@__PURE__*/ requireCommon$2();
 	const isCorrect6 = common.isCorrect(constants6.BITS);
 	function assert(condition) {
 	    if (!condition) {
@@ -68725,12 +68771,12 @@ function requireMs () {
 	return ms;
 }
 
-var common;
-var hasRequiredCommon;
+var common$1;
+var hasRequiredCommon$1;
 
-function requireCommon () {
-	if (hasRequiredCommon) return common;
-	hasRequiredCommon = 1;
+function requireCommon$1 () {
+	if (hasRequiredCommon$1) return common$1;
+	hasRequiredCommon$1 = 1;
 	/**
 	 * This is the common logic for both the Node.js and web browser
 	 * implementations of `debug()`.
@@ -69021,8 +69067,8 @@ function requireCommon () {
 		return createDebug;
 	}
 
-	common = setup;
-	return common;
+	common$1 = setup;
+	return common$1;
 }
 
 /* eslint-env browser */
@@ -69288,7 +69334,7 @@ function requireBrowser () {
 			}
 		}
 
-		module.exports = requireCommon()(exports);
+		module.exports = requireCommon$1()(exports);
 
 		const {formatters} = module.exports;
 
@@ -69713,7 +69759,7 @@ function requireNode$1 () {
 			}
 		}
 
-		module.exports = requireCommon()(exports);
+		module.exports = requireCommon$1()(exports);
 
 		const {formatters} = module.exports;
 
@@ -69760,7 +69806,7 @@ function requireSrc () {
 }
 
 var srcExports = requireSrc();
-var createDebug = /*@__PURE__*/getDefaultExportFromCjs(srcExports);
+var createDebug = /*@__PURE__*/getDefaultExportFromCjs$1(srcExports);
 
 const debug = createDebug('socks-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
@@ -70059,7 +70105,7 @@ function requireHpagent () {
 }
 
 var hpagentExports = requireHpagent();
-var mod = /*@__PURE__*/getDefaultExportFromCjs(hpagentExports);
+var mod = /*@__PURE__*/getDefaultExportFromCjs$1(hpagentExports);
 
 const HttpProxyAgent = mod.HttpProxyAgent;
 const HttpsProxyAgent = mod.HttpsProxyAgent;
@@ -70293,7 +70339,7 @@ class KubeConfig {
         return 'kubeconfig authentication';
     }
     loadFromString(config, opts) {
-        const obj = load(config);
+        const obj = load$1(config);
         this.clusters = newClusters(obj.clusters, opts);
         this.contexts = newContexts(obj.contexts, opts);
         this.users = newUsers(obj.users, opts);
@@ -76202,14 +76248,14 @@ var tarFs = {};
 
 var tarStream = {};
 
-var _default;
-var hasRequired_default;
+var _default$1;
+var hasRequired_default$1;
 
-function require_default () {
-	if (hasRequired_default) return _default;
-	hasRequired_default = 1;
-	_default = require$$0$c;
-	return _default;
+function require_default$1 () {
+	if (hasRequired_default$1) return _default$1;
+	hasRequired_default$1 = 1;
+	_default$1 = require$$0$c;
+	return _default$1;
 }
 
 var fixedSize;
@@ -76876,7 +76922,7 @@ var hasRequiredStreamx;
 function requireStreamx () {
 	if (hasRequiredStreamx) return streamx;
 	hasRequiredStreamx = 1;
-	const { EventEmitter } = require_default();
+	const { EventEmitter } = require_default$1();
 	const FIFO = requireFastFifo();
 	const TextDecoder = requireTextDecoder();
 
@@ -80575,10 +80621,10 @@ function httpReason(status) {
 }
 
 /** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit$2(items, limit, worker) {
+async function mapLimit(items, limit, worker) {
     const results = new Array(items.length);
     let next = 0;
-    const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
         while (next < items.length) {
             const index = next++;
             results[index] = await worker(items[index], index);
@@ -80589,6 +80635,53 @@ async function mapLimit$2(items, limit, worker) {
 }
 /** Requests in flight per environment: enough to hide round trips, few enough not to trip API priority and fairness. */
 const DEFAULT_CONCURRENCY = 32;
+
+/**
+ * Reading the live objects a change set compares against. One GET per object costs a round
+ * trip and a request the API server must serve; where a render holds many objects of one kind
+ * in one namespace, a single LIST of that kind and namespace answers for all of them. Small
+ * groups keep the GET, so a render of one Secret never lists every Secret of a namespace.
+ */
+/** Objects of one kind in one namespace from which a LIST is cheaper than the GETs it replaces. */
+const LIST_THRESHOLD = 8;
+/**
+ * Lists each kind+namespace group of at least `threshold` wanted objects. A group whose LIST
+ * fails (say, RBAC grants get but not list) falls back to GETs, so listing is never required.
+ */
+async function prefetchLive(client, wanted, concurrency, threshold = LIST_THRESHOLD) {
+    const groups = new Map();
+    for (const { ref, resource } of wanted) {
+        const key = `${resource.apiVersion}/${resource.kind}/${ref.namespace}`;
+        const group = groups.get(key) ?? { resource, namespace: ref.namespace, count: 0 };
+        group.count += 1;
+        groups.set(key, group);
+    }
+    const listed = new Set();
+    const found = new Map();
+    const big = [...groups].filter(([, g]) => g.count >= threshold);
+    await mapLimit(big, concurrency, async ([key, group]) => {
+        try {
+            const items = await client.list(group.resource, { namespace: group.resource.namespaced ? group.namespace : undefined });
+            for (const item of items)
+                found.set(refKey(group.resource.refOf(item)), item);
+            listed.add(key);
+        }
+        catch {
+            // Not allowed or not served as a list: the GETs below answer instead.
+        }
+    });
+    return {
+        get(ref) {
+            const key = `${groupVersionOf(ref)}/${ref.kind}/${ref.namespace}`;
+            if (listed.has(key))
+                return Promise.resolve(found.get(refKey(ref)));
+            return client.get(ref);
+        },
+    };
+}
+function groupVersionOf(ref) {
+    return ref.group ? `${ref.group}/${ref.version}` : ref.version;
+}
 
 /**
  * Who owns which field, read from `metadata.managedFields` (fieldsV1), to report which fields
@@ -80714,7 +80807,15 @@ async function buildChangeSet(client, env, objects, options) {
     const defaultNamespace = env.namespace || client.contextNamespace || 'default';
     const pendingKinds = kindsDefinedByRender(objects);
     const pendingNamespaces = namespacesDefinedByRender(objects);
-    const entries = await mapLimit$2(objects, options.concurrency ?? DEFAULT_CONCURRENCY, (rendered) => planObject(client, env, rendered, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces));
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    // Resolve every kind first (discovery is cached), so the live objects can be read in one
+    // LIST per kind and namespace where that saves requests; a failed resolution is reported
+    // by planObject, with the object's source.
+    const resolutions = objects.map((rendered) => client.discovery.resolveObject(rendered.object, subjectOf(refOf(rendered.object), rendered.source)));
+    const settled = await Promise.allSettled(resolutions);
+    const placed = settled.flatMap((result, i) => result.status === 'fulfilled' ? [{ ref: result.value.refOf(placeObject(objects[i].object, result.value, defaultNamespace)), resource: result.value }] : []);
+    const live = await prefetchLive(client, placed, concurrency);
+    const entries = await mapLimit(objects, concurrency, (rendered, i) => planObject(client, env, rendered, resolutions[i], live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces));
     let memberCount = 0;
     if (options.prune && applySet.exists) {
         const members = await listMembers(client, applySet);
@@ -80737,7 +80838,7 @@ async function buildChangeSet(client, env, objects, options) {
     }
     return { environment: env.name, mode: 'cluster', entries, applySet, memberCount };
 }
-async function planObject(client, env, rendered, applySetIdValue, defaultNamespace, pendingKinds, pendingNamespaces) {
+async function planObject(client, env, rendered, resolution, liveObjects, applySetIdValue, defaultNamespace, pendingKinds, pendingNamespaces) {
     const { source } = rendered;
     let ref = refOf(rendered.object);
     let desired;
@@ -80745,7 +80846,7 @@ async function planObject(client, env, rendered, applySetIdValue, defaultNamespa
     try {
         let resource;
         try {
-            resource = await client.discovery.resolveObject(rendered.object, subjectOf(ref, source));
+            resource = await resolution;
         }
         catch (error) {
             if (error instanceof UnknownKindError && pendingKinds.has(`${ref.group}/${ref.kind}`)) {
@@ -80755,7 +80856,7 @@ async function planObject(client, env, rendered, applySetIdValue, defaultNamespa
         }
         desired = withMemberLabel(placeObject(rendered.object, resource, defaultNamespace), applySetIdValue);
         ref = resource.refOf(desired);
-        live = await client.get(ref);
+        live = await liveObjects.get(ref);
         let dryRun;
         try {
             dryRun = await client.apply(desired, { dryRun: true, force: env.forceConflicts, subject: subjectOf(ref, source) });
@@ -80909,7 +81010,7 @@ async function pruneObjects(client, changeSet, env, options = {}) {
     const deletions = changeSet.entries.filter((e) => e.action === 'delete');
     const results = [];
     for (const { items } of groupByStage(deletions, (e) => e.ref).reverse()) {
-        const stageResults = await mapLimit$2([...items].reverse(), options.concurrency ?? DEFAULT_CONCURRENCY, (entry) => deleteOne(client, entry, env, options));
+        const stageResults = await mapLimit([...items].reverse(), options.concurrency ?? DEFAULT_CONCURRENCY, (entry) => deleteOne(client, entry, env, options));
         results.push(...stageResults);
     }
     return results;
@@ -80961,7 +81062,7 @@ async function applyChangeSet(client, env, changeSet, options = {}) {
     const superset = unionSpan(applySet, spanOf([...members, ...kept].map((e) => e.ref), applySet.namespace));
     applySet = await writeParent(client, env, applySet, superset, writes, defaultNamespace, options, results);
     for (const { stage, items } of groupByStage(writes, (e) => e.ref)) {
-        const stageResults = await mapLimit$2(items, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options));
+        const stageResults = await mapLimit(items, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options));
         results.push(...stageResults);
         if (stage === 'definitions' && !options.dryRun) {
             const crds = items.filter((e, i) => e.ref.kind === 'CustomResourceDefinition' && stageResults[i].outcome === 'applied');
@@ -81135,19 +81236,6 @@ const systemClock = {
 };
 function abortReason(signal) {
     return signal?.reason ?? new Error('The operation was cancelled.');
-}
-/** Runs `fn` over `items` with at most `limit` in flight, keeping results in input order. */
-async function mapLimit$1(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
 }
 
 /**
@@ -81875,7 +81963,7 @@ async function waitForHealth(reader, targets, options) {
         if (options.signal?.aborted)
             throw abortReason(options.signal);
         const pending = states.map((s, i) => i).filter((i) => states[i]?.status !== 'Current');
-        await mapLimit$1(pending, concurrency, async (i) => {
+        await mapLimit(pending, concurrency, async (i) => {
             states[i] = await readHealth(reader, targets[i], clock);
         });
         polls += 1;
@@ -81908,7 +81996,7 @@ async function readHealth(reader, target, clock) {
     }
 }
 async function finish(reader, objects, problems, timedOut, polls, options) {
-    const failing = await mapLimit$1(problems, options.concurrency ?? 16, async (problem, index) => {
+    const failing = await mapLimit(problems, options.concurrency ?? 16, async (problem, index) => {
         if (index >= MAX_EVENT_LOOKUPS)
             return { ...problem, events: [] };
         try {
@@ -82106,6 +82194,3119 @@ function formatBytes(bytes) {
     return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
+/**
+ * Where a key of a rendered object was written. Parsing records only where each document starts;
+ * findings point at the exact key when the parser (or anyone holding the YAML document) attaches
+ * a locator to the object. Lookups happen only when a finding is produced, so attaching one costs
+ * a closure per document and nothing more.
+ */
+const locators = new WeakMap();
+function attachKeyLocator(object, locator) {
+    locators.set(object, locator);
+}
+function locateKey(object, path) {
+    return locators.get(object)?.(path);
+}
+/**
+ * A locator over a parsed `yaml` document node (e.g. `document.contents`) whose ranges are
+ * offsets counted by `lineCounter` in `file`. `lineOffset` shifts lines when the text handed to
+ * the parser was a slice of the file.
+ */
+function yamlKeyLocator(root, lineCounter, file, lineOffset = 0) {
+    return (path) => {
+        let node = root;
+        let offset = node?.range?.[0];
+        for (const segment of path) {
+            if (distExports.isMap(node)) {
+                const pair = node.items.find((p) => distExports.isPair(p) && distExports.isScalar(p.key) && String(p.key.value) === String(segment));
+                if (!pair)
+                    break;
+                offset = pair.key.range?.[0] ?? offset;
+                node = pair.value;
+            }
+            else if (distExports.isSeq(node) && typeof segment === 'number') {
+                const item = node.items[segment];
+                if (!item)
+                    break;
+                offset = item.range?.[0] ?? offset;
+                node = item;
+            }
+            else {
+                break;
+            }
+        }
+        if (offset === undefined)
+            return undefined;
+        const { line, col } = lineCounter.linePos(offset);
+        return { file, line: line + lineOffset, column: col };
+    };
+}
+
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type$2;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type$2;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type$2 = Type2;
+  return type$2;
+}
+var schema$1;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema$1;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema$1 = Schema2;
+  return schema$1;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+var float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core$2;
+var hasRequiredCore$2;
+function requireCore$2() {
+  if (hasRequiredCore$2) return core$2;
+  hasRequiredCore$2 = 1;
+  core$2 = requireJson();
+  return core$2;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore$2().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore$2();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types: types$1,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
 const NOT_IN_KUBECTL = new Set(['tag:yaml.org,2002:timestamp']);
 const manifestYamlOptions = {
     schema: 'yaml-1.1',
@@ -82123,22 +85324,314 @@ const manifestYamlOptions = {
 };
 
 /**
- * Multi-document manifest parsing with source positions. Every problem becomes a finding with
- * file, line and column; nothing here throws on bad input or runs unbounded (alias expansion is
- * capped). JSON is YAML, so JSON files take the same path.
+ * A js-yaml schema that reads plain scalars exactly as the `yaml` package does with
+ * yaml-schema.ts's options. Rather than restating YAML 1.1's rules for ints, octals, booleans,
+ * floats and nulls (and risking a difference in some corner such as `0_`, `.` or `089`), every
+ * plain scalar is resolved by the very tag objects the `yaml` package would pick, in the same
+ * order. Quoted and block scalars stay strings in both libraries.
+ *
+ * The schema has no explicit types at all: a tagged node (`!!str`, `!foo`) makes js-yaml throw,
+ * which sends the document to the slow path.
  */
-const DEFAULT_MAX_ALIAS_COUNT = 100;
-function parseManifests(text, file, options = {}) {
+/** The tags the `yaml` package tries, in order, on a plain scalar in value position. */
+const implicitTags = new distExports.Schema(manifestYamlOptions).tags.filter((tag) => !('collection' in tag && tag.collection) && tag.default === true && tag.test !== undefined);
+/**
+ * The YAML 1.1 tags whose patterns are known here: a plain scalar can only match one of them if
+ * it is empty or starts with one of FIRST_CHARS (`~`/null, y/n/t/f/o for booleans, signs, digits
+ * and `.` for numbers). Any other tag (say, timestamps turned back on) switches the shortcut off.
+ */
+const KNOWN_TAGS = new Set(['tag:yaml.org,2002:null', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
+const FIRST_CHARS = '~nNyYtTfFoO+-.0123456789';
+const firstCharShortcut = implicitTags.every((tag) => KNOWN_TAGS.has(tag.tag));
+const candidateFirst = new Uint8Array(128);
+for (const ch of FIRST_CHARS)
+    candidateFirst[ch.charCodeAt(0)] = 1;
+const resolveOptions = { intAsBigInt: false, ...manifestYamlOptions };
+function resolvePlain(text) {
+    if (firstCharShortcut && text.length > 0) {
+        const code = text.charCodeAt(0);
+        if (code >= 128 || candidateFirst[code] === 0)
+            return text;
+    }
+    for (const tag of implicitTags) {
+        if (!tag.test.test(text))
+            continue;
+        const resolved = tag.resolve(text, () => undefined, resolveOptions);
+        return distExports.isScalar(resolved) ? resolved.value : resolved;
+    }
+    return text;
+}
+/** Claims every plain scalar (js-yaml passes only those to implicit types) and resolves it as above. */
+const plainScalar = new yaml.Type('tag:slipway.dev,2026:plain-scalar', {
+    kind: 'scalar',
+    resolve: (data) => typeof data === 'string',
+    construct: resolvePlain,
+});
+const schema = new yaml.Schema({ implicit: [plainScalar], explicit: [] });
+/** Loads one document, or returns `undefined` when js-yaml rejects it. */
+function loadDocument(text) {
+    try {
+        return { value: yaml.load(text, { schema }) };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/**
+ * Splits a YAML stream into documents the way a YAML parser does: a line starting with `---`
+ * followed by a space, tab or line end begins a document, one starting with `...` the same way
+ * ends one. Each slice records where it starts (always at a line start, so columns inside it
+ * are the file's) and where its content starts, which is the position the `yaml` package gives
+ * the document's root node.
+ *
+ * Anything unusual at the stream level (directives, a stray CR line break, a byte order mark
+ * past the start, content on a marker line) returns `undefined`: the whole text then takes the
+ * slow path, which knows how to report it.
+ */
+const DASH = 0x2d;
+const DOT = 0x2e;
+const PERCENT = 0x25;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+const HASH = 0x23;
+const BOM = 0xfeff;
+/** The `yaml` package refuses implicit keys longer than this; js-yaml does not, so long lines go the slow way. */
+const MAX_FAST_LINE = 1024;
+function splitDocuments(text) {
+    if (text.indexOf('\uFEFF', 1) !== -1)
+        return undefined;
+    if (text.includes('\r') && /\r(?!\n)/.test(text))
+        return undefined;
+    const slices = [];
+    const length = text.length;
+    let current = newSlice(0, 0);
+    let pos = 0;
+    let lineNo = 0;
+    while (pos < length) {
+        const newline = text.indexOf('\n', pos);
+        const lineEnd = newline === -1 ? length : newline;
+        // A byte order mark opens the first line; markers and content are looked for after it.
+        const from = pos === 0 && text.charCodeAt(0) === BOM ? 1 : pos;
+        const first = text.charCodeAt(from);
+        if ((first === DASH || first === DOT) && isMarker(text, from, first)) {
+            if (!isBareMarker(text, from + 3, lineEnd))
+                return undefined;
+            current.end = pos;
+            slices.push(current);
+            // `---` opens a document on its own line; after `...` the next one starts on the next line.
+            current = first === DASH ? newSlice(pos, lineNo) : newSlice(lineEnd + 1, lineNo + 1);
+        }
+        else if (first === PERCENT) {
+            return undefined; // a directive, or content at column 0 no parser accepts
+        }
+        else if (current.contentStart === -1) {
+            const content = firstContent(text, from, lineEnd);
+            if (content !== -1) {
+                current.contentStart = content;
+                current.contentLine = lineNo + 1;
+                current.contentColumn = content - pos + 1;
+            }
+        }
+        if (lineEnd - pos > MAX_FAST_LINE)
+            current.slow = true;
+        if (newline === -1)
+            break;
+        pos = newline + 1;
+        lineNo++;
+    }
+    current.end = Math.max(current.start, length);
+    slices.push(current);
+    return slices;
+}
+function newSlice(start, lineOffset) {
+    return { start, end: start, lineOffset, contentStart: -1, contentLine: 0, contentColumn: 0, slow: false };
+}
+/** `---` or `...` followed by a space, tab, line break or the end of the text. */
+function isMarker(text, at, char) {
+    if (text.charCodeAt(at + 1) !== char || text.charCodeAt(at + 2) !== char)
+        return false;
+    const next = text.charCodeAt(at + 3);
+    return Number.isNaN(next) || next === SPACE || next === TAB || next === CR || next === LF;
+}
+/** The rest of a marker line is spaces, then optionally a comment (which needs a space before it). */
+function isBareMarker(text, from, lineEnd) {
+    let i = from;
+    while (i < lineEnd && text.charCodeAt(i) === SPACE)
+        i++;
+    if (i === lineEnd || (i === lineEnd - 1 && text.charCodeAt(i) === CR))
+        return true;
+    return text.charCodeAt(i) === HASH && i > from;
+}
+/** Offset of the first character of a line that is neither a space nor a comment, or -1. */
+function firstContent(text, from, lineEnd) {
+    let i = from;
+    while (i < lineEnd && text.charCodeAt(i) === SPACE)
+        i++;
+    if (i === lineEnd)
+        return -1;
+    const char = text.charCodeAt(i);
+    if (char === HASH)
+        return -1;
+    if (char === CR && i === lineEnd - 1)
+        return -1;
+    return i;
+}
+
+// Each pattern starts at a rare character and looks behind only there, so a scan costs little.
+const SUSPECTS = [
+    // Tabs: `yaml` refuses some tab indentation (even inside block scalars) that js-yaml accepts.
+    /\t/g,
+    // Anchors, aliases and tags where a token starts: aliases must stay bounded by the slow path's
+    // alias limit, and tags are resolved by the `yaml` schema only.
+    /(?:[&*](?=[^\s[\]{},])|!)(?<=(?:^|[\s[{,:])[&*!])/gm,
+    // Merge keys.
+    /<</g,
+    // An empty block sequence entry: js-yaml then accepts later entries at another indentation.
+    /^ *-(?: +(?:#.*)?)?$/gm,
+    // A comment right after an indicator or a closing quote: `yaml` wants a space first.
+    /#(?<=(?:[:,[\]{}]|[^\s[{,:]["'])#)/g,
+    // An explicit `?` key, and (next) a flow collection as a key: the libraries turn such keys
+    // into different strings.
+    /\?(?=[\s,\]}]|$)(?<=(?:^|[\s[{,])\?)/gm,
+    // Also null or empty keys (`~:`, `null:`, `{: x}`): `yaml` writes them as "", js-yaml as "null".
+    /:(?=[\s,\]}]|$)(?<=(?:[\]}]|(?:^|[\s[{,?-])(?:~|null|Null|NULL)?)[ \t]*:)/gm,
+];
+/** Marks every slice whose text matches a suspect pattern, or leaves a flow collection or quoted scalar open at a line end. */
+function markSuspects(text, slices) {
+    for (const pattern of SUSPECTS)
+        markMatches(text, slices, pattern);
+    markLinesLeftOpen(text, slices);
+}
+function markMatches(text, slices, pattern) {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        const slice = sliceAt(slices, match.index);
+        if (slice === undefined)
+            continue;
+        slice.slow = true;
+        // One match is enough for a document: continue after it.
+        pattern.lastIndex = Math.max(slice.end, match.index + 1);
+    }
+}
+/**
+ * `yaml` wants the continuation lines of a flow collection or quoted scalar indented past the
+ * enclosing block; js-yaml does not check. Rather than track indentation, a document with a
+ * flow collection or quoted scalar left open at the end of a line is sent to the slow path.
+ * Documents that are one flow collection (JSON) have no block content, so their flow
+ * collections may span lines on the fast path; their quoted scalars may not.
+ */
+function markLinesLeftOpen(text, slices) {
+    const opener = /["'[{]/g;
+    for (let match = opener.exec(text); match !== null; match = opener.exec(text)) {
+        const slice = sliceAt(slices, match.index);
+        if (slice === undefined)
+            continue;
+        if (slice.slow) {
+            opener.lastIndex = Math.max(slice.end, match.index + 1);
+            continue;
+        }
+        const lineStart = text.lastIndexOf('\n', match.index) + 1;
+        const newline = text.indexOf('\n', match.index);
+        const lineEnd = newline === -1 ? text.length : newline;
+        if (!closesOnLine(text, lineStart, lineEnd, isFlowRoot(text, slice))) {
+            slice.slow = true;
+            opener.lastIndex = Math.max(slice.end, lineEnd);
+        }
+        else {
+            opener.lastIndex = lineEnd;
+        }
+    }
+}
+function isFlowRoot(text, slice) {
+    const first = text.charCodeAt(slice.contentStart);
+    return first === 0x5b || first === 0x7b;
+}
+/**
+ * Whether a line closes every quoted scalar it opens and (unless `openFlowAllowed`) every
+ * `[` and `{`, ignoring a trailing comment. Quotes inside plain scalars do not count.
+ */
+function closesOnLine(text, start, end, openFlowAllowed) {
+    let depth = 0;
+    let previous = 0x20;
+    for (let i = start; i < end; i++) {
+        const char = text.charCodeAt(i);
+        if ((char === 0x22 || char === 0x27) && startsToken(previous)) {
+            const close = closingQuote(text, i, end, char);
+            if (close === -1)
+                return false;
+            i = close;
+        }
+        else if (char === 0x23 && (previous === 0x20 || previous === 0x09)) {
+            break;
+        }
+        else if (char === 0x5b || char === 0x7b) {
+            depth++;
+        }
+        else if (char === 0x5d || char === 0x7d) {
+            depth--;
+        }
+        previous = text.charCodeAt(i);
+    }
+    return openFlowAllowed || depth === 0;
+}
+/** A quote opens a quoted scalar only where a token can start. */
+function startsToken(previous) {
+    return previous === 0x20 || previous === 0x09 || previous === 0x5b || previous === 0x7b || previous === 0x2c || previous === 0x3a || previous === 0x2d;
+}
+function closingQuote(text, open, end, quote) {
+    for (let i = open + 1; i < end; i++) {
+        const char = text.charCodeAt(i);
+        if (quote === 0x22 && char === 0x5c)
+            i++; // backslash escape
+        else if (char === quote) {
+            if (quote === 0x27 && text.charCodeAt(i + 1) === 0x27)
+                i++; // '' inside single quotes
+            else
+                return i;
+        }
+    }
+    return -1;
+}
+/** The slice holding an offset (slices are sorted and do not overlap). */
+function sliceAt(slices, offset) {
+    let low = 0;
+    let high = slices.length - 1;
+    while (low <= high) {
+        const mid = (low + high) >> 1;
+        const slice = slices[mid];
+        if (offset < slice.start)
+            high = mid - 1;
+        else if (offset >= slice.end)
+            low = mid + 1;
+        else
+            return slice;
+    }
+    return undefined;
+}
+
+/**
+ * The `yaml` package path of manifest parsing: full positions, every problem a finding with
+ * file, line and column, alias expansion capped. It handles every input; the fast path in
+ * parse-fast.ts hands it whatever it cannot guarantee to read identically.
+ */
+/**
+ * Parses `text`, which is a whole file or a slice of one starting at a line start; `lineOffset`
+ * is the number of lines of the file before the slice, so positions are the file's.
+ */
+function parseManifestsSlow(text, file, maxAliasCount, lineOffset = 0) {
     const lineCounter = new distExports.LineCounter();
-    const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
     const objects = [];
     const findings = [];
     const at = (offset) => {
         if (file === undefined)
             return {};
         const { line, col } = lineCounter.linePos(offset);
-        return { file, line, column: col };
+        return { file, line: line + lineOffset, column: col };
     };
+    const placement = { at, lineCounter, file, lineOffset };
     let documents;
     try {
         const parsed = distExports.parseAllDocuments(text, { ...manifestYamlOptions, lineCounter });
@@ -82173,13 +85666,12 @@ function parseManifests(text, file, options = {}) {
             findings.push(aliasOrConversionFinding(error, maxAliasCount, at(contents.range?.[0] ?? 0)));
             continue;
         }
-        addObject(value, contents, at, objects, findings);
+        addObject(value, contents, placement, objects, findings);
     }
     return { objects, findings };
 }
 /** Adds one object, or the items of a `kind: List` each with its own position. */
-function addObject(value, node, at, objects, findings) {
-    const position = at(node.range?.[0] ?? 0);
+function addObject(value, node, placement, objects, findings) {
     if (!isPlainObject$1(value))
         return; // the node is a map, so this does not happen; kept for the types
     if (value.kind === 'List' && Array.isArray(value.items) && distExports.isMap(node)) {
@@ -82187,7 +85679,7 @@ function addObject(value, node, at, objects, findings) {
         const itemNodes = distExports.isSeq(itemsNode) ? itemsNode.items : [];
         value.items.forEach((item, index) => {
             const itemNode = itemNodes[index];
-            const itemAt = at(itemNode?.range?.[0] ?? node.range?.[0] ?? 0);
+            const itemAt = placement.at(itemNode?.range?.[0] ?? node.range?.[0] ?? 0);
             if (!isPlainObject$1(item)) {
                 findings.push({
                     severity: 'error',
@@ -82197,27 +85689,40 @@ function addObject(value, node, at, objects, findings) {
                 });
                 return;
             }
-            pushIfKubeObject(item, itemAt, objects, findings);
+            pushIfKubeObject(item, itemAt, itemNode ?? node, placement, objects, findings);
         });
         return;
     }
-    pushIfKubeObject(value, position, objects, findings);
+    pushIfKubeObject(value, placement.at(node.range?.[0] ?? 0), node, placement, objects, findings);
 }
-function pushIfKubeObject(value, position, objects, findings) {
-    const missing = ['apiVersion', 'kind'].filter((key) => typeof value[key] !== 'string' || value[key] === '');
-    if (missing.length > 0) {
-        const name = isPlainObject$1(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined;
-        findings.push({
-            severity: 'error',
-            rule: 'yaml-missing-kind',
-            message: `object${name ? ` "${name}"` : ''} has no ${missing.join(' and no ')}; every Kubernetes object needs both (for example apiVersion: v1, kind: ConfigMap)`,
-            ...position,
-        });
+function pushIfKubeObject(value, position, node, placement, objects, findings) {
+    const missing = missingKindFinding(value, position);
+    if (missing) {
+        findings.push(missing);
         return;
     }
     const object = value;
     const { file, line, column } = position;
-    objects.push(file !== undefined ? { object, source: { file, line: line ?? 1, column: column ?? 1 } } : { object });
+    if (placement.file === undefined) {
+        objects.push({ object });
+        return;
+    }
+    // The document is parsed already, so a locator over its nodes costs one closure.
+    attachKeyLocator(object, yamlKeyLocator(node, placement.lineCounter, placement.file, placement.lineOffset));
+    objects.push({ object, source: { file: file ?? placement.file, line: line ?? 1, column: column ?? 1 } });
+}
+/** The finding for a mapping that is not a Kubernetes object (no apiVersion or kind), if it is not. */
+function missingKindFinding(value, position) {
+    const missing = ['apiVersion', 'kind'].filter((key) => typeof value[key] !== 'string' || value[key] === '');
+    if (missing.length === 0)
+        return undefined;
+    const name = isPlainObject$1(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined;
+    return {
+        severity: 'error',
+        rule: 'yaml-missing-kind',
+        message: `object${name ? ` "${name}"` : ''} has no ${missing.join(' and no ')}; every Kubernetes object needs both (for example apiVersion: v1, kind: ConfigMap)`,
+        ...position,
+    };
 }
 /** A document holding only `---` or comments parses as a null scalar: nothing to render. */
 function isEmptyScalar(node) {
@@ -82271,6 +85776,134 @@ function aliasOrConversionFinding(error, maxAliasCount, where) {
         };
     }
     return { severity: 'error', rule: 'yaml-syntax', message: `YAML could not be converted to data: ${message}`, ...where };
+}
+
+/**
+ * The fast path of manifest parsing: documents are split here and read by js-yaml (about ten
+ * times quicker than the `yaml` package), with a schema that resolves scalars exactly as the
+ * `yaml` path does. The result must be indistinguishable from the slow path's, so anything the
+ * fast path cannot vouch for goes back to it:
+ *
+ * - stream-level oddities, or a document js-yaml rejects: the whole text takes the slow path,
+ *   so findings about broken YAML are the slow path's own;
+ * - documents with suspect constructs (parse-fast-suspects.ts), documents that are not a
+ *   Kubernetes object (lists, scalars, no kind) and `kind: List`: that document alone is parsed
+ *   by the slow path; if that turns up a syntax problem, the whole text takes the slow path.
+ */
+/** Findings that mean the text is not well-formed YAML, as opposed to well-formed YAML that is no object. */
+const SYNTAX_RULES = new Set(['yaml-syntax', 'yaml-tab', 'yaml-duplicate-key']);
+/** Parses `text`, or returns `undefined` when the whole text must take the slow path. */
+function parseManifestsFast(text, file, maxAliasCount) {
+    const slices = splitDocuments(text);
+    if (slices === undefined)
+        return undefined;
+    markSuspects(text, slices);
+    const objects = [];
+    const findings = [];
+    for (const slice of slices) {
+        if (slice.contentStart === -1)
+            continue; // blank or comments only: nothing to render
+        const object = slice.slow ? undefined : loadObject(text, slice);
+        if (object === null)
+            return undefined;
+        if (object !== undefined) {
+            if (file === undefined) {
+                objects.push({ object });
+            }
+            else {
+                attachKeyLocator(object, lazySliceLocator(text, slice, file));
+                objects.push({ object, source: { file, line: slice.contentLine, column: slice.contentColumn } });
+            }
+            continue;
+        }
+        const slow = parseManifestsSlow(text.slice(slice.start, slice.end), file, maxAliasCount, slice.lineOffset);
+        if (slow.findings.some((finding) => SYNTAX_RULES.has(finding.rule)))
+            return undefined;
+        for (const o of slow.objects)
+            objects.push(o);
+        for (const f of slow.findings)
+            findings.push(f);
+    }
+    return { objects, findings };
+}
+/**
+ * The document as a Kubernetes object; `undefined` when it is well-formed but belongs to the
+ * slow path (not a mapping, no apiVersion or kind, a List); `null` when js-yaml rejects it.
+ */
+function loadObject(text, slice) {
+    const loaded = loadDocument(text.slice(slice.start, slice.end));
+    if (loaded === undefined)
+        return null;
+    const value = loaded.value;
+    if (!isPlainObject$1(value))
+        return undefined;
+    const { apiVersion, kind } = value;
+    if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '' || kind === 'List')
+        return undefined;
+    if (!plainKeysOnly(value, 0))
+        return undefined;
+    return value;
+}
+const MAX_CHECKED_DEPTH = 200;
+/**
+ * A collection used as a mapping key becomes a different string in each library (js-yaml
+ * joins an array with commas, or writes "[object Object]"; `yaml` writes it as flow YAML).
+ * Keys that could come from one (empty, or holding a comma or "[object Object]") send the
+ * document to the slow path.
+ */
+function plainKeysOnly(value, depth) {
+    if (typeof value !== 'object' || value === null)
+        return true;
+    if (depth > MAX_CHECKED_DEPTH)
+        return false;
+    if (Array.isArray(value)) {
+        for (const item of value)
+            if (!plainKeysOnly(item, depth + 1))
+                return false;
+        return true;
+    }
+    for (const key in value) {
+        if (key === '' || key.includes(',') || key === '[object Object]')
+            return false;
+        if (!plainKeysOnly(value[key], depth + 1))
+            return false;
+    }
+    return true;
+}
+/**
+ * Key locations for a fast-path object. They are needed only when a finding is reported, so the
+ * document is parsed with the `yaml` package on the first lookup, once.
+ */
+function lazySliceLocator(text, slice, file) {
+    let locator;
+    return (path) => {
+        if (locator === undefined) {
+            const lineCounter = new distExports.LineCounter();
+            const doc = distExports.parseDocument(text.slice(slice.start, slice.end), { ...manifestYamlOptions, lineCounter });
+            locator = yamlKeyLocator(doc.contents, lineCounter, file, slice.lineOffset);
+        }
+        return locator(path);
+    };
+}
+
+/**
+ * Multi-document manifest parsing with source positions. Every problem becomes a finding with
+ * file, line and column; nothing here throws on bad input or runs unbounded (alias expansion is
+ * capped). JSON is YAML, so JSON files take the same path.
+ *
+ * Two paths give the same objects, positions and findings: the fast one (parse-fast.ts, js-yaml)
+ * takes every document it can vouch for, the slow one (parse-slow.ts, the `yaml` package) the
+ * rest. Objects from a file carry a key locator, so findings can point at the exact key.
+ */
+const DEFAULT_MAX_ALIAS_COUNT = 100;
+function parseManifests(text, file, options = {}) {
+    const maxAliasCount = options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+    if (options.fastPath !== false) {
+        const fast = parseManifestsFast(text, file, maxAliasCount);
+        if (fast !== undefined)
+            return fast;
+    }
+    return parseManifestsSlow(text, file, maxAliasCount);
 }
 
 function toolFailure(tool, input, stderr) {
@@ -90684,49 +94317,6 @@ function requireAjv () {
 
 var ajvExports = /*@__PURE__*/ requireAjv();
 
-/** "Did you mean" for misspelt field names and kinds. */
-/** The closest candidate within a small edit distance, or undefined when nothing is close. */
-function closestMatch(input, candidates) {
-    const lower = input.toLowerCase();
-    const budget = Math.max(2, Math.floor(input.length / 3));
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        // Case-only differences (`ImagePullPolicy`) are the most likely intent.
-        if (candidate.toLowerCase() === lower)
-            return candidate;
-        if (Math.abs(candidate.length - input.length) > budget)
-            continue;
-        const distance = editDistance(lower, candidate.toLowerCase());
-        if (distance < bestDistance) {
-            bestDistance = distance;
-            best = candidate;
-        }
-    }
-    return bestDistance <= budget ? best : undefined;
-}
-/** Levenshtein distance with adjacent transposition counted as one edit. */
-function editDistance(a, b) {
-    const rows = a.length + 1;
-    const cols = b.length + 1;
-    const d = Array.from({ length: rows }, (_, i) => {
-        const row = new Array(cols).fill(0);
-        row[0] = i;
-        return row;
-    });
-    for (let j = 0; j < cols; j++)
-        d[0][j] = j;
-    for (let i = 1; i < rows; i++) {
-        for (let j = 1; j < cols; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-
 /**
  * Validation of custom resources against their CRD's structural `openAPIV3Schema`, the way the
  * API server does with `kubectl apply --validate=strict`: unknown fields are errors unless
@@ -91024,17 +94614,6 @@ function formatPath(path) {
     return out || '(root)';
 }
 
-/**
- * Where a key of a rendered object was written. Parsing records only where each document starts;
- * findings point at the exact key when the parser (or anyone holding the YAML document) attaches
- * a locator to the object. Lookups happen only when a finding is produced, so attaching one costs
- * a closure per document and nothing more.
- */
-const locators = new WeakMap();
-function locateKey(object, path) {
-    return locators.get(object)?.(path);
-}
-
 function objectFinding(rendered, severity, rule, message, path) {
     const located = (path && locateKey(rendered.object, path)) || rendered.source;
     const finding = { severity, rule, message, object: describeObject$1(rendered) };
@@ -91109,7 +94688,12 @@ function checkDuplicateObjects(objects, env, crds) {
     return findings;
 }
 
-/** Where pod specs live in the kinds that carry one, so image checks reach every container. */
+/**
+ * Where pod specs live, so image checks and promotion reach every container: the built-in
+ * kinds by their known paths, and custom resources that embed a pod template at
+ * `spec.template.spec` (Argo Rollouts, Knative and the like) or a CronJob-like
+ * `spec.jobTemplate.spec.template.spec`.
+ */
 const POD_SPEC_PATHS = {
     Pod: ['spec'],
     PodTemplate: ['template', 'spec'],
@@ -91121,19 +94705,29 @@ const POD_SPEC_PATHS = {
     Job: ['spec', 'template', 'spec'],
     CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
-const CONTAINER_LISTS$1 = ['initContainers', 'containers', 'ephemeralContainers'];
-/** Every container of every container list of the object's pod spec, with its path. */
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
+/** Paths tried for kinds that are not built in. */
+const CUSTOM_POD_SPEC_PATHS = [
+    ['spec', 'template', 'spec'],
+    ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+];
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch']);
+/** Every container of every container list of the object's pod spec(s), with its path. */
 function containersOf(object) {
-    const specPath = POD_SPEC_PATHS[object.kind];
-    if (!specPath)
-        return [];
+    const known = POD_SPEC_PATHS[object.kind];
+    const group = (object.apiVersion ?? '').includes('/') ? object.apiVersion.split('/')[0] : '';
+    if (known && BUILT_IN_GROUPS.has(group))
+        return containersAt(object, known);
+    return CUSTOM_POD_SPEC_PATHS.flatMap((path) => containersAt(object, path));
+}
+function containersAt(object, specPath) {
     let node = object;
     for (const key of specPath)
         node = isPlainObject$1(node) ? node[key] : undefined;
     if (!isPlainObject$1(node))
         return [];
     const found = [];
-    for (const list of CONTAINER_LISTS$1) {
+    for (const list of CONTAINER_LISTS) {
         const containers = node[list];
         if (!Array.isArray(containers))
             continue;
@@ -91708,20 +95302,6 @@ function summariseApply(results, pruneSkipped) {
     return outcome;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index], index);
-        }
-    });
-    await Promise.all(workers);
-    return results;
-}
-
 /**
  * Renders every environment at base and head (in parallel, bounded) and marks the affected ones.
  * With no base, every environment is affected. An environment that does not exist at base (new
@@ -91822,6 +95402,8 @@ async function runDeploy(request, ports) {
     const failed = new Set();
     const queue = [...request.environments];
     const done = new Set();
+    /** Commit each environment is deployed from: the run's, or a promotion commit made in this run. */
+    const deployedRef = new Map();
     while (queue.length > 0) {
         const env = queue.shift();
         if (done.has(env.name))
@@ -91833,7 +95415,7 @@ async function runDeploy(request, ports) {
             results.push({ name: env.name, status: 'skipped', findings: findingsOf(env.name), durationMs: 0, reason: `skipped: ${blockedBy} failed` });
             continue;
         }
-        const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, request, ports, findingsOf(env.name), now));
+        const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
         results.push(outcome);
         if (outcome.status === 'failure') {
             failed.add(env.name);
@@ -91848,6 +95430,8 @@ async function runDeploy(request, ports) {
                 // Pushes made with the workflow's token start no workflow: deploy the target here.
                 if (target.promotion === 'commit' && promotion.changes.length > 0 && !request.dryRun) {
                     done.delete(target.name);
+                    if (promotion.commit)
+                        deployedRef.set(target.name, promotion.commit);
                     if (!queue.some((q) => q.name === target.name))
                         queue.push(target);
                 }
@@ -92047,9 +95631,11 @@ async function runIntent(intent, config, options, ports) {
         }
         case 'preview': {
             const fromFork = intent.pullRequest?.fromFork ?? false;
+            // The base branch may have moved on since the branch was cut; its newer changes are not this PR's.
+            const previewBase = base && intent.head ? await ports.mergeBase(base, intent.head) : base;
             const preview = await runPreview({
                 config,
-                base,
+                base: previewBase,
                 head: intent.head,
                 environments: intent.environments,
                 clusterAllowed: !fromFork,
@@ -92099,9 +95685,12 @@ async function runIntent(intent, config, options, ports) {
             if (!from && !(options.images ?? []).some((i) => /[=@]/.test(i))) {
                 throw new UserError(`promotion to '${to}' has no source: '${to}' has no promoteFrom in ${config.file} and no input 'from'`, "Set the input 'from', or pin images with 'images' (name=tag).");
             }
-            const promotion = await ports.promotion.promote({ from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
+            // Only an explicit from: with every image pinned there is no source, and a pin need not match promoteFrom's version.
+            const promotion = await ports.promotion.promote({ from: options.from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
             let deploy;
-            if (target.promotion === 'commit' && promotion.changes.length > 0 && !options.dryRun) {
+            // Only a pushed commit is deployed here (pushes with the workflow's token start no workflow); an
+            // edited working tree or a local commit (the command line) is the user's to review and push.
+            if (promotion.pushed && promotion.changes.length > 0 && !options.dryRun) {
                 deploy = await runDeploy({ config, environments: [target], ref: promotion.commit ?? 'HEAD', dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy }, ports);
             }
             return { command: 'promote', promotion, deploy, ok: deploy?.ok ?? true };
@@ -92207,7 +95796,6 @@ function sameVersion(a, b) {
  * template counts: Pods, workload controllers, CronJob job templates, and custom resources
  * that embed a pod template at `spec.template.spec` (Argo Rollouts, Knative and the like).
  */
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 /**
  * Images by name. Two different tags or digests for one name are an error, because a
  * promotion could not tell which one to copy (`environment` names the side for the message).
@@ -92240,38 +95828,10 @@ function describeObject(rendered) {
     return rendered.source ? `${name} (${rendered.source.file}:${rendered.source.line})` : name;
 }
 function* imagesOf(object) {
-    for (const podSpec of podSpecsOf(object)) {
-        for (const list of CONTAINER_LISTS) {
-            const containers = podSpec[list];
-            if (!Array.isArray(containers))
-                continue;
-            for (const container of containers) {
-                if (isPlainObject$1(container) && typeof container.image === 'string') {
-                    yield { text: container.image, container: String(container.name ?? '?') };
-                }
-            }
-        }
+    for (const { container } of containersOf(object)) {
+        if (typeof container.image === 'string')
+            yield { text: container.image, container: String(container.name ?? '?') };
     }
-}
-function podSpecsOf(object) {
-    const spec = object.spec;
-    if (!isPlainObject$1(spec))
-        return [];
-    const candidates = [];
-    if (object.kind === 'Pod')
-        candidates.push(spec);
-    candidates.push(dig(spec, 'template', 'spec'));
-    candidates.push(dig(spec, 'jobTemplate', 'spec', 'template', 'spec'));
-    return candidates.filter((c) => isPlainObject$1(c) && CONTAINER_LISTS.some((list) => Array.isArray(c[list])));
-}
-function dig(value, ...path) {
-    let current = value;
-    for (const key of path) {
-        if (!isPlainObject$1(current))
-            return undefined;
-        current = current[key];
-    }
-    return current;
 }
 
 /**
@@ -92989,6 +96549,8 @@ async function commitPromotion(input) {
     if (dirty.length > 0) {
         throw new UserError(`The working tree has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); a promotion commit must not include them.`, 'Commit or discard them, or promote with mode working-tree.');
     }
+    if (input.push === false)
+        return commitLocally(input);
     const branch = input.branch ?? (await git.currentBranch());
     if (!branch)
         throw new UserError('HEAD is detached, so there is no branch to push the promotion to.', 'Check out the branch (actions/checkout with ref: <branch>) or name it explicitly.');
@@ -93046,6 +96608,24 @@ async function commitPromotion(input) {
         catch (error) {
             return giveUp(error);
         }
+    }
+}
+/** One commit of the edits on HEAD, nothing pushed; on a failure the edits are put back and HEAD stays. */
+async function commitLocally(input) {
+    const { git } = input;
+    const plan = await applyPromotion(input);
+    if (plan.files.length === 0)
+        return { plan, attempts: 1 };
+    const originalHead = await git.headSha();
+    try {
+        await git.add(plan.files.map((f) => f.path));
+        const sha = await git.commit({ message: commitMessage({ ...input.summary, changes: plan.changes }), ...(input.author ? { author: input.author } : {}) });
+        return { plan, commit: sha, attempts: 1 };
+    }
+    catch (error) {
+        await restorePlannedFiles(plan.files);
+        await git.resetHard(originalHead);
+        throw error;
     }
 }
 /** The target now holds, for some image, a version other than the one the promotion started from (and not the promoted one). */
@@ -93244,8 +96824,9 @@ async function promote(options) {
             ...(options.token ? { token: options.token } : {}),
             ...(options.author ? { author: options.author } : {}),
             ...(options.maxPushAttempts ? { maxAttempts: options.maxPushAttempts } : {}),
+            ...(options.push === false ? { push: false } : {}),
         });
-        return { ...result(outcome.plan), ...(outcome.commit ? { commit: outcome.commit } : {}) };
+        return { ...result(outcome.plan), ...(outcome.commit ? { commit: outcome.commit, pushed: options.push !== false } : {}) };
     }
     if (!options.pullRequests)
         throw new UserError(`Environment ${target.name} promotes by pull request, but no GitHub API is available.`, 'Provide github-token (pull-requests: write).');
@@ -93307,6 +96888,8 @@ function createPromotionPort(access) {
                 mode: access.mode ?? request.mode,
                 dryRun: request.dryRun,
                 token: access.token,
+                branch: access.branch,
+                push: access.push,
                 pullRequests: access.pullRequests,
                 repository: access.repository,
             });
@@ -93326,6 +96909,7 @@ function toOutcome(result) {
         changes: result.changes.map((c) => ({ image: c.image, from: c.from, to: c.to, file: c.file, line: c.line })),
         diff: result.diff,
         commit: result.commit,
+        pushed: result.pushed ?? false,
         pullRequestUrl: result.pullRequest?.url,
     };
 }
@@ -93448,4 +97032,4 @@ function code(text) {
     return '`' + oneLine(text).replace(/`/g, "'").replace(/\|/g, '\\|') + '`';
 }
 
-export { DURATION_FORMS as D, Git as G, UserError as U, createRenderer as a, createPromotionPort as b, countChanges as c, describeRef$1 as d, errorMessage as e, formatFindingsText as f, runIntent as g, parseDuration as h, renderDiff as i, createClusterPort as j, commonjsGlobal as k, loadConfig as l, maskSecrets as m, getDefaultExportFromCjs as n, formatLocation as o, processRunner as p, findingsMarkdownTable as q, registerSecret as r, findingsToAnnotations as s, distExports as t, runPreview as u, validator as v };
+export { DURATION_FORMS as D, Git as G, UserError as U, createRenderer as a, createPromotionPort as b, countChanges as c, describeRef$1 as d, errorMessage as e, formatFindingsText as f, runIntent as g, parseDuration as h, renderDiff as i, createClusterPort as j, commonjsGlobal as k, loadConfig as l, maskSecrets as m, getDefaultExportFromCjs$1 as n, formatLocation as o, processRunner as p, findingsMarkdownTable as q, registerSecret as r, findingsToAnnotations as s, distExports as t, runPreview as u, validator as v };
