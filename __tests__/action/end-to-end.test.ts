@@ -131,6 +131,33 @@ describe('pull request preview', () => {
     expect(comment.body).not.toMatch(/tier: gold/);
   });
 
+  it('stays quiet on a pull request that changes no environment when configured so, but brings an earlier comment up to date', async () => {
+    repo.write({ 'slipway.yaml': `${gitopsFiles()['slipway.yaml']}preview:\n  commentWithoutChanges: false\n` });
+    const base = repo.commit('quiet previews');
+    // A comment-only edit renders the same objects: no environment changes.
+    const [, quietHead] = featureBranch({ 'base/config.yaml': `# owned by the web team\n${gitopsFiles()['base/config.yaml']}` });
+    const quiet = await run({ eventName: 'pull_request', payload: prPayload('opened', base, quietHead), sha: quietHead, withCluster: false });
+    expect(quiet.exitCode).toBe(0);
+    expect(JSON.parse(quiet.outputs.environments)).toEqual([]);
+    expect(github.commentsOn(PR_NUMBER)).toHaveLength(0);
+
+    repo.write({ 'base/config.yaml': gitopsFiles()['base/config.yaml'].replace('info', 'debug') });
+    repo.git('add', '--all');
+    repo.git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-m', 'debug');
+    const changed = await run({ eventName: 'pull_request', payload: prPayload('synchronize', base, repo.head()), sha: repo.head(), withCluster: false });
+    expect(changed.exitCode).toBe(0);
+    expect(github.commentsOn(PR_NUMBER)).toHaveLength(1);
+
+    repo.write({ 'base/config.yaml': gitopsFiles()['base/config.yaml'] });
+    repo.git('add', '--all');
+    repo.git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '--quiet', '-m', 'revert');
+    const reverted = await run({ eventName: 'pull_request', payload: prPayload('synchronize', base, repo.head()), sha: repo.head(), withCluster: false });
+    expect(reverted.exitCode).toBe(0);
+    const [comment] = github.commentsOn(PR_NUMBER);
+    expect(github.commentsOn(PR_NUMBER)).toHaveLength(1);
+    expect(comment.body).toMatch(/No environment changes/);
+  });
+
   it('keeps a huge diff under the comment limit, names what it left out, and puts everything in the summary', async () => {
     const many: Record<string, string> = {};
     const resources: string[] = ['../../base', 'namespace.yaml'];

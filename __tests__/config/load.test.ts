@@ -52,6 +52,15 @@ describe('loadConfig', () => {
     expect(prod).toMatchObject({ promoteFrom: 'dev', promotion: 'pull-request', kubernetesVersion: '1.30', policies: { 'image-tag': 'error' } });
   });
 
+  it('reads preview settings, defaulting to a comment on every pull request, and names a misspelt one', async () => {
+    writeFileSync(join(root, 'slipway.yaml'), 'environments:\n  - name: dev\n    path: envs/dev\n');
+    expect((await loadConfig(root)).preview).toEqual({ commentWithoutChanges: true });
+    writeFileSync(join(root, 'slipway.yaml'), 'environments:\n  - name: dev\n    path: envs/dev\npreview:\n  commentWithoutChanges: false\n');
+    expect((await loadConfig(root)).preview).toEqual({ commentWithoutChanges: false });
+    const [problem] = await problems('environments:\n  - name: dev\n    path: envs/dev\npreview:\n  commentWithoutChange: false\n');
+    expect(problem).toMatch(/^5:3 unknown key "commentWithoutChange".*did you mean "commentWithoutChanges"/);
+  });
+
   it('names an unknown key with its position, the closest match and the allowed keys', async () => {
     const [problem] = await problems('environments:\n  - name: dev\n    path: envs/dev\n    namspace: apps\n');
     expect(problem).toMatch(/^4:5 unknown key "namspace" in environment "dev"; did you mean "namespace"\? Allowed keys: name, path, /);

@@ -93,7 +93,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     },
   );
 
-  await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env });
+  await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }
 
 export async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import type { GitHubClient } from '../github/client.js';
 import { upsertStickyComment, type CommentMode } from '../github/comments.js';
 import { findMergedPullRequestOfCommit } from '../github/pulls.js';
 import { summaryUrlOf, type RunContext } from '../github/context.js';
+import { hasChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { Intent } from '../plan/intent.js';
 import { DEPLOY_MARKER, renderDeployComment } from '../report/deploy-comment.js';
@@ -23,6 +24,8 @@ import { promotionDiffsMarkdown } from './promotion-diffs.js';
 
 export interface PublishContext {
   intent: Intent;
+  /** `preview.commentWithoutChanges` from slipway.yaml. */
+  commentWithoutChanges: boolean;
   inputs: ActionInputs;
   context: RunContext;
   gh?: GitHubClient;
@@ -41,7 +44,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
 
   const pr = p.intent.pullRequest;
   if (outcome.command === 'preview' && pr && p.gh) {
-    await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment);
+    await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment, p.commentWithoutChanges);
   }
   const deployedPr = outcome.command === 'deploy' && p.gh && p.inputs.comment !== 'off' ? (pr?.number ?? (await mergedPullRequestOf(p, sha))) : undefined;
   if (outcome.command === 'deploy' && deployedPr && p.gh) {
@@ -99,14 +102,33 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   else if (!outcome.ok) core.setFailed(failureMessage(outcome));
 }
 
-export async function postPreviewComment(gh: GitHubClient, context: RunContext, issueNumber: number, preview: PreviewResult, headSha: string, mode: CommentMode): Promise<void> {
+export async function postPreviewComment(
+  gh: GitHubClient,
+  context: RunContext,
+  issueNumber: number,
+  preview: PreviewResult,
+  headSha: string,
+  mode: CommentMode,
+  commentWithoutChanges = true,
+): Promise<void> {
+  // Nothing to say: keep quiet unless an earlier comment must be brought up to date.
+  const quiet = preview.environments.every((e) => !e.error && e.findings.length === 0 && (!e.changeSet || !hasChanges(e.changeSet)));
+  if (quiet && !commentWithoutChanges && mode === 'new') return;
   const body = renderPreviewComment({
     environments: preview.environments.map((e) => ({ name: e.name, changeSet: e.changeSet, findings: e.findings, mode: e.mode, error: e.error, note: e.note })),
     headSha,
     runUrl: context.runUrl,
     summaryUrl: summaryUrlOf(context),
   });
-  const result = await upsertStickyComment(gh, { owner: context.owner, repo: context.repo, issueNumber, marker: PREVIEW_MARKER, body, mode });
+  const result = await upsertStickyComment(gh, {
+    owner: context.owner,
+    repo: context.repo,
+    issueNumber,
+    marker: PREVIEW_MARKER,
+    body,
+    mode,
+    createIfMissing: commentWithoutChanges || !quiet,
+  });
   if (result.url) core.info(`slipway: preview comment ${result.action}: ${result.url}`);
 }
 

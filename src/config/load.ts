@@ -8,7 +8,7 @@ import { relative, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { UserError } from '../model/errors.js';
-import type { EnvironmentConfig, PipelineConfig, PolicyConfig, ToolPaths } from './types.js';
+import type { EnvironmentConfig, PipelineConfig, PolicyConfig, PreviewSettings, ToolPaths } from './types.js';
 import { findPromotionCycles } from './cycles.js';
 import { checkRepositoryPath } from './paths.js';
 import { ConfigError, NodeReader } from './reader.js';
@@ -16,7 +16,8 @@ import { readSettings, SETTING_KEYS } from './settings.js';
 import type { PartialSettings } from './settings.js';
 import { closestMatch } from '../model/suggest.js';
 
-const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools'] as const;
+const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools', 'preview'] as const;
+const PREVIEW_KEYS = ['commentWithoutChanges'] as const;
 const PER_ENVIRONMENT_ONLY = ['name', 'path', 'promoteFrom'] as const;
 const ENVIRONMENT_KEYS = [...PER_ENVIRONMENT_ONLY, ...SETTING_KEYS];
 const TOOL_KEYS = ['kubectl', 'kustomize', 'helm', 'git'] as const;
@@ -75,13 +76,14 @@ export async function loadConfig(root: string, file = 'slipway.yaml'): Promise<P
   const defaults = readDefaults(reader, top.get('defaults')?.value ?? null, top.has('defaults'));
   const drafts = readEnvironments(reader, top.get('environments')?.value ?? null, contents, top.has('environments'));
   const tools = readTools(reader, top.get('tools')?.value ?? null, top.has('tools'));
+  const preview = readPreview(reader, top.get('preview')?.value ?? null, top.has('preview'));
 
   checkNamesAndPaths(reader, drafts, rootReal);
   checkPromotions(reader, drafts);
   const environments = drafts.map((draft) => finish(draft, defaults));
   checkValuesFiles(reader, drafts, defaults, rootReal);
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
-  return { file: configRel, root: rootAbs, environments, tools };
+  return { file: configRel, root: rootAbs, environments, tools, preview };
 }
 
 function readDefaults(reader: NodeReader, node: YamlNode | null, present: boolean): PartialSettings {
@@ -150,6 +152,16 @@ function readTools(reader: NodeReader, node: YamlNode | null, present: boolean):
     if (path !== undefined) tools[key as keyof ToolPaths] = path;
   }
   return tools;
+}
+
+function readPreview(reader: NodeReader, node: YamlNode | null, present: boolean): PreviewSettings {
+  const preview: PreviewSettings = { commentWithoutChanges: true };
+  if (!present) return preview;
+  for (const [key, { value }] of reader.pairs(node, 'preview', PREVIEW_KEYS)) {
+    const flag = reader.boolean(value, `preview.${key}`);
+    if (key === 'commentWithoutChanges' && flag !== undefined) preview.commentWithoutChanges = flag;
+  }
+  return preview;
 }
 
 function checkNamesAndPaths(reader: NodeReader, drafts: EnvironmentDraft[], rootReal: string): void {

@@ -70,6 +70,11 @@ export interface ToolPaths {
   git?: string;
 }
 
+export interface PreviewSettings {
+  /** Post a short "no environment changes" comment on pull requests that change nothing. */
+  commentWithoutChanges: boolean;
+}
+
 export interface PipelineConfig {
   /** Path of the config file relative to the repository root. */
   file: string;
@@ -77,4 +82,6 @@ export interface PipelineConfig {
   root: string;
   environments: EnvironmentConfig[];
   tools: ToolPaths;
+  /** Absent means the defaults. */
+  preview?: PreviewSettings;
 }

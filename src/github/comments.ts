@@ -20,6 +20,8 @@ export interface StickyCommentRequest {
   body: string;
   /** `update` edits the marked comment (or creates one), `new` always adds one, `off` does nothing. */
   mode: CommentMode;
+  /** With `update`: when no marked comment exists yet, create none (e.g. nothing worth saying). Default true. */
+  createIfMissing?: boolean;
 }
 
 export interface StickyCommentResult {
@@ -47,6 +49,7 @@ export async function upsertStickyComment(gh: Octokit, request: StickyCommentReq
       const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
       return { id: data.id, url: data.html_url, action: 'updated' };
     }
+    if (request.createIfMissing === false) return { action: 'skipped' };
   }
   const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
   return { id: data.id, url: data.html_url, action: 'created' };
