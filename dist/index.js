@@ -20,7 +20,7 @@ import require$$3 from 'node:util';
 import querystring from 'node:querystring';
 import require$$0$2 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
-import { k as commonjsGlobal, n as getDefaultExportFromCjs, r as registerSecret, U as UserError, m as maskSecrets, h as parseDuration, D as DURATION_FORMS, o as formatLocation, c as countChanges, d as describeRef, q as findingsMarkdownTable, s as findingsToAnnotations, t as distExports, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, b as createPromotionPort, u as runPreview, i as renderDiff, v as validator, g as runIntent, j as createClusterPort } from './chunks/findings.js';
+import { k as commonjsGlobal, n as getDefaultExportFromCjs, r as registerSecret, U as UserError, m as maskSecrets, h as parseDuration, D as DURATION_FORMS, o as formatLocation, c as countChanges, d as describeRef, q as findingsMarkdownTable, s as hasChanges, t as findingsToAnnotations, u as distExports, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, b as createPromotionPort, w as runPreview, i as renderDiff, v as validator, g as runIntent, j as createClusterPort } from './chunks/findings.js';
 import require$$4 from 'node:tls';
 import require$$0$7 from 'node:zlib';
 import require$$5 from 'node:perf_hooks';
@@ -36450,6 +36450,8 @@ async function upsertStickyComment(gh, request) {
             const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
             return { id: data.id, url: data.html_url, action: 'updated' };
         }
+        if (request.createIfMissing === false)
+            return { action: 'skipped' };
     }
     const { data } = await gh.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
     return { id: data.id, url: data.html_url, action: 'created' };
@@ -37364,7 +37366,7 @@ async function publishOutcome(outcome, p) {
     annotate(findings);
     const pr = p.intent.pullRequest;
     if (outcome.command === 'preview' && pr && p.gh) {
-        await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment);
+        await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment, p.commentWithoutChanges);
     }
     const deployedPr = outcome.command === 'deploy' && p.gh && p.inputs.comment !== 'off' ? (pr?.number ?? (await mergedPullRequestOf(p, sha))) : undefined;
     if (outcome.command === 'deploy' && deployedPr && p.gh) {
@@ -37421,14 +37423,26 @@ async function publishOutcome(outcome, p) {
     else if (!outcome.ok)
         setFailed(failureMessage(outcome));
 }
-async function postPreviewComment(gh, context, issueNumber, preview, headSha, mode) {
+async function postPreviewComment(gh, context, issueNumber, preview, headSha, mode, commentWithoutChanges = true) {
+    // Nothing to say: keep quiet unless an earlier comment must be brought up to date.
+    const quiet = preview.environments.every((e) => !e.error && e.findings.length === 0 && (!e.changeSet || !hasChanges(e.changeSet)));
+    if (quiet && !commentWithoutChanges && mode === 'new')
+        return;
     const body = renderPreviewComment({
         environments: preview.environments.map((e) => ({ name: e.name, changeSet: e.changeSet, findings: e.findings, mode: e.mode, error: e.error, note: e.note })),
         headSha,
         runUrl: context.runUrl,
         summaryUrl: summaryUrlOf(context),
     });
-    const result = await upsertStickyComment(gh, { owner: context.owner, repo: context.repo, issueNumber, marker: PREVIEW_MARKER, body, mode });
+    const result = await upsertStickyComment(gh, {
+        owner: context.owner,
+        repo: context.repo,
+        issueNumber,
+        marker: PREVIEW_MARKER,
+        body,
+        mode,
+        createIfMissing: commentWithoutChanges || !quiet,
+    });
     if (result.url)
         info(`slipway: preview comment ${result.action}: ${result.url}`);
 }
@@ -37664,7 +37678,7 @@ async function runAction(env = process.env) {
         mergeBase: (a, b) => git.mergeBase(a, b),
         log: actionLog,
     });
-    await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env });
+    await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }
 async function main() {
     try {

@@ -9165,7 +9165,8 @@ function readPolicies(reader, node, where) {
  * applied. Every mistake is reported with file:line:column and what is allowed, all of them
  * at once in one ConfigError.
  */
-const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools'];
+const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools', 'preview'];
+const PREVIEW_KEYS = ['commentWithoutChanges'];
 const PER_ENVIRONMENT_ONLY = ['name', 'path', 'promoteFrom'];
 const ENVIRONMENT_KEYS = [...PER_ENVIRONMENT_ONLY, ...SETTING_KEYS];
 const TOOL_KEYS = ['kubectl', 'kustomize', 'helm', 'git'];
@@ -9209,13 +9210,14 @@ async function loadConfig(root, file = 'slipway.yaml') {
     const defaults = readDefaults(reader, top.get('defaults')?.value ?? null, top.has('defaults'));
     const drafts = readEnvironments(reader, top.get('environments')?.value ?? null, contents, top.has('environments'));
     const tools = readTools(reader, top.get('tools')?.value ?? null, top.has('tools'));
+    const preview = readPreview(reader, top.get('preview')?.value ?? null, top.has('preview'));
     checkNamesAndPaths(reader, drafts, rootReal);
     checkPromotions(reader, drafts);
     const environments = drafts.map((draft) => finish$1(draft, defaults));
     checkValuesFiles(reader, drafts, defaults, rootReal);
     if (reader.problems.length > 0)
         throw new ConfigError(reader.problems);
-    return { file: configRel, root: rootAbs, environments, tools };
+    return { file: configRel, root: rootAbs, environments, tools, preview };
 }
 function readDefaults(reader, node, present) {
     if (!present)
@@ -9290,6 +9292,17 @@ function readTools(reader, node, present) {
             tools[key] = path;
     }
     return tools;
+}
+function readPreview(reader, node, present) {
+    const preview = { commentWithoutChanges: true };
+    if (!present)
+        return preview;
+    for (const [key, { value }] of reader.pairs(node, 'preview', PREVIEW_KEYS)) {
+        const flag = reader.boolean(value, `preview.${key}`);
+        if (key === 'commentWithoutChanges' && flag !== undefined)
+            preview.commentWithoutChanges = flag;
+    }
+    return preview;
 }
 function checkNamesAndPaths(reader, drafts, rootReal) {
     const firstLine = new Map();
@@ -97032,4 +97045,4 @@ function code(text) {
     return '`' + oneLine(text).replace(/`/g, "'").replace(/\|/g, '\\|') + '`';
 }
 
-export { DURATION_FORMS as D, Git as G, UserError as U, createRenderer as a, createPromotionPort as b, countChanges as c, describeRef$1 as d, errorMessage as e, formatFindingsText as f, runIntent as g, parseDuration as h, renderDiff as i, createClusterPort as j, commonjsGlobal as k, loadConfig as l, maskSecrets as m, getDefaultExportFromCjs$1 as n, formatLocation as o, processRunner as p, findingsMarkdownTable as q, registerSecret as r, findingsToAnnotations as s, distExports as t, runPreview as u, validator as v };
+export { DURATION_FORMS as D, Git as G, UserError as U, createRenderer as a, createPromotionPort as b, countChanges as c, describeRef$1 as d, errorMessage as e, formatFindingsText as f, runIntent as g, parseDuration as h, renderDiff as i, createClusterPort as j, commonjsGlobal as k, loadConfig as l, maskSecrets as m, getDefaultExportFromCjs$1 as n, formatLocation as o, processRunner as p, findingsMarkdownTable as q, registerSecret as r, hasChanges as s, findingsToAnnotations as t, distExports as u, validator as v, runPreview as w };
