@@ -8,8 +8,7 @@ import { loadConfig } from '../config/load.js';
 import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
 import { maskSecrets } from '../exec/secrets.js';
-import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
-import type { ClusterPort } from '../flows/ports.js';
+import { createClusterPort, createRenderer, offlineCluster, renderDiff, validator } from '../flows/adapters.js';
 import { createPromotionPort } from '../flows/promotion.js';
 import { runIntent } from '../flows/run.js';
 import { runPreview } from '../flows/preview.js';
@@ -24,12 +23,6 @@ import { envInputReader, readInputs } from './inputs.js';
 import { actionLog } from './log.js';
 import { postPreviewComment, publishOutcome } from './publish.js';
 import { dropClusterCredentials, protectCredentials } from './secrets.js';
-
-/** A cluster port for runs that must not touch credentials (pull requests from forks). */
-const noCluster: ClusterPort = {
-  hasCredentials: () => false,
-  connect: () => Promise.reject(new UserError('cluster credentials are not used for pull requests from forks')),
-};
 
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const startedAt = Date.now();
@@ -46,7 +39,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl }) : undefined;
   const git = new Git(processRunner, root, config.tools.git ?? 'git');
   const renderer = createRenderer(config);
-  const cluster = fromFork ? noCluster : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
+  const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
   const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
 
   const promotion = createPromotionPort({
@@ -68,30 +61,35 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     },
   });
 
-  const outcome = await runIntent(
-    intent,
-    config,
-    {
-      dryRun: inputs.dryRun,
-      timeoutMs: inputs.timeoutMs,
-      holder: context.runUrl ?? `slipway run ${context.runId ?? process.pid}`,
-      from: inputs.from,
-      to: inputs.to,
-      images: inputs.images,
-      promoteAfterDeploy: true,
-    },
-    {
-      renderer,
-      validator,
-      cluster,
-      renderDiff,
-      deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
-      promotion,
-      resolveRef: (ref) => git.revParse(ref),
-      mergeBase: (a, b) => git.mergeBase(a, b),
-      log: actionLog,
-    },
-  );
+  let outcome;
+  try {
+    outcome = await runIntent(
+      intent,
+      config,
+      {
+        dryRun: inputs.dryRun,
+        timeoutMs: inputs.timeoutMs,
+        holder: context.runUrl ?? `slipway run ${context.runId ?? process.pid}`,
+        from: inputs.from,
+        to: inputs.to,
+        images: inputs.images,
+        promoteAfterDeploy: true,
+      },
+      {
+        renderer,
+        validator,
+        cluster,
+        renderDiff,
+        deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
+        promotion,
+        resolveRef: (ref) => git.revParse(ref),
+        mergeBase: (a, b) => git.mergeBase(a, b),
+        log: actionLog,
+      },
+    );
+  } finally {
+    await renderer.dispose?.();
+  }
 
   await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }

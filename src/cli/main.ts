@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { maskSecrets, registerSecret } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import type { Intent } from '../plan/intent.js';
-import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
+import { createClusterPort, createRenderer, offlineCluster, renderDiff, validator } from '../flows/adapters.js';
 import type { Log } from '../flows/log.js';
 import { runIntent, type RunOutcome } from '../flows/run.js';
 import { createPromotionPort } from '../flows/promotion.js';
@@ -77,17 +77,21 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
     log,
   };
   const intent = intentOf(args);
-  return runIntent(intent, config, {
-    dryRun: args.dryRun,
-    timeoutMs,
-    holder,
-    forcePrune: args.forcePrune,
-    from: args.from,
-    to: args.to,
-    images: args.images,
-    promoteAfterDeploy: false,
-    heal: args.heal,
-  }, args.command === 'diff' && args.renderOnly ? { ...ports, cluster: { hasCredentials: () => false, connect: cluster.connect } } : ports);
+  try {
+    return await runIntent(intent, config, {
+      dryRun: args.dryRun,
+      timeoutMs,
+      holder,
+      forcePrune: args.forcePrune,
+      from: args.from,
+      to: args.to,
+      images: args.images,
+      promoteAfterDeploy: false,
+      heal: args.heal,
+    }, args.command === 'diff' && args.renderOnly ? { ...ports, cluster: offlineCluster('diff --render-only compares renders, not the cluster') } : ports);
+  } finally {
+    await renderer.dispose?.();
+  }
 }
 
 function intentOf(args: CliArgs): Intent {

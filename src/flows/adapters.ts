@@ -16,7 +16,9 @@ import { loadKubeConfig } from '../kube/connection.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
 import { hasChanges } from '../model/changeset.js';
+import { UserError } from '../model/errors.js';
 import type { ObjectRef } from '../model/objects.js';
+import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
 import { collectCrdSchemas, validateObjects } from '../validate/index.js';
 import type { Log } from './log.js';
@@ -26,14 +28,15 @@ import type { ApplyOutcome, ClusterPort, ClusterSession, HealthResult, RenderDif
 const LOCK_NAMESPACE = 'default';
 
 export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner): RendererPort {
-  const git = new Git(runner, config.root, config.tools.git ?? 'git');
+  const trees = new CommitTrees(new Git(runner, config.root, config.tools.git ?? 'git'));
+  const envDir = (root: string, env: { path: string }) => join(root, ...env.path.split('/'));
   return {
-    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools }),
+    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees }),
     async existsAt(env, ref) {
-      if (ref === undefined) return existsSync(join(config.root, env.path));
-      const listed = await runner.run(config.tools.git ?? 'git', ['ls-tree', '-d', '--name-only', ref, '--', env.path], { cwd: git.dir, allowFailure: true });
-      return listed.exitCode === 0 && listed.stdout.trim().length > 0;
+      const root = ref === undefined ? config.root : await trees.tree(ref);
+      return existsSync(envDir(root, env));
     },
+    dispose: () => trees.dispose(),
   };
 }
 
@@ -45,6 +48,14 @@ export const validator: ValidatorPort = {
 };
 
 export const renderDiff: RenderDiffPort = { fromRenders: changeSetFromRenders };
+
+/** A cluster port that never reads credentials: forks, and diffs asked to compare renders only. */
+export function offlineCluster(reason: string): ClusterPort {
+  return {
+    hasCredentials: () => false,
+    connect: () => Promise.reject(new UserError(reason)),
+  };
+}
 
 export interface ClusterAccess {
   /** Kubeconfig content from the action input; else $KUBECONFIG / ~/.kube/config. */
@@ -76,7 +87,7 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
       // Nothing to write means nothing to serialise: no Lease writes, so a re-run writes nothing at all.
       if (!hasChanges(changeSet)) {
         const unchanged = changeSet.entries.length;
-        const apply: ApplyOutcome = { applied: 0, unchanged, deleted: 0, failed: [], conflictsTaken: [] };
+        const apply: ApplyOutcome = { applied: 0, unchanged, deleted: 0, failed: [] };
         if (!env.wait.enabled) return { apply };
         return { apply, health: await waitUntilHealthy(client, changeSet.entries.map((e) => e.ref), options.timeoutMs, log, env.name) };
       }
@@ -125,14 +136,13 @@ async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs
   };
 }
 
-function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string; takenFields?: unknown[] }>, pruneSkipped?: string): ApplyOutcome {
-  const outcome: ApplyOutcome = { applied: 0, unchanged: 0, deleted: 0, failed: [], conflictsTaken: [] };
+function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string }>, pruneSkipped?: string): ApplyOutcome {
+  const outcome: ApplyOutcome = { applied: 0, unchanged: 0, deleted: 0, failed: [] };
   for (const r of results) {
     if (r.outcome === 'applied') outcome.applied += 1;
     else if (r.outcome === 'unchanged') outcome.unchanged += 1;
     else if (r.outcome === 'deleted') outcome.deleted += 1;
     else if (r.outcome === 'failed') outcome.failed.push({ ref: r.ref, message: r.message ?? 'failed' });
-    if (r.takenFields?.length && r.message) outcome.conflictsTaken.push(`${r.ref.kind}/${r.ref.name}: ${r.message}`);
   }
   if (pruneSkipped) outcome.pruneSkipped = pruneSkipped;
   return outcome;

@@ -9,6 +9,7 @@ import type { ChangeSet } from '../model/changeset.js';
 import { countChanges, hasChanges } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
 import { hasErrors, type Finding } from '../model/findings.js';
+import type { RenderOutcome } from '../plan/affected.js';
 import type { Log } from './log.js';
 import type {
   ApplyOutcome,
@@ -81,6 +82,8 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
     .flatMap((v) => v.findings)
     .filter((f) => f.severity === 'error');
   const findingsOf = (name: string) => validations.find((v) => v.environment.name === name)?.findings ?? [];
+  /** Renders already made for validation; a promotion into an environment makes its render stale. */
+  const renders = new Map(validations.map((v) => [v.environment.name, v.render]));
 
   if (hasErrors(blockingFindings)) {
     return {
@@ -117,7 +120,7 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
       continue;
     }
 
-    const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
+    const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, renders.get(env.name), { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
     results.push(outcome);
     if (outcome.status === 'failure') {
       failed.add(env.name);
@@ -135,6 +138,7 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
         if (target.promotion === 'commit' && promotion.changes.length > 0 && !request.dryRun) {
           done.delete(target.name);
           if (promotion.commit) deployedRef.set(target.name, promotion.commit);
+          renders.delete(target.name);
           if (!queue.some((q) => q.name === target.name)) queue.push(target);
         }
       } catch (error) {
@@ -163,13 +167,15 @@ function upstreamFailure(config: PipelineConfig, env: EnvironmentConfig, failed:
 
 async function deployOne(
   env: EnvironmentConfig,
+  /** The environment as validated, unless its files changed since. */
+  validatedRender: RenderOutcome | undefined,
   request: DeployRequest,
   ports: DeployPorts,
   findings: Finding[],
   now: () => number,
 ): Promise<DeployedEnvironment> {
   const started = now();
-  const render = await ports.renderer.render(env, undefined);
+  const render = validatedRender ?? (await ports.renderer.render(env, undefined));
   const renderErrors = render.findings.filter((f) => f.severity === 'error');
   if (renderErrors.length > 0) {
     return { name: env.name, status: 'failure', findings: [...findings, ...renderErrors], durationMs: now() - started, error: 'the environment did not render' };
@@ -192,7 +198,6 @@ async function deployOne(
         result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
       } else {
         const { apply, health } = await session.deploy(env, changeSet, {
-          dryRun: false,
           timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
           holder: request.holder,
           forcePrune: request.forcePrune,

@@ -44,7 +44,6 @@ export async function runDrift(
         if (!drifted || !(request.heal || env.heal) || request.dryRun) return { name: env.name, drifted, changeSet };
         ports.log.info(`${env.name}: drift found, re-applying (heal)`);
         const healed = await session.deploy(env, changeSet, {
-          dryRun: false,
           timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
           holder: request.holder,
           forcePrune: false,

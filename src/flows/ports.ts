@@ -13,6 +13,8 @@ export interface RendererPort {
   render(env: EnvironmentConfig, ref: string | undefined): Promise<RenderOutcome>;
   /** Whether the environment's directory exists at that commit. */
   existsAt(env: EnvironmentConfig, ref: string): Promise<boolean>;
+  /** Removes what rendering left on disk (commits written out for this run). */
+  dispose?(): Promise<void>;
 }
 
 export interface ValidatorPort {
@@ -31,14 +33,11 @@ export interface ApplyOutcome {
   unchanged: number;
   deleted: number;
   failed: Array<{ ref: ObjectRef; message: string }>;
-  /** Fields taken from other field managers, for the report. */
-  conflictsTaken: string[];
   /** Why pruning did not run, when it did not. */
   pruneSkipped?: string;
 }
 
 export interface DeployOptions {
-  dryRun: boolean;
   timeoutMs: number;
   /** Who holds the environment lock: the run URL. */
   holder: string;

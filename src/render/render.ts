@@ -15,6 +15,7 @@ import { processRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
 import type { Finding } from '../model/findings.js';
 import type { RenderedObject } from '../model/objects.js';
+import type { CommitTrees } from './commit-trees.js';
 import { readManifestFiles } from './files.js';
 import { renderHelm } from './helm.js';
 import { findKustomization } from './kustomize-origins.js';
@@ -45,11 +46,14 @@ export interface RenderDeps {
   parse?: ParseOptions;
   /** Limit for a single plain manifest file, in bytes. */
   maxFileBytes?: number;
+  /** Commits already written out for this run; without it each render at a ref writes its own. */
+  trees?: CommitTrees;
 }
 
 export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps = {}): Promise<RenderResult> {
   const runner = deps.runner ?? processRunner;
   if (source.ref === undefined) return renderTree(env, source.root, source.root, runner, deps);
+  if (deps.trees) return renderTree(env, await deps.trees.tree(source.ref), source.root, runner, deps);
   const gitPath = locateTool('git', { configured: deps.tools, root: source.root, neededBy: `rendering environment "${env.name}" at ${source.ref}` });
   const tree = await mkdtemp(join(tmpdir(), 'slipway-tree-'));
   try {

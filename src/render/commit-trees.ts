@@ -1,0 +1,34 @@
+/**
+ * Commits written out as directory trees, once each per run: a preview renders every
+ * environment at base and head, and all of those renders share the two trees instead of each
+ * writing the whole repository out again. `dispose()` removes them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Git } from '../exec/git.js';
+
+export class CommitTrees {
+  private readonly trees = new Map<string, Promise<string>>();
+
+  constructor(private readonly git: Git) {}
+
+  /** Directory holding the files of `ref`'s commit (written on first use). */
+  tree(ref: string): Promise<string> {
+    let tree = this.trees.get(ref);
+    if (!tree) {
+      tree = mkdtemp(join(tmpdir(), 'slipway-tree-')).then(async (dir) => {
+        await this.git.materialise(ref, dir);
+        return dir;
+      });
+      this.trees.set(ref, tree);
+    }
+    return tree;
+  }
+
+  async dispose(): Promise<void> {
+    const dirs = await Promise.allSettled(this.trees.values());
+    this.trees.clear();
+    await Promise.all(dirs.map((d) => (d.status === 'fulfilled' ? rm(d.value, { recursive: true, force: true }) : undefined)));
+  }
+}
