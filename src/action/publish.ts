@@ -99,7 +99,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   if (pullRequestUrl) core.setOutput('pull-request', pullRequestUrl);
 
   if (outcome.command === 'skip') core.info(`slipway: nothing to do (${outcome.reason})`);
-  else if (!outcome.ok) core.setFailed(failureMessage(outcome));
+  else if (!outcome.ok) core.setFailed(maskSecrets(failureMessage(outcome)));
 }
 
 export async function postPreviewComment(
@@ -191,6 +191,7 @@ function summaryEnvironments(outcome: RunOutcome): SummaryEnvironment[] {
         mode: 'cluster',
         changeSet: d.changeSet,
         health: d.healed?.health,
+        findings: d.findings,
         error: d.error,
       }));
     case 'plan':
@@ -207,6 +208,7 @@ function deployEnvironments(deploy: DeployResult): SummaryEnvironment[] {
     changeSet: e.changeSet,
     findings: e.findings,
     health: e.health,
+    apply: e.apply,
     durationMs: e.durationMs,
     error: e.error ?? e.reason,
   }));

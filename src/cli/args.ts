@@ -111,7 +111,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
     color: isTty && !values['no-color'] && !process.env.NO_COLOR,
     timeout: values.timeout,
   };
-  if (args.command === 'diff' && !args.base && !args.kubeconfig && args.renderOnly) {
+  if (args.command === 'diff' && args.renderOnly && !args.base) {
     throw new UserError('diff --render-only needs --base REF to compare with');
   }
   if (args.command === 'apply' && !args.environments?.length) {

@@ -6,10 +6,11 @@ import { hostname, userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
+import { kubeconfigSecrets } from '../exec/kubeconfig-secrets.js';
 import { maskSecrets, registerSecret } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import type { Intent } from '../plan/intent.js';
-import { createClusterPort, createRenderer, offlineCluster, renderDiff, validator } from '../flows/adapters.js';
+import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
 import type { Log } from '../flows/log.js';
 import { runIntent, type RunOutcome } from '../flows/run.js';
 import { createPromotionPort } from '../flows/promotion.js';
@@ -59,7 +60,8 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config);
   const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
-  registerSecret(kubeconfig);
+  // Only its credential values: masking every line would hide `apiVersion: v1` in every diff.
+  for (const value of kubeconfig ? kubeconfigSecrets(kubeconfig) : []) registerSecret(value);
   const git = new Git(processRunner, root, config.tools.git ?? 'git');
   const renderer = createRenderer(config);
   const cluster = createClusterPort({ kubeconfig, log });
@@ -88,7 +90,8 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
       images: args.images,
       promoteAfterDeploy: false,
       heal: args.heal,
-    }, args.command === 'diff' && args.renderOnly ? { ...ports, cluster: offlineCluster('diff --render-only compares renders, not the cluster') } : ports);
+      clusterDeniedReason: args.renderOnly ? '--render-only: compared with the base render' : undefined,
+    }, ports);
   } finally {
     await renderer.dispose?.();
   }

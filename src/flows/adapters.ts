@@ -17,7 +17,7 @@ import { withEnvironmentLock } from '../kube/lock.js';
 import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
 import { hasChanges } from '../model/changeset.js';
 import { UserError } from '../model/errors.js';
-import type { ObjectRef } from '../model/objects.js';
+import { describeRef, type ObjectRef } from '../model/objects.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
 import { collectCrdSchemas, validateObjects } from '../validate/index.js';
@@ -125,7 +125,7 @@ async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs
     onProgress: (objects, round) => {
       const pending = objects.filter((o) => o.status !== 'Current');
       if (pending.length > 0 && round % 3 === 0) {
-        log.info(`${environment}: waiting for ${pending.map((o) => `${o.ref.kind}/${o.ref.name}`).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
+        log.info(`${environment}: waiting for ${pending.map((o) => describeRef(o.ref)).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
       }
     },
   });

@@ -9,6 +9,7 @@ import type { ChangeSet } from '../model/changeset.js';
 import { countChanges, hasChanges } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
 import { hasErrors, type Finding } from '../model/findings.js';
+import { describeRef } from '../model/objects.js';
 import type { RenderOutcome } from '../plan/affected.js';
 import type { Log } from './log.js';
 import type {
@@ -192,7 +193,7 @@ async function deployOne(
       const counts = countChanges(changeSet.entries);
       ports.log.info(`${env.name}: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged`);
       if (counts.error > 0) {
-        const messages = changeSet.entries.filter((e) => e.action === 'error').map((e) => `${e.ref.kind}/${e.ref.name}: ${e.message}`);
+        const messages = changeSet.entries.filter((e) => e.action === 'error').map((e) => `${describeRef(e.ref)}: ${e.message}`);
         result = { name: env.name, status: 'failure', findings, changeSet, durationMs: 0, error: `the cluster rejected ${counts.error} object(s): ${messages.join('; ')}` };
       } else if (request.dryRun) {
         result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
@@ -233,8 +234,8 @@ async function deployOne(
 
 function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {
   if (apply.failed.length > 0) {
-    return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${f.ref.kind}/${f.ref.name}: ${f.message}`).join('; ')}`;
+    return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
   }
-  if (health?.timedOut) return `not healthy before the timeout: ${health.failing.map((f) => `${f.ref.kind}/${f.ref.name} (${f.message})`).join('; ')}`;
-  return `unhealthy: ${health?.failing.map((f) => `${f.ref.kind}/${f.ref.name}: ${f.message}`).join('; ')}`;
+  if (health?.timedOut) return `not healthy before the timeout: ${health.failing.map((f) => `${describeRef(f.ref)} (${f.message})`).join('; ')}`;
+  return `unhealthy: ${health?.failing.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
 }

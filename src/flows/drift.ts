@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { hasChanges } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
+import { formatLocation, type Finding } from '../model/findings.js';
 import { mapLimit } from '../model/concurrency.js';
 import type { Log } from './log.js';
 import type { ApplyOutcome, ClusterPort, HealthResult, RendererPort } from './ports.js';
@@ -14,6 +15,8 @@ export interface DriftEnvironment {
   name: string;
   drifted: boolean;
   changeSet?: ChangeSet;
+  /** Why the environment did not render, when it did not. */
+  findings?: Finding[];
   healed?: { apply: ApplyOutcome; health?: HealthResult };
   error?: string;
 }
@@ -34,8 +37,15 @@ export async function runDrift(
   return mapLimit(request.environments, 4, async (env): Promise<DriftEnvironment> => {
     try {
       const render = await ports.renderer.render(env, undefined);
-      if (render.findings.some((f) => f.severity === 'error')) {
-        return { name: env.name, drifted: false, error: 'the environment did not render; run `slipway validate`' };
+      const renderErrors = render.findings.filter((f) => f.severity === 'error');
+      if (renderErrors.length > 0) {
+        const first = renderErrors[0];
+        return {
+          name: env.name,
+          drifted: false,
+          findings: renderErrors,
+          error: `the environment did not render (${formatLocation(first) || env.path}: ${first.message}); run \`slipway validate --env ${env.name}\``,
+        };
       }
       const session = await ports.cluster.connect(env);
       try {

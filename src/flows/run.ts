@@ -58,6 +58,8 @@ export interface RunOptions {
   /** Run the promotion chain after deploys (the action does; `slipway apply` does not). */
   promoteAfterDeploy: boolean;
   heal?: boolean;
+  /** Never ask a cluster in previews, and say why (CLI `diff --render-only`). */
+  clusterDeniedReason?: string;
 }
 
 export async function runIntent(intent: Intent, config: PipelineConfig, options: RunOptions, ports: RunPorts): Promise<RunOutcome> {
@@ -91,8 +93,8 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
           base: previewBase,
           head: intent.head,
           environments: intent.environments,
-          clusterAllowed: !fromFork,
-          clusterDeniedReason: fromFork ? 'pull request from a fork: cluster credentials are never used for it' : undefined,
+          clusterAllowed: !fromFork && !options.clusterDeniedReason,
+          clusterDeniedReason: fromFork ? 'pull request from a fork: cluster credentials are never used for it' : options.clusterDeniedReason,
         },
         ports,
       );

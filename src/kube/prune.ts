@@ -45,7 +45,7 @@ export function checkPruneGuards(changeSet: ClusterChangeSet, env: Pick<Environm
   if (share > env.prune.maxShare && !force) {
     throw new PruneRefusedError(
       `Environment "${env.name}": pruning would delete ${candidates.length} of ${total} objects (${Math.round(share * 100)}%), more than the allowed ${Math.round(env.prune.maxShare * 100)}%; refused.`,
-      'Check the change set. If the deletion is intended, run with force, or raise prune.maxShare for this environment.',
+      `Check the change set. If the deletion is intended, run \`slipway apply --env ${env.name} --force-prune\`, or raise prune.maxShare for environment "${env.name}" in slipway.yaml.`,
     );
   }
 }

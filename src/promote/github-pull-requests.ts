@@ -1,5 +1,6 @@
 /** PullRequestApi over the GitHub module, for one repository. */
 import type { Octokit } from '../github/client.js';
+import { fitCommentBody } from '../github/comments.js';
 import { findOpenPullRequest } from '../github/pulls.js';
 import { maskSecrets } from '../exec/secrets.js';
 import type { PullRequestApi } from './pull-request.js';
@@ -11,11 +12,11 @@ export function githubPullRequestApi(gh: Octokit, owner: string, repo: string): 
       return found ? { number: found.number, url: found.url } : undefined;
     },
     async create({ head, base, title, body }) {
-      const { data } = await gh.rest.pulls.create({ owner, repo, head, base, title: maskSecrets(title), body: maskSecrets(body) });
+      const { data } = await gh.rest.pulls.create({ owner, repo, head, base, title: maskSecrets(title), body: fitCommentBody(maskSecrets(body)) });
       return { number: data.number, url: data.html_url };
     },
     async update(number, { title, body }) {
-      const { data } = await gh.rest.pulls.update({ owner, repo, pull_number: number, title: maskSecrets(title), body: maskSecrets(body) });
+      const { data } = await gh.rest.pulls.update({ owner, repo, pull_number: number, title: maskSecrets(title), body: fitCommentBody(maskSecrets(body)) });
       return { number: data.number, url: data.html_url };
     },
     async addLabels(number, labels) {
