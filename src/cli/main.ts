@@ -6,8 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
-import { kubeconfigSecrets } from '../exec/kubeconfig-secrets.js';
-import { maskSecrets, registerSecret } from '../exec/secrets.js';
+import { maskSecrets } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import type { Intent } from '../plan/intent.js';
 import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
@@ -60,8 +59,6 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config);
   const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
-  // Only its credential values: masking every line would hide `apiVersion: v1` in every diff.
-  for (const value of kubeconfig ? kubeconfigSecrets(kubeconfig) : []) registerSecret(value);
   const git = new Git(processRunner, root, config.tools.git ?? 'git');
   const renderer = createRenderer(config);
   const cluster = createClusterPort({ kubeconfig, log });

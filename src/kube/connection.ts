@@ -7,6 +7,10 @@
 
 import type * as https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { kubeconfigSecrets } from '../exec/kubeconfig-secrets.js';
 import { maskSecrets, registerSecret } from '../exec/secrets.js';
 import { UserError } from '../model/errors.js';
 
@@ -33,13 +37,19 @@ export interface ConnectionSettings {
 export function loadKubeConfig(options: ConnectOptions): KubeConfig {
   const config = new KubeConfig();
   const source = options.kubeconfig ? 'the kubeconfig input' : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
+  // Before parsing: a parse error quotes the lines around it, credentials included.
+  for (const content of options.kubeconfig ? [options.kubeconfig] : defaultKubeconfigContents()) {
+    for (const value of kubeconfigSecrets(content)) registerSecret(value);
+  }
   try {
     if (options.kubeconfig) config.loadFromString(options.kubeconfig);
     else config.loadFromDefault();
   } catch (error) {
-    // The library may quote the file; mask what is known before wrapping.
+    // Only the first line (reason and line:column): the parser goes on to quote the lines around
+    // the error, and a quoted credential may be cut short, where masking whole values cannot see it.
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new UserError(
-      maskSecrets(`Cannot read the kubeconfig from ${source}: ${error instanceof Error ? error.message : String(error)}`),
+      maskSecrets(`Cannot read the kubeconfig from ${source}: ${reason}`),
       'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.',
     );
   }
@@ -60,9 +70,13 @@ export function loadKubeConfig(options: ConnectOptions): KubeConfig {
       `Set \`context\` for the environment; available contexts: ${contexts.join(', ') || '(none)'}.`,
     );
   }
-  const user = config.getCurrentUser();
-  for (const value of [user?.token, user?.password, user?.keyData]) registerSecret(value);
   return config;
+}
+
+/** The files `loadFromDefault` reads: each path of $KUBECONFIG, else ~/.kube/config. */
+function defaultKubeconfigContents(): string[] {
+  const paths = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+  return paths.filter((path) => existsSync(path)).map((path) => readFileSync(path, 'utf8'));
 }
 
 /** Asks the library for TLS options and auth headers (running an exec plugin if configured) and masks what it returns. */

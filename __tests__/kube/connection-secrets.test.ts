@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadKubeConfig } from '../../src/kube/connection.js';
+import { clearSecrets } from '../../src/exec/secrets.js';
+
+describe('kubeconfig credentials in errors', () => {
+  const saved = process.env.KUBECONFIG;
+  let dir: string;
+  beforeEach(() => {
+    clearSecrets();
+    dir = mkdtempSync(join(tmpdir(), 'slipway-kubeconfig-'));
+  });
+  afterEach(() => {
+    process.env.KUBECONFIG = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never prints a token from a malformed $KUBECONFIG, even where the parse error quotes it', () => {
+    const token = 'tok-' + 'q'.repeat(24);
+    const path = join(dir, 'config');
+    writeFileSync(path, `apiVersion: v1\nusers:\n  - name: ci\n    user:\n      token: ${token}\n  bad: [unclosed\n`);
+    process.env.KUBECONFIG = path;
+    let message = '';
+    try {
+      loadKubeConfig({});
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/Cannot read the kubeconfig from \$KUBECONFIG.*\(6:3\)/);
+    // The parser quotes nearby lines and cuts long ones short: not even a prefix may show.
+    expect(message).not.toContain(token.slice(0, 8));
+  });
+});
