@@ -10,14 +10,14 @@ import { changeSetFromRenders } from '../changeset/from-renders.js';
 import { Git } from '../exec/git.js';
 import { processRunner, type CommandRunner } from '../exec/run.js';
 import { applyChangeSet } from '../kube/apply.js';
-import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
+import { buildChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
 import { loadKubeConfig } from '../kube/connection.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
-import { hasChanges } from '../model/changeset.js';
+import { hasChanges, type ChangeSet } from '../model/changeset.js';
 import { UserError } from '../model/errors.js';
-import { describeRef, type ObjectRef } from '../model/objects.js';
+import { describeRef, type KubeObject, type ObjectRef, type RenderedObject } from '../model/objects.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
 import { collectCrdSchemas, validateObjects } from '../validate/index.js';
@@ -102,14 +102,17 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           onWarning: (message) => log.warning(`${env.name}: ${message}`),
         },
         async (lock) => {
-          const result = await applyChangeSet(client, env, changeSet as ClusterChangeSet, { forcePrune: options.forcePrune });
-          const apply = summariseApply(result.results, result.pruneSkipped);
-          if (!result.ok && result.pruneSkipped && apply.failed.length === 0) {
-            apply.failed.push({ ref: { group: '', version: 'v1', kind: 'ApplySet', namespace: '', name: `slipway-${env.name}` }, message: result.pruneSkipped });
+          // Planned before the lock: another deploy may have written since. Plan again under it.
+          const planned = await buildChangeSet(client, env, plannedObjects(changeSet), { prune: env.prune.enabled });
+          const result = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune });
+          const apply = summariseApply(result.results);
+          if (result.pruneRefused) {
+            const parent = planned.applySet;
+            apply.failed.push({ ref: { group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name }, message: result.pruneSkipped ?? 'prune refused' });
           }
-          if (!env.wait.enabled || apply.failed.length > 0) return { apply };
+          if (!env.wait.enabled || apply.failed.length > 0) return { apply, changeSet: planned };
           const refs = result.results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
-          return { apply, health: await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) };
+          return { apply, changeSet: planned, health: await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) };
         },
       );
     },
@@ -136,7 +139,14 @@ async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs
   };
 }
 
-function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string }>, pruneSkipped?: string): ApplyOutcome {
+/** The objects a change set was planned from (deletions are found again from the inventory). */
+function plannedObjects(changeSet: ChangeSet): RenderedObject[] {
+  return changeSet.entries
+    .filter((e) => e.action !== 'delete' && e.desired)
+    .map((e) => ({ object: e.desired as KubeObject, source: e.source }));
+}
+
+function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string }>): ApplyOutcome {
   const outcome: ApplyOutcome = { applied: 0, unchanged: 0, deleted: 0, failed: [] };
   for (const r of results) {
     if (r.outcome === 'applied') outcome.applied += 1;
@@ -144,6 +154,5 @@ function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][num
     else if (r.outcome === 'deleted') outcome.deleted += 1;
     else if (r.outcome === 'failed') outcome.failed.push({ ref: r.ref, message: r.message ?? 'failed' });
   }
-  if (pruneSkipped) outcome.pruneSkipped = pruneSkipped;
   return outcome;
 }

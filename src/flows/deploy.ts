@@ -198,7 +198,7 @@ async function deployOne(
       } else if (request.dryRun) {
         result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
       } else {
-        const { apply, health } = await session.deploy(env, changeSet, {
+        const { apply, health, changeSet: applied } = await session.deploy(env, changeSet, {
           timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
           holder: request.holder,
           forcePrune: request.forcePrune,
@@ -209,7 +209,7 @@ async function deployOne(
           name: env.name,
           status: ok ? 'success' : 'failure',
           findings,
-          changeSet,
+          changeSet: applied ?? changeSet,
           apply,
           health,
           durationMs: 0,

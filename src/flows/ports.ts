@@ -33,8 +33,6 @@ export interface ApplyOutcome {
   unchanged: number;
   deleted: number;
   failed: Array<{ ref: ObjectRef; message: string }>;
-  /** Why pruning did not run, when it did not. */
-  pruneSkipped?: string;
 }
 
 export interface DeployOptions {
@@ -46,8 +44,11 @@ export interface DeployOptions {
 
 export interface ClusterSession {
   changeSet(env: EnvironmentConfig, objects: RenderedObject[], options: { prune: boolean }): Promise<ChangeSet>;
-  /** Lock, apply the change set in stages, prune, wait, unlock. */
-  deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<{ apply: ApplyOutcome; health?: HealthResult }>;
+  /**
+   * Lock, plan again under the lock, apply in stages, prune, wait, unlock. `changeSet` is what
+   * was applied when that differs from the one passed in (another deploy wrote in between).
+   */
+  deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<{ apply: ApplyOutcome; health?: HealthResult; changeSet?: ChangeSet }>;
   close(): void;
 }
 

@@ -72,6 +72,7 @@ export async function applyChangeSet(
 
   const failed = results.some((r) => r.outcome === 'failed');
   let pruneSkipped: string | undefined;
+  let pruneRefused = false;
   const pruneWanted = options.prune ?? env.prune.enabled;
   if (!pruneWanted) pruneSkipped = kept.length ? 'prune is disabled for this environment' : undefined;
   else if (failed && kept.length) pruneSkipped = 'some objects failed to apply; nothing was pruned';
@@ -87,13 +88,14 @@ export async function applyChangeSet(
     } catch (error) {
       if (!(error instanceof PruneRefusedError)) throw error;
       pruneSkipped = error.message;
+      pruneRefused = true;
     }
   }
   if (!kept.length && pruneWanted && !failed && !options.dryRun) {
     // Nothing to prune: trim kinds no member uses any more (no request when already exact).
     await writeApplySet(client, applySet, spanOf(members.map((e) => e.ref), applySet.namespace));
   }
-  return { results: sortResults(results, changeSet.entries), ok: !results.some((r) => r.outcome === 'failed') && !pruneSkipped?.includes('refused'), pruneSkipped };
+  return { results: sortResults(results, changeSet.entries), ok: !results.some((r) => r.outcome === 'failed') && !pruneRefused, pruneSkipped, pruneRefused };
 }
 
 function unionSpan(set: ApplySet, span: { groupKinds: string[]; additionalNamespaces: string[] }): { groupKinds: string[]; additionalNamespaces: string[] } {

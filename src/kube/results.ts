@@ -25,4 +25,6 @@ export interface DeployResult {
   ok: boolean;
   /** Why prune did not run, when it did not. */
   pruneSkipped?: string;
+  /** A guard rail refused the prune (the run fails); `pruneSkipped` says why. */
+  pruneRefused?: boolean;
 }

@@ -1,0 +1,53 @@
+/** The cluster port over the real engine and the loopback API server. */
+import type { EnvironmentConfig } from '../../src/config/types.js';
+import { createClusterPort } from '../../src/flows/adapters.js';
+import { silentLog } from '../../src/flows/log.js';
+import { KubeClient } from '../../src/kube/client.js';
+import type { KubeObject } from '../../src/model/objects.js';
+import { FakeKubeApiServer } from '../support/kube-api-server.js';
+
+const env = {
+  name: 'dev',
+  path: 'envs/dev',
+  namespace: 'default',
+  prune: { enabled: true, maxShare: 0.5 },
+  wait: { enabled: false, timeoutMs: 5_000 },
+  forceConflicts: true,
+} as EnvironmentConfig;
+
+const configMap = (name: string, value: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { value } });
+
+describe('cluster port deploy', () => {
+  let kube: FakeKubeApiServer;
+  beforeEach(async () => {
+    kube = await FakeKubeApiServer.start();
+  });
+  afterEach(() => kube.stop());
+
+  it('plans again under the lock, so a change made by someone else after planning is not left in place', async () => {
+    const port = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
+    const session = await port.connect(env);
+    try {
+      const first = [configMap('a', '1'), configMap('b', '1')].map((object) => ({ object }));
+      await session.deploy(env, await session.changeSet(env, first, { prune: true }), { timeoutMs: 5_000, holder: 'test', forcePrune: false });
+
+      // Plan a change to `a` only: `b` is unchanged in this plan.
+      const wanted = [configMap('a', '2'), configMap('b', '1')].map((object) => ({ object }));
+      const plan = await session.changeSet(env, wanted, { prune: true });
+      expect(plan.entries.find((e) => e.ref.name === 'b')?.action).toBe('unchanged');
+
+      // Before the deploy takes the lock, someone edits `b` by hand.
+      const other = await KubeClient.connect({ kubeconfig: kube.kubeconfig() });
+      await other.apply(configMap('b', 'edited'), { fieldManager: 'kubectl-edit', force: true });
+      other.close();
+
+      const result = await session.deploy(env, plan, { timeoutMs: 5_000, holder: 'test', forcePrune: false });
+      expect(result.apply.failed).toEqual([]);
+      expect(kube.getObject('v1', 'ConfigMap', 'a')?.data).toEqual({ value: '2' });
+      expect(kube.getObject('v1', 'ConfigMap', 'b')?.data).toEqual({ value: '1' });
+      expect(result.changeSet?.entries.find((e) => e.ref.name === 'b')?.action).toBe('update');
+    } finally {
+      session.close();
+    }
+  });
+});
