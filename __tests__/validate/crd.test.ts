@@ -92,6 +92,35 @@ describe('custom resources', () => {
     expect(finding.message).toBe('spec.colour: unknown field "colour"; did you mean "color"?');
   });
 
+  it('names the CRD and version when its schema cannot be used, for every object of it', () => {
+    const broken = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gadgets, kind: Gadget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, pattern: "([unclosed"}}}}
+---
+apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: a, namespace: apps}
+spec: {}
+---
+apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: b, namespace: apps}
+spec: {}
+`;
+    const findings = byRule(validateYaml(broken), 'schema');
+    expect(findings).toHaveLength(2);
+    for (const finding of findings) expect(finding.message).toMatch(/openAPIV3Schema of CustomResourceDefinition gadgets\.example\.com version v1 \(.*:1:1\) cannot be used/);
+  });
+
   it('reports an unknown top-level field', () => {
     const findings = check(`${widget('  size: 1\n')}sepc: {}\n`);
     expect(findings.map((f) => f.message)).toEqual(['sepc: unknown field "sepc"; did you mean "spec"?']);

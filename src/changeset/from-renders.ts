@@ -9,6 +9,7 @@ import { refKey, refOf, type RenderedObject } from '../model/objects.js';
 import { diffObjects } from '../kube/diff.js';
 import { deepEqual, normalize } from '../kube/normalize.js';
 import { compareForApply } from '../kube/stages.js';
+import { isPruneProtected, PRUNE_ANNOTATION } from '../kube/changeset.js';
 
 export function changeSetFromRenders(env: EnvironmentConfig, base: readonly RenderedObject[], head: readonly RenderedObject[]): ChangeSet {
   const before = new Map(base.map((r) => [refKey(refOf(r.object)), r]));
@@ -38,12 +39,12 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
     for (const [key, removed] of before) {
       if (after.has(key)) continue;
       const ref = refOf(removed.object);
-      const protectedFromPrune = removed.object.metadata?.annotations?.['slipway.dev/prune'] === 'disabled';
+      const protectedFromPrune = isPruneProtected(removed.object);
       entries.push({
         ref,
         action: 'delete',
         diff: diffObjects(ref, normalize(removed.object), undefined),
-        message: protectedFromPrune ? 'no longer in Git; kept (slipway.dev/prune: disabled)' : 'no longer in Git',
+        message: protectedFromPrune ? `no longer in Git; kept (${PRUNE_ANNOTATION}: disabled)` : 'no longer in Git',
         source: removed.source,
         live: removed.object,
         pruneProtected: protectedFromPrune || undefined,

@@ -27,6 +27,8 @@ import type { EnvironmentConfig } from '../config/types.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import type { KubeClient } from './client.js';
 import { KubeApiError } from './errors.js';
+import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
+import { UnknownKindError } from './discovery.js';
 
 export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
@@ -172,20 +174,20 @@ export async function writeApplySet(
 export async function listMembers(client: KubeClient, set: ApplySet): Promise<KubeObject[]> {
   if (!set.exists) return [];
   const selector = `${APPLYSET_PART_OF_LABEL}=${set.id}`;
-  const members: KubeObject[] = [];
-  for (const groupKind of set.groupKinds) {
+  const perKind = await mapLimit(set.groupKinds, DEFAULT_CONCURRENCY, async (groupKind) => {
     const { group, kind } = parseGroupKind(groupKind);
     let resource;
     try {
       resource = await client.discovery.resolveGroupKind(group, kind, `ApplySet ${set.name} member kind ${groupKind}`);
-    } catch {
-      // A kind no longer served (its CRD was removed) has no members left to prune.
-      continue;
+    } catch (error) {
+      // A kind no longer served (its CRD was removed) has no members left to prune. Anything
+      // else (no permission, a failing server) must stop: a missed kind would shrink the inventory.
+      if (error instanceof UnknownKindError) return [];
+      throw error;
     }
     const namespaces = resource.namespaced ? [set.namespace, ...set.additionalNamespaces] : [undefined];
-    for (const namespace of namespaces) {
-      members.push(...(await client.list(resource, { namespace, labelSelector: selector })));
-    }
-  }
-  return members;
+    const lists = await Promise.all(namespaces.map((namespace) => client.list(resource, { namespace, labelSelector: selector })));
+    return lists.flat();
+  });
+  return perKind.flat();
 }

@@ -20,6 +20,8 @@ const PASSTHROUGH = [
 
 let ajv: Ajv | undefined;
 const compiled = new WeakMap<Schema, ValidateFunction>();
+/** Schemas that failed to compile, with why: compiled once, not again for every object. */
+const unusable = new WeakMap<Schema, string>();
 
 function getAjv(): Ajv {
   // Formats are not checked: Kubernetes' own format list differs from ajv's, and the API server
@@ -28,16 +30,24 @@ function getAjv(): Ajv {
   return ajv;
 }
 
-/** Validates a custom resource (`object`, without regard to metadata) against `schema`. */
-export function validateCustomResource(schema: Schema, object: Record<string, unknown>): SchemaIssue[] {
+/**
+ * Validates a custom resource (`object`, without regard to metadata) against `schema`;
+ * `schemaName` names the CRD and version (and where it is written) for a schema that cannot be used.
+ */
+export function validateCustomResource(schema: Schema, object: Record<string, unknown>, schemaName: string): SchemaIssue[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    try {
-      validate = getAjv().compile(toAjvSchema(schema, { root: true, inJunctor: false }));
-    } catch (error) {
-      return [{ kind: 'invalid-value', path: [], message: `the CRD's openAPIV3Schema cannot be used: ${(error as Error).message}` }];
+    let reason = unusable.get(schema);
+    if (reason === undefined) {
+      try {
+        validate = getAjv().compile(toAjvSchema(schema, { root: true, inJunctor: false }));
+        compiled.set(schema, validate);
+      } catch (error) {
+        reason = (error as Error).message;
+        unusable.set(schema, reason);
+      }
     }
-    compiled.set(schema, validate);
+    if (!validate) return [{ kind: 'invalid-value', path: [], message: `the openAPIV3Schema of ${schemaName} cannot be used: ${reason}; fix the CRD` }];
   }
   if (validate(object)) return [];
   return issuesFromAjv(validate.errors ?? [], object);

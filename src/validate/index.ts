@@ -3,5 +3,4 @@ export { validateObjects, type ValidationContext, type ValidationEnvironment } f
 export { collectCrdSchemas, emptyCrdSchemaIndex, CrdSchemaIndex, type CrdDefinition, type CrdVersion } from './crd-schemas.js';
 export { attachKeyLocator, yamlKeyLocator, type KeyLocator } from './key-locations.js';
 export { DEPRECATED_APIS, deprecationStatus, type DeprecatedApi } from './deprecated-apis.js';
-export { DEFAULT_POLICY_LEVELS } from './policies/levels.js';
 export { schemaKubernetesVersion } from './builtin-kinds.js';

@@ -4,7 +4,7 @@
  * Kubernetes version, and the configurable policies.
  */
 import type { EnvironmentConfig } from '../config/types.js';
-import type { Finding } from '../model/findings.js';
+import { formatLocation, type Finding } from '../model/findings.js';
 import { isPlainObject, splitApiVersion, type RenderedObject } from '../model/objects.js';
 import {
   builtinKindsOfGroup,
@@ -133,7 +133,10 @@ function validateAgainstCrd(
     );
   }
   pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
-  if (match.schema) pushIssues(rendered, validateCustomResource(match.schema, object), findings);
+  if (match.schema) {
+    const where = crd.source ? ` (${formatLocation(crd.source)})` : '';
+    pushIssues(rendered, validateCustomResource(match.schema, object, `CustomResourceDefinition ${crd.name} version ${version}${where}`), findings);
+  }
 }
 
 function unknownKindFinding(
