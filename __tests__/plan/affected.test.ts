@@ -31,7 +31,8 @@ describe('affected environments', () => {
   it('counts every environment as affected without a base, and a new environment as created', async () => {
     const none = await renderAndCompare([env('dev')], { head: 'head' }, async () => outcome(cm('a', {})));
     expect(none[0].affected).toBe(true);
-    const fresh = await renderAndCompare([env('new')], { base: 'b', head: 'h' }, async () => outcome(cm('a', {})), { existsAtBase: async () => false });
+    // A directory missing at base renders as empty there.
+    const fresh = await renderAndCompare([env('new')], { base: 'b', head: 'h' }, async (_e, ref) => (ref === 'b' ? outcome() : outcome(cm('a', {}))));
     expect(fresh[0].affected).toBe(true);
     expect(fresh[0].base?.objects).toEqual([]);
   });

@@ -3,8 +3,6 @@
  * (src/validate), the cluster engine (src/kube) and the render-diff change set. One place wires
  * I/O to the flows, so the flows stay testable and the edges stay visible.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PipelineConfig } from '../config/types.js';
 import { changeSetFromRenders } from '../changeset/from-renders.js';
 import { Git } from '../exec/git.js';
@@ -29,13 +27,8 @@ const LOCK_NAMESPACE = 'default';
 
 export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner): RendererPort {
   const trees = new CommitTrees(new Git(runner, config.root, config.tools.git ?? 'git'));
-  const envDir = (root: string, env: { path: string }) => join(root, ...env.path.split('/'));
   return {
     render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees }),
-    async existsAt(env, ref) {
-      const root = ref === undefined ? config.root : await trees.tree(ref);
-      return existsSync(envDir(root, env));
-    },
     dispose: () => trees.dispose(),
   };
 }

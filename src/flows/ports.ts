@@ -11,8 +11,6 @@ import type { RenderOutcome } from '../plan/affected.js';
 export interface RendererPort {
   /** Renders an environment at a commit (undefined: the working tree). */
   render(env: EnvironmentConfig, ref: string | undefined): Promise<RenderOutcome>;
-  /** Whether the environment's directory exists at that commit. */
-  existsAt(env: EnvironmentConfig, ref: string): Promise<boolean>;
   /** Removes what rendering left on disk (commits written out for this run). */
   dispose?(): Promise<void>;
 }

@@ -54,9 +54,7 @@ export interface PreviewPorts {
 export async function runPreview(request: PreviewRequest, ports: PreviewPorts): Promise<PreviewResult> {
   const { config } = request;
   const renders = await ports.log.group('Rendering base and head', () =>
-    renderAndCompare(config.environments, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref), {
-      existsAtBase: request.base ? (env) => ports.renderer.existsAt(env, request.base as string) : undefined,
-    }),
+    renderAndCompare(config.environments, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref)),
   );
   const affected = renders.filter((r) => r.affected).map((r) => r.environment.name);
   const selected: EnvironmentConfig[] = request.environments

@@ -77,9 +77,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
 
     case 'plan': {
       if (intent.environments) return { command: 'plan', affected: selectEnvironments(config, intent.environments).map((e) => e.name), ok: true };
-      const renders = await renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref), {
-        existsAtBase: base ? (env) => ports.renderer.existsAt(env, base) : undefined,
-      });
+      const renders = await renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref));
       return { command: 'plan', affected: renders.filter((r) => r.affected).map((r) => r.environment.name), ok: true };
     }
 
@@ -110,9 +108,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
         affected = environments.map((e) => e.name);
       } else {
         const renders = await ports.log.group('Finding affected environments', () =>
-          renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref), {
-            existsAtBase: base ? (env) => ports.renderer.existsAt(env, base) : undefined,
-          }),
+          renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref)),
         );
         environments = renders.filter((r) => r.affected).map((r) => r.environment);
         affected = environments.map((e) => e.name);

@@ -25,24 +25,19 @@ export interface EnvironmentRenders {
 
 /**
  * Renders every environment at base and head (in parallel, bounded) and marks the affected ones.
- * With no base, every environment is affected. An environment that does not exist at base (new
- * in this change) renders as empty there.
+ * With no base, every environment is affected. An environment whose directory does not exist at
+ * base (new in this change) renders as empty there.
  */
 export async function renderAndCompare(
   environments: readonly EnvironmentConfig[],
   refs: { base?: string; head?: string },
   renderAt: RenderAt,
-  options: { concurrency?: number; existsAtBase?: (env: EnvironmentConfig) => Promise<boolean> } = {},
+  options: { concurrency?: number } = {},
 ): Promise<EnvironmentRenders[]> {
-  const concurrency = options.concurrency ?? 4;
-  return mapLimit(environments, concurrency, async (environment) => {
+  return mapLimit(environments, options.concurrency ?? 4, async (environment) => {
     const [head, base] = await Promise.all([
       renderAt(environment, refs.head),
-      refs.base === undefined
-        ? Promise.resolve(undefined)
-        : (options.existsAtBase ? options.existsAtBase(environment) : Promise.resolve(true)).then((exists) =>
-            exists ? renderAt(environment, refs.base) : { objects: [], findings: [] },
-          ),
+      refs.base === undefined ? Promise.resolve(undefined) : renderAt(environment, refs.base),
     ]);
     const affected = base === undefined || fingerprint(base.objects) !== fingerprint(head.objects);
     return { environment, base, head, affected };

@@ -18,8 +18,13 @@ export class CommitTrees {
     let tree = this.trees.get(ref);
     if (!tree) {
       tree = mkdtemp(join(tmpdir(), 'slipway-tree-')).then(async (dir) => {
-        await this.git.materialise(ref, dir);
-        return dir;
+        try {
+          await this.git.materialise(ref, dir);
+          return dir;
+        } catch (error) {
+          await rm(dir, { recursive: true, force: true });
+          throw error;
+        }
       });
       this.trees.set(ref, tree);
     }
