@@ -17,10 +17,6 @@ export function registerSecret(value: string | undefined): void {
   }
 }
 
-export function registeredSecrets(): readonly string[] {
-  return [...registered];
-}
-
 export function maskSecrets(text: string): string {
   let masked = text;
   // Longest first, so a secret containing another is masked whole.

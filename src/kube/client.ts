@@ -193,19 +193,6 @@ export class KubeClient {
     });
   }
 
-  async create(object: KubeObject, subject?: string): Promise<KubeObject> {
-    const resource = await this.discovery.resolveObject(object);
-    const ref = resource.refOf(object);
-    return this.request<KubeObject>({ method: 'POST', path: resource.collectionPath(ref.namespace), body: object, subject: subject ?? describeRef(ref) });
-  }
-
-  /** PUT with the object's resourceVersion; a 409 means it changed meanwhile: re-read and retry. */
-  async replace(object: KubeObject, subject?: string): Promise<KubeObject> {
-    const resource = await this.discovery.resolveObject(object);
-    const ref = resource.refOf(object);
-    return this.request<KubeObject>({ method: 'PUT', path: resource.objectPath(ref.namespace, ref.name), body: object, subject: subject ?? describeRef(ref) });
-  }
-
   /** Deletes an object; returns false when it was already gone. */
   async delete(ref: ObjectRef, options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; subject?: string } = {}): Promise<boolean> {
     const resource = await this.discovery.resolve(ref);

@@ -31,14 +31,6 @@ export class KubeApiError extends Error {
     super(maskSecrets(`${subject}: ${status ? `${status} ${reason}` : reason}: ${serverMessage}`));
     this.name = 'KubeApiError';
   }
-
-  get isNotFound(): boolean {
-    return this.status === 404;
-  }
-
-  get isConflict(): boolean {
-    return this.status === 409;
-  }
 }
 
 /** The transport could not get an HTTP answer (reset, refused, timeout). `code` is Node's error code. */

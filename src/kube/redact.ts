@@ -45,11 +45,6 @@ export function redactPair(
   return { before: left, after: right };
 }
 
-/** A masked copy of one object, for logs and errors. */
-export function redactObject(object: KubeObject): KubeObject {
-  return redactPair(object, undefined).before!;
-}
-
 /**
  * Every form in which a Secret's values might be echoed back (by us or by an API server's
  * error message): the base64 text, the decoded text, its JSON-escaped form and its longer lines.

@@ -28,16 +28,6 @@ export function isValidDigest(digest: string): boolean {
   return DIGEST.test(digest);
 }
 
-/** Why `text` is not a valid reference, or undefined when it is. */
-export function invalidReason(text: string): string | undefined {
-  try {
-    parseImageRef(text);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /** Parses a reference; throws a UserError saying which part is wrong. */
 export function parseImageRef(text: string): ImageRef {
   const bad = (why: string): never => {
@@ -106,12 +96,6 @@ export function formatImageRef(ref: ImageRef): string {
 export function versionOf(ref: Pick<ImageRef, 'tag' | 'digest'>): string {
   if (ref.tag !== undefined && ref.digest !== undefined) return `${ref.tag}@${ref.digest}`;
   return ref.tag ?? ref.digest ?? '(no tag)';
-}
-
-/** Shorter form for commit subjects and PR titles: digests cut to 12 hex digits. */
-export function shortVersionOf(ref: Pick<ImageRef, 'tag' | 'digest'>): string {
-  const digest = ref.digest ? `sha256:${ref.digest.slice('sha256:'.length, 'sha256:'.length + 12)}` : undefined;
-  return versionOf({ tag: ref.tag, digest });
 }
 
 export function sameVersion(a: Pick<ImageRef, 'tag' | 'digest'>, b: Pick<ImageRef, 'tag' | 'digest'>): boolean {

@@ -48,10 +48,6 @@ export function lineOf(file: YamlFile, offset: number): number {
   return file.lines.linePos(offset).line;
 }
 
-export function columnOf(file: YamlFile, offset: number): number {
-  return file.lines.linePos(offset).col;
-}
-
 function eolOf(text: string): string {
   const newline = text.indexOf('\n');
   return newline > 0 && text[newline - 1] === '\r' ? '\r\n' : '\n';

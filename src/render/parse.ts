@@ -7,8 +7,6 @@
  * takes every document it can vouch for, the slow one (parse-slow.ts, the `yaml` package) the
  * rest. Objects from a file carry a key locator, so findings can point at the exact key.
  */
-import { describeRef, refOf } from '../model/objects.js';
-import type { KubeObject } from '../model/objects.js';
 import { parseManifestsFast } from './parse-fast.js';
 import { parseManifestsSlow } from './parse-slow.js';
 import type { SlowParseResult } from './parse-slow.js';
@@ -36,7 +34,3 @@ export function parseManifests(text: string, file: string | undefined, options: 
   return parseManifestsSlow(text, file, maxAliasCount);
 }
 
-/** `Kind/namespace/name` for findings about a parsed object. */
-export function objectLabel(object: KubeObject): string {
-  return describeRef(refOf(object));
-}

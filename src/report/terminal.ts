@@ -25,10 +25,6 @@ const DIM = '\u001b[2m';
 const ACTION_COLOR: Record<ChangeAction, string> = { create: GREEN, update: YELLOW, delete: RED, unchanged: DIM, error: RED };
 const ACTION_SIGN: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', unchanged: '=', error: '!' };
 
-export function formatChangeSets(changeSets: readonly ChangeSet[], options: TerminalOptions): string {
-  return changeSets.map((cs) => formatChangeSet(cs, options)).join('\n');
-}
-
 export function formatChangeSet(changeSet: ChangeSet, options: TerminalOptions): string {
   const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
   const c = countChanges(changeSet.entries);
@@ -62,6 +58,3 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   return stream.isTTY === true;
 }
 
-export function printChangeSets(changeSets: readonly ChangeSet[], stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): void {
-  stream.write(formatChangeSets(changeSets, { color: wantsColor(stream) }));
-}

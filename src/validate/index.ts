@@ -2,5 +2,5 @@
 export { validateObjects, type ValidationContext, type ValidationEnvironment } from './validate-objects.js';
 export { collectCrdSchemas, emptyCrdSchemaIndex, CrdSchemaIndex, type CrdDefinition, type CrdVersion } from './crd-schemas.js';
 export { attachKeyLocator, yamlKeyLocator, type KeyLocator } from './key-locations.js';
-export { DEPRECATED_APIS, deprecationStatus, type DeprecatedApi } from './deprecated-apis.js';
+export { deprecationStatus, type DeprecatedApi } from './deprecated-apis.js';
 export { schemaKubernetesVersion } from './builtin-kinds.js';
