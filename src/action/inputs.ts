@@ -3,7 +3,7 @@
  * Errors name the input and what it accepts.
  */
 import { UserError } from '../model/errors.js';
-import { DURATION_FORMS, parseDuration } from '../config/duration.js';
+import { requireDuration } from '../config/duration.js';
 
 export const COMMANDS = ['auto', 'validate', 'plan', 'preview', 'deploy', 'promote', 'drift'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -47,7 +47,7 @@ export function readInputs(read: InputReader): ActionInputs {
     images: splitList(read('images'), /\r?\n/),
     dryRun: parseBoolean('dry-run', read('dry-run') || 'false'),
     comment,
-    timeoutMs: timeout ? parseTimeout(timeout) : undefined,
+    timeoutMs: timeout ? requireDuration(timeout, "input 'timeout'") : undefined,
   };
 }
 
@@ -74,10 +74,4 @@ function parseBoolean(input: string, value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true;
   if (/^(false|no|off|0)$/i.test(value)) return false;
   throw new UserError(`input '${input}' is '${value}'`, 'Use true or false.');
-}
-
-function parseTimeout(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new UserError(`input 'timeout' is '${value}', which is not a duration`, `Write it as ${DURATION_FORMS}.`);
-  return ms;
 }

@@ -15,7 +15,7 @@ import { runIntent, type RunOutcome } from '../flows/run.js';
 import { createPromotionPort } from '../flows/promotion.js';
 import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
-import { parseDuration } from '../config/duration.js';
+import { requireDuration } from '../config/duration.js';
 import { parseCliArgs, UsageRequest, USAGE, type CliArgs } from './args.js';
 import { printOutcome } from './print.js';
 
@@ -62,7 +62,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const git = new Git(processRunner, root, config.tools.git ?? 'git');
   const renderer = createRenderer(config);
   const cluster = createClusterPort({ kubeconfig, log });
-  const timeoutMs = args.timeout ? timeoutOf(args.timeout) : undefined;
+  const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const holder = `${safeUser()}@${hostname()}`;
   const ports = {
     renderer,
@@ -111,12 +111,6 @@ function intentOf(args: CliArgs): Intent {
     case 'drift':
       return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
   }
-}
-
-function timeoutOf(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UserError(`--timeout '${text}' is not a duration`, 'Write it like 30s, 5m or 1h.');
-  return ms;
 }
 
 function safeUser(): string {

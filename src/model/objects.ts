@@ -67,6 +67,12 @@ export function describeRef(ref: ObjectRef): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 
+/** `Kind/namespace/name` of a rendered object; `Kind/(no name)` for objects that have none yet. */
+export function describeObject(rendered: RenderedObject): string {
+  const ref = refOf(rendered.object);
+  return describeRef({ ...ref, kind: ref.kind || '(no kind)', name: ref.name || String(rendered.object.metadata?.generateName ?? '') || '(no name)' });
+}
+
 /** A step of a path into an object: a key, or an index into a list. */
 export type PathSegment = string | number;
 

@@ -4,7 +4,8 @@
  * that embed a pod template at `spec.template.spec` (Argo Rollouts, Knative and the like).
  */
 import { UserError } from '../model/errors.js';
-import { describeRef, refOf, type KubeObject, type RenderedObject } from '../model/objects.js';
+import { formatLocation } from '../model/findings.js';
+import { describeObject, type KubeObject, type RenderedObject } from '../model/objects.js';
 import { containersOf } from '../model/pod-specs.js';
 import { formatImageRef, parseImageRef, sameVersion, type ImageRef } from './image-ref.js';
 
@@ -21,7 +22,7 @@ export function collectImages(objects: readonly RenderedObject[], environment: s
   const images = new Map<string, CollectedImage>();
   for (const rendered of objects) {
     for (const { text, container } of imagesOf(rendered.object)) {
-      const where = describeObject(rendered);
+      const where = rendered.source ? `${describeObject(rendered)} (${formatLocation(rendered.source)})` : describeObject(rendered);
       let ref: ImageRef;
       try {
         ref = parseImageRef(text);
@@ -42,10 +43,6 @@ export function collectImages(objects: readonly RenderedObject[], environment: s
   return images;
 }
 
-export function describeObject(rendered: RenderedObject): string {
-  const name = describeRef(refOf(rendered.object));
-  return rendered.source ? `${name} (${rendered.source.file}:${rendered.source.line})` : name;
-}
 
 function* imagesOf(object: KubeObject): Generator<{ text: string; container: string }> {
   for (const { container } of containersOf(object)) {

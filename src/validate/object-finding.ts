@@ -1,6 +1,6 @@
 /** Builds findings about one rendered object: file, line and column, and the object's name. */
 import type { Finding, Severity } from '../model/findings.js';
-import { describeRef, refOf, type RenderedObject } from '../model/objects.js';
+import { describeObject, type RenderedObject } from '../model/objects.js';
 import type { PathSegment } from './json-path.js';
 import { locateKey } from './key-locations.js';
 
@@ -19,10 +19,4 @@ export function objectFinding(
     finding.column = located.column;
   }
   return finding;
-}
-
-/** `Kind/namespace/name`; `Kind/(no name)` for objects that have none yet. */
-export function describeObject(rendered: RenderedObject): string {
-  const ref = refOf(rendered.object);
-  return describeRef({ ...ref, kind: ref.kind || '(no kind)', name: ref.name || String(rendered.object.metadata?.generateName ?? '') || '(no name)' });
 }

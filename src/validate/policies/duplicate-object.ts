@@ -2,9 +2,9 @@
 import type { EnvironmentConfig } from '../../config/types.js';
 import type { Finding } from '../../model/findings.js';
 import { formatLocation } from '../../model/findings.js';
-import { splitApiVersion, type RenderedObject } from '../../model/objects.js';
+import { describeObject, splitApiVersion, type RenderedObject } from '../../model/objects.js';
 import type { CrdSchemaIndex } from '../crd-schemas.js';
-import { describeObject, objectFinding } from '../object-finding.js';
+import { objectFinding } from '../object-finding.js';
 import { isNamespacedKind } from '../scope.js';
 import { policySeverity } from './levels.js';
 
