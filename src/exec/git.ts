@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
-import type { CommandRunner, RunOptions, RunResult } from './run.js';
+import { indent, lastLines, type CommandRunner, type RunOptions, type RunResult } from './run.js';
 import { maskSecrets, registerSecret } from './secrets.js';
 
 export const DEFAULT_AUTHOR = {
@@ -211,7 +211,7 @@ export class Git {
     const race = pushRace(`${result.stdout}\n${result.stderr}`);
     if (race) throw new PushRejectedError(refspec, maskSecrets(race));
     throw new UserError(
-      maskSecrets(`git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent(lastLines(`${result.stderr}\n${result.stdout}`))}`),
+      maskSecrets(`git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent(lastLines(`${result.stderr}\n${result.stdout}`, 20))}`),
       'Check that the token may push to this repository (contents: write) and that branch protection allows it.',
     );
   }
@@ -306,12 +306,4 @@ function checkRef(ref: string): void {
   if (!ref || ref.startsWith('-') || ref.includes('\0')) {
     throw new UserError(`"${ref}" is not a usable Git ref.`, 'Use a branch, tag or commit SHA.');
   }
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-20).join('\n');
-}
-
-function indent(text: string): string {
-  return text.replace(/^/gm, '    ');
 }

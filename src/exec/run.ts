@@ -44,11 +44,12 @@ export class CommandError extends UserError {
   }
 }
 
-function lastLines(text: string, count: number): string {
+/** The last `count` lines of a program's output, for error messages. */
+export function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
 
-function indent(text: string): string {
+export function indent(text: string): string {
   return text.replace(/^/gm, '    ');
 }
 

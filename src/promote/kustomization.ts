@@ -9,7 +9,7 @@ import { findPair, formatScalar, scalarString, type TextEdit } from './edit-yaml
 import type { ImageRef } from './image-ref.js';
 import { lineOf, type YamlFile } from './yaml-file.js';
 
-export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+import { KUSTOMIZATION_FILES } from '../render/kustomize-origins.js';
 
 export function isKustomizationPath(path: string): boolean {
   return KUSTOMIZATION_FILES.includes(path.split('/').at(-1) ?? '');

@@ -3,6 +3,7 @@
  * Findings never carry secret values (validation makes sure of that), so nothing is redacted here.
  */
 import { formatLocation, type Finding, type Severity } from '../model/findings.js';
+import { SEVERITY_ICON } from './markdown.js';
 
 export interface TextOptions {
   color: boolean;
@@ -123,8 +124,6 @@ export function findingsMarkdownTable(findings: readonly Finding[], limit = 100)
   if (hidden > 0) out.push('', `…and ${hidden} more finding${hidden === 1 ? '' : 's'} not shown (${formatTotals(findings)} in all).`);
   return out.join('\n') + '\n';
 }
-
-const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
