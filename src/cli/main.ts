@@ -59,7 +59,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config);
   const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
-  const git = new Git(processRunner, root, config.tools.git ?? 'git');
+  const git = Git.forRepository(processRunner, root, config.tools);
   const renderer = createRenderer(config);
   const cluster = createClusterPort({ kubeconfig, log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;

@@ -7,9 +7,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ToolPaths } from '../config/types.js';
 import { UserError } from '../model/errors.js';
 import { indent, lastLines, type CommandRunner, type RunOptions, type RunResult } from './run.js';
 import { maskSecrets, registerSecret } from './secrets.js';
+import { locateTool } from './tools.js';
 
 export const DEFAULT_AUTHOR = {
   name: 'github-actions[bot]',
@@ -55,8 +57,20 @@ export class Git {
     private readonly runner: CommandRunner,
     /** Directory inside the repository (usually its root). */
     readonly dir: string,
-    private readonly gitPath = 'git',
+    private gitPath = 'git',
   ) {}
+
+  /**
+   * The repository's Git, with `tools.git` from slipway.yaml honoured. git is looked up on first
+   * use, so a run that needs none never fails for want of it, and a missing one says how to install it.
+   */
+  static forRepository(runner: CommandRunner, root: string, tools: ToolPaths): Git {
+    const git = new Git(runner, root);
+    git.locate = () => locateTool('git', { configured: tools, root, neededBy: `the repository at ${root}` });
+    return git;
+  }
+
+  private locate?: () => string;
 
   /** Full SHA of the commit a ref names; a UserError naming the ref when it does not exist. */
   async revParse(ref: string): Promise<string> {
@@ -267,6 +281,10 @@ export class Git {
   }
 
   private git(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    if (this.locate) {
+      this.gitPath = this.locate();
+      this.locate = undefined;
+    }
     return this.runner.run(this.gitPath, args, { ...options, cwd: this.dir, env: { GIT_TERMINAL_PROMPT: '0', ...options.env } });
   }
 }

@@ -26,7 +26,7 @@ import type { ApplyOutcome, ClusterPort, ClusterSession, HealthResult, RenderDif
 const LOCK_NAMESPACE = 'default';
 
 export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner): RendererPort {
-  const trees = new CommitTrees(new Git(runner, config.root, config.tools.git ?? 'git'));
+  const trees = new CommitTrees(Git.forRepository(runner, config.root, config.tools));
   return {
     render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees }),
     dispose: () => trees.dispose(),

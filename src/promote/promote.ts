@@ -82,7 +82,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
 
   const runner = options.runner ?? processRunner;
   const render = options.render ?? moduleRenderer({ runner, tools: config.tools });
-  const git = new Git(runner, root, config.tools.git ?? 'git');
+  const git = Git.forRepository(runner, root, config.tools);
   const needsGit = !options.dryRun && options.mode !== 'working-tree';
   const sourceCommit = source ? await git.revParse(options.sourceRef ?? 'HEAD').catch((error: unknown) => {
     if (needsGit || options.sourceRef) throw error;
