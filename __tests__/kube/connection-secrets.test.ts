@@ -32,3 +32,18 @@ describe('kubeconfig credentials in errors', () => {
     expect(message).not.toContain(token.slice(0, 8));
   });
 });
+
+describe('kubeconfig auth failures', () => {
+  it('name the context and cluster when an exec plugin cannot run', async () => {
+    const { resolveSettings } = await import('../../src/kube/connection.js');
+    const kubeconfig = `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "https://127.0.0.1:6443" } }]
+users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: /nowhere/aws-iam-authenticator, interactiveMode: Never } } }]
+contexts: [{ name: prod-cluster, context: { cluster: c, user: u } }]
+current-context: prod-cluster
+`;
+    const config = loadKubeConfig({ kubeconfig });
+    await expect(resolveSettings(config)).rejects.toThrow(/Cannot authenticate to cluster https:\/\/127\.0\.0\.1:6443 with kubeconfig context "prod-cluster"[\s\S]*exec plugin/);
+  });
+});

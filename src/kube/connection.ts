@@ -84,7 +84,15 @@ export async function resolveSettings(config: KubeConfig): Promise<ConnectionSet
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new UserError('The kubeconfig selects no cluster.');
   const options: https.RequestOptions = {};
-  await config.applyToHTTPSOptions(options);
+  try {
+    // Reads CA and client-certificate files and runs exec plugins: any of them can fail.
+    await config.applyToHTTPSOptions(options);
+  } catch (error) {
+    throw new UserError(
+      maskSecrets(`Cannot authenticate to cluster ${cluster.server} with kubeconfig context "${config.getCurrentContext()}": ${error instanceof Error ? error.message : String(error)}`),
+      'Check the context\'s certificate files and exec plugin (it must be installed on this runner), or the credentials in the kubeconfig.',
+    );
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (value === undefined) continue;
