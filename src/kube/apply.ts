@@ -8,7 +8,7 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { ChangeEntry } from '../model/changeset.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
-import { isPlainObject, refKey } from '../model/objects.js';
+import { refKey } from '../model/objects.js';
 import { type ApplySet, spanOf, withMemberLabel, writeApplySet } from './applyset.js';
 import { type ClusterChangeSet, explainError, isImmutableError, placeObject, RECREATE_ANNOTATION, wantsRecreate } from './changeset.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
@@ -19,6 +19,7 @@ import { PruneRefusedError, pruneObjects } from './prune.js';
 import type { DeployResult, ObjectResult } from './results.js';
 import { sleep } from './retry.js';
 import { groupByStage } from './stages.js';
+import { computeStatus } from './status.js';
 import { safeMessage, subjectOf } from './subject.js';
 
 export interface ApplyChangeSetOptions {
@@ -177,26 +178,26 @@ async function applyEntry(
   }
 }
 
-function isEstablished(crd: KubeObject | undefined): boolean {
-  const status = crd?.status;
-  if (!isPlainObject(status) || !Array.isArray(status.conditions)) return false;
-  return status.conditions.some((c) => isPlainObject(c) && c.type === 'Established' && c.status === 'True');
-}
-
-/** Polls each applied CRD until Established; marks the CRD failed when it is not within the timeout. */
+/** Polls each applied CRD until Established (kstatus: Current); marks it failed when kstatus says Failed or the timeout passes. */
 async function waitForCrds(client: KubeClient, crds: ChangeEntry[], stageResults: ObjectResult[], options: ApplyChangeSetOptions): Promise<void> {
   const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
   const interval = options.pollIntervalMs ?? 250;
   await Promise.all(
     crds.map(async (entry) => {
-      while (!isEstablished(await client.get(entry.ref))) {
+      const fail = (message: string) => {
+        const result = stageResults.find((r) => refKey(r.ref) === refKey(entry.ref));
+        if (result) {
+          result.outcome = 'failed';
+          result.message = message;
+        }
+      };
+      for (;;) {
+        const live = await client.get(entry.ref);
+        const health = live ? computeStatus(live) : undefined;
+        if (health?.status === 'Current') return;
+        if (health?.status === 'Failed') return fail(`${subjectOf(entry.ref, entry.source)}: applied, but not accepted: ${health.message}`);
         if (Date.now() > deadline) {
-          const result = stageResults.find((r) => refKey(r.ref) === refKey(entry.ref));
-          if (result) {
-            result.outcome = 'failed';
-            result.message = `${subjectOf(entry.ref, entry.source)}: applied, but not Established within ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s; check its status conditions (kubectl describe crd ${entry.ref.name}).`;
-          }
-          return;
+          return fail(`${subjectOf(entry.ref, entry.source)}: applied, but not Established within ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s; check its status conditions (kubectl describe crd ${entry.ref.name}).`);
         }
         await sleep(interval);
       }
