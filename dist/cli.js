@@ -2,9 +2,8 @@
 import { hostname, userInfo } from 'node:os';
 import { resolve, isAbsolute } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { U as UserError, c as countChanges, d as describeRef, m as maskSecrets, f as formatFindingsText, e as errorMessage, l as loadConfig, r as registerSecret, G as Git, p as processRunner, a as createRenderer, b as createPromotionPort, g as runIntent, h as parseDuration, i as renderDiff, v as validator, j as createClusterPort } from './chunks/findings.js';
+import { U as UserError, c as countChanges, d as describeRef, m as maskSecrets, f as formatFindingsText, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, r as requireDuration, b as createPromotionPort, g as runIntent, h as renderDiff, v as validator, i as createClusterPort } from './chunks/findings.js';
 import { parseArgs } from 'node:util';
-import 'node:fs/promises';
 import 'node:crypto';
 import 'node:buffer';
 import 'node:https';
@@ -25,6 +24,7 @@ import 'node:stream/web';
 import 'node:async_hooks';
 import 'node:url';
 import 'node:console';
+import 'node:fs/promises';
 import 'node:timers';
 import 'node:dns';
 import 'node:child_process';
@@ -139,7 +139,7 @@ function parseCliArgs(argv, isTty) {
         color: isTty && !values['no-color'] && !process.env.NO_COLOR,
         timeout: values.timeout,
     };
-    if (args.command === 'diff' && !args.base && !args.kubeconfig && args.renderOnly) {
+    if (args.command === 'diff' && args.renderOnly && !args.base) {
         throw new UserError('diff --render-only needs --base REF to compare with');
     }
     if (args.command === 'apply' && !args.environments?.length) {
@@ -335,11 +335,10 @@ async function execute(args, log) {
     const root = resolve(args.repo);
     const config = await loadConfig(root, args.config);
     const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
-    registerSecret(kubeconfig);
-    const git = new Git(processRunner, root, config.tools.git ?? 'git');
+    const git = Git.forRepository(processRunner, root, config.tools);
     const renderer = createRenderer(config);
     const cluster = createClusterPort({ kubeconfig, log });
-    const timeoutMs = args.timeout ? timeoutOf(args.timeout) : undefined;
+    const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
     const holder = `${safeUser()}@${hostname()}`;
     const ports = {
         renderer,
@@ -353,17 +352,23 @@ async function execute(args, log) {
         log,
     };
     const intent = intentOf(args);
-    return runIntent(intent, config, {
-        dryRun: args.dryRun,
-        timeoutMs,
-        holder,
-        forcePrune: args.forcePrune,
-        from: args.from,
-        to: args.to,
-        images: args.images,
-        promoteAfterDeploy: false,
-        heal: args.heal,
-    }, args.command === 'diff' && args.renderOnly ? { ...ports, cluster: { hasCredentials: () => false, connect: cluster.connect } } : ports);
+    try {
+        return await runIntent(intent, config, {
+            dryRun: args.dryRun,
+            timeoutMs,
+            holder,
+            forcePrune: args.forcePrune,
+            from: args.from,
+            to: args.to,
+            images: args.images,
+            promoteAfterDeploy: false,
+            heal: args.heal,
+            clusterDeniedReason: args.renderOnly ? '--render-only: compared with the base render' : undefined,
+        }, ports);
+    }
+    finally {
+        await renderer.dispose?.();
+    }
 }
 function intentOf(args) {
     const environments = args.environments?.length ? args.environments : undefined;
@@ -382,12 +387,6 @@ function intentOf(args) {
         case 'drift':
             return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
     }
-}
-function timeoutOf(text) {
-    const ms = parseDuration(text);
-    if (ms === undefined)
-        throw new UserError(`--timeout '${text}' is not a duration`, 'Write it like 30s, 5m or 1h.');
-    return ms;
 }
 function safeUser() {
     try {

@@ -20,7 +20,7 @@ import require$$3 from 'node:util';
 import querystring from 'node:querystring';
 import require$$0$2 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
-import { k as commonjsGlobal, n as getDefaultExportFromCjs, r as registerSecret, U as UserError, m as maskSecrets, h as parseDuration, D as DURATION_FORMS, o as formatLocation, c as countChanges, d as describeRef, q as findingsMarkdownTable, s as hasChanges, t as findingsToAnnotations, u as distExports, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, b as createPromotionPort, w as runPreview, i as renderDiff, v as validator, g as runIntent, j as createClusterPort } from './chunks/findings.js';
+import { j as commonjsGlobal, k as getDefaultExportFromCjs, n as registerSecret, U as UserError, m as maskSecrets, r as requireDuration, o as inlineCode, s as shortSha, c as countChanges, q as escapeHtml, t as escapeMarkdownInline, u as bySeverity, w as findingListItem, x as escapeCell, y as validationBadge, d as describeRef, A as ACTION_LABEL, z as fenced, B as details, C as formatDuration, D as findingsMarkdownTable, E as hasChanges, F as findingsToAnnotations, H as kubeconfigSecrets, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, b as createPromotionPort, I as runPreview, h as renderDiff, v as validator, g as runIntent, J as offlineCluster, i as createClusterPort } from './chunks/findings.js';
 import require$$4 from 'node:tls';
 import require$$0$7 from 'node:zlib';
 import require$$5 from 'node:perf_hooks';
@@ -36536,11 +36536,11 @@ function githubPullRequestApi(gh, owner, repo) {
             return found ? { number: found.number, url: found.url } : undefined;
         },
         async create({ head, base, title, body }) {
-            const { data } = await gh.rest.pulls.create({ owner, repo, head, base, title: maskSecrets(title), body: maskSecrets(body) });
+            const { data } = await gh.rest.pulls.create({ owner, repo, head, base, title: maskSecrets(title), body: fitCommentBody(maskSecrets(body)) });
             return { number: data.number, url: data.html_url };
         },
         async update(number, { title, body }) {
-            const { data } = await gh.rest.pulls.update({ owner, repo, pull_number: number, title: maskSecrets(title), body: maskSecrets(body) });
+            const { data } = await gh.rest.pulls.update({ owner, repo, pull_number: number, title: maskSecrets(title), body: fitCommentBody(maskSecrets(body)) });
             return { number: data.number, url: data.html_url };
         },
         async addLabels(number, labels) {
@@ -36573,7 +36573,7 @@ function readInputs(read) {
         images: splitList(read('images'), /\r?\n/),
         dryRun: parseBoolean('dry-run', read('dry-run') || 'false'),
         comment,
-        timeoutMs: timeout ? parseTimeout(timeout) : undefined,
+        timeoutMs: timeout ? requireDuration(timeout, "input 'timeout'") : undefined,
     };
 }
 function parseEnvironmentList(value) {
@@ -36601,12 +36601,6 @@ function parseBoolean(input, value) {
     if (/^(false|no|off|0)$/i.test(value))
         return false;
     throw new UserError(`input '${input}' is '${value}'`, 'Use true or false.');
-}
-function parseTimeout(value) {
-    const ms = parseDuration(value);
-    if (ms === undefined)
-        throw new UserError(`input 'timeout' is '${value}', which is not a duration`, `Write it as ${DURATION_FORMS}.`);
-    return ms;
 }
 
 /** Flow progress into the Actions log, secrets masked, groups collapsible. */
@@ -36742,87 +36736,6 @@ function boundedList(names, maxLength) {
         out = next;
     }
     return out;
-}
-
-/** Small Markdown/HTML building blocks for comments and summaries, safe for any text put in them. */
-/** For text inside HTML elements such as `<summary>`. */
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-/** For one Markdown table cell: no line breaks, no column separators. */
-function escapeCell(text) {
-    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
-/** Inline code that survives backticks in the text (CommonMark: a longer backtick string delimits). */
-function inlineCode(text) {
-    const oneLine = text.replace(/\r?\n/g, ' ');
-    const longest = Math.max(0, ...(oneLine.match(/`+/g) ?? []).map((run) => run.length));
-    const ticks = '`'.repeat(longest + 1);
-    const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
-    return `${ticks}${pad}${oneLine}${pad}${ticks}`;
-}
-/**
- * A fenced code block whose fence is longer than any backtick run inside, so a line of ``` in a
- * diff (a Markdown file, a ConfigMap holding one) cannot close it early.
- */
-function fenced(content, language = '') {
-    const longest = Math.max(0, ...(content.match(/`{3,}/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    const body = content.endsWith('\n') ? content : `${content}\n`;
-    return `${fence}${language}\n${body}${fence}\n`;
-}
-/** A collapsible section; the blank line after `<summary>` lets GitHub render Markdown inside. */
-function details(summaryHtml, content, open = false) {
-    return `<details${open ? ' open' : ''}><summary>${summaryHtml}</summary>\n\n${content}${content.endsWith('\n') ? '' : '\n'}</details>\n`;
-}
-const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
-const ACTION_LABEL = {
-    create: '🟢 create',
-    update: '🟡 update',
-    delete: '🔴 delete',
-    unchanged: '⚪ unchanged',
-    error: '❌ error',
-};
-/** `✅`, or `❌ 2 ⚠️ 1` style counts of errors and warnings. */
-function validationBadge(findings) {
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.filter((f) => f.severity === 'warning').length;
-    const parts = [];
-    if (errors)
-        parts.push(`❌ ${errors}`);
-    if (warnings)
-        parts.push(`⚠️ ${warnings}`);
-    return parts.length ? parts.join(' ') : '✅';
-}
-/** One Markdown list item: icon, `file:line`, rule and message. */
-function findingListItem(finding) {
-    const where = formatLocation(finding);
-    const subject = finding.object ? ` (${escapeMarkdownInline(finding.object)})` : '';
-    return `- ${SEVERITY_ICON[finding.severity]} ${where ? `${inlineCode(where)} ` : ''}**${escapeMarkdownInline(finding.rule)}**: ${escapeMarkdownInline(finding.message)}${subject}\n`;
-}
-/**
- * Keeps free text on one line and stops it from opening HTML or being read as Markdown syntax.
- * Secrets are masked first, so the mask itself is escaped too (a bare `***` is Markdown).
- */
-function escapeMarkdownInline(text) {
-    return escapeHtml(maskSecrets(text).replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
-}
-/** Severity order for listings: errors first. */
-function bySeverity(a, b) {
-    const rank = { error: 0, warning: 1, notice: 2 };
-    return rank[a.severity] - rank[b.severity];
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const minutes = Math.floor(seconds / 60);
-    return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
-}
-function shortSha(sha) {
-    return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
 }
 
 /**
@@ -37421,7 +37334,7 @@ async function publishOutcome(outcome, p) {
     if (outcome.command === 'skip')
         info(`slipway: nothing to do (${outcome.reason})`);
     else if (!outcome.ok)
-        setFailed(failureMessage(outcome));
+        setFailed(maskSecrets(failureMessage(outcome)));
 }
 async function postPreviewComment(gh, context, issueNumber, preview, headSha, mode, commentWithoutChanges = true) {
     // Nothing to say: keep quiet unless an earlier comment must be brought up to date.
@@ -37508,6 +37421,7 @@ function summaryEnvironments(outcome) {
                 mode: 'cluster',
                 changeSet: d.changeSet,
                 health: d.healed?.health,
+                findings: d.findings,
                 error: d.error,
             }));
         case 'plan':
@@ -37523,6 +37437,7 @@ function deployEnvironments(deploy) {
         changeSet: e.changeSet,
         findings: e.findings,
         health: e.health,
+        apply: e.apply,
         durationMs: e.durationMs,
         error: e.error ?? e.reason,
     }));
@@ -37546,54 +37461,6 @@ function failureMessage(outcome) {
         case 'plan':
             return 'plan failed';
     }
-}
-
-/**
- * The credential values inside a kubeconfig, for masking. Masking the whole file line by line
- * would also mask harmless lines such as `apiVersion: v1` in every diff and log, so only the
- * values of credential fields are taken.
- */
-const CREDENTIAL_KEYS = new Set([
-    'token',
-    'password',
-    'client-key-data',
-    'client-certificate-data',
-    'id-token',
-    'refresh-token',
-    'access-token',
-    'client-secret',
-    'idp-certificate-authority-data',
-]);
-function kubeconfigSecrets(content) {
-    let document;
-    try {
-        document = distExports.parse(content, { maxAliasCount: 100 });
-    }
-    catch {
-        // Not YAML we can read: mask every substantial line rather than risk a leak.
-        return content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 16);
-    }
-    const found = [];
-    collect(document, undefined, found);
-    return found;
-}
-function collect(node, key, found) {
-    if (Array.isArray(node)) {
-        for (const item of node)
-            collect(item, key, found);
-        return;
-    }
-    if (node && typeof node === 'object') {
-        const record = node;
-        // exec plugin environment: [{ name, value }] where value is often a credential.
-        if (key === 'env' && typeof record.value === 'string')
-            found.push(record.value);
-        for (const [childKey, value] of Object.entries(record))
-            collect(value, childKey === 'env' ? 'env' : childKey, found);
-        return;
-    }
-    if (typeof node === 'string' && key !== undefined && CREDENTIAL_KEYS.has(key) && node.length > 0)
-        found.push(node);
 }
 
 /**
@@ -37621,11 +37488,6 @@ function dropClusterCredentials(env = process.env) {
  * annotations, job summary, JSON report and outputs. Errors for users end the step with their
  * message, never a stack trace.
  */
-/** A cluster port for runs that must not touch credentials (pull requests from forks). */
-const noCluster = {
-    hasCredentials: () => false,
-    connect: () => Promise.reject(new UserError('cluster credentials are not used for pull requests from forks')),
-};
 async function runAction(env = process.env) {
     const startedAt = Date.now();
     const inputs = readInputs(envInputReader(env));
@@ -37639,9 +37501,9 @@ async function runAction(env = process.env) {
     const root = env.GITHUB_WORKSPACE || process.cwd();
     const config = await loadConfig(root, inputs.config);
     const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl }) : undefined;
-    const git = new Git(processRunner, root, config.tools.git ?? 'git');
+    const git = Git.forRepository(processRunner, root, config.tools);
     const renderer = createRenderer(config);
-    const cluster = fromFork ? noCluster : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
+    const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
     const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
     const promotion = createPromotionPort({
         root,
@@ -37659,25 +37521,31 @@ async function runAction(env = process.env) {
             await postPreviewComment(gh, context, result.pullRequest.number, preview, result.commit, inputs.comment);
         },
     });
-    const outcome = await runIntent(intent, config, {
-        dryRun: inputs.dryRun,
-        timeoutMs: inputs.timeoutMs,
-        holder: context.runUrl ?? `slipway run ${context.runId ?? process.pid}`,
-        from: inputs.from,
-        to: inputs.to,
-        images: inputs.images,
-        promoteAfterDeploy: true,
-    }, {
-        renderer,
-        validator,
-        cluster,
-        renderDiff,
-        deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
-        promotion,
-        resolveRef: (ref) => git.revParse(ref),
-        mergeBase: (a, b) => git.mergeBase(a, b),
-        log: actionLog,
-    });
+    let outcome;
+    try {
+        outcome = await runIntent(intent, config, {
+            dryRun: inputs.dryRun,
+            timeoutMs: inputs.timeoutMs,
+            holder: context.runUrl ?? `slipway run ${context.runId ?? process.pid}`,
+            from: inputs.from,
+            to: inputs.to,
+            images: inputs.images,
+            promoteAfterDeploy: true,
+        }, {
+            renderer,
+            validator,
+            cluster,
+            renderDiff,
+            deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
+            promotion,
+            resolveRef: (ref) => git.revParse(ref),
+            mergeBase: (a, b) => git.mergeBase(a, b),
+            log: actionLog,
+        });
+    }
+    finally {
+        await renderer.dispose?.();
+    }
     await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }
 async function main() {

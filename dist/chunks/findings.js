@@ -1,14 +1,13 @@
-import require$$0$a, { readFile, realpath, mkdtemp, rm, readdir, lstat, stat, open, writeFile } from 'node:fs/promises';
-import path, { isAbsolute, posix, join, relative, sep, resolve as resolve$2, delimiter } from 'node:path';
-import fs, { realpathSync, statSync, accessSync, constants as constants$b, existsSync } from 'node:fs';
 import require$$3$2, { createHash } from 'node:crypto';
 import require$$0$8, { File as File$1 } from 'node:buffer';
+import fs, { realpathSync, statSync, existsSync, readFileSync, accessSync, constants as constants$b } from 'node:fs';
 import * as https from 'node:https';
 import https__default from 'node:https';
 import * as require$$2 from 'node:http';
 import require$$2__default from 'node:http';
 import require$$4 from 'node:tls';
 import require$$0$5 from 'node:net';
+import path, { isAbsolute, posix, join, relative, sep, resolve as resolve$2, delimiter } from 'node:path';
 import require$$0$3 from 'node:assert';
 import require$$0$4 from 'node:stream';
 import querystring from 'node:querystring';
@@ -24,6 +23,7 @@ import require$$11 from 'node:stream/web';
 import require$$1$1 from 'node:async_hooks';
 import require$$0$9 from 'node:url';
 import require$$1$2 from 'node:console';
+import require$$0$a, { readFile, realpath, mkdtemp, rm, readdir, lstat, stat, open, writeFile } from 'node:fs/promises';
 import require$$2$2 from 'node:timers';
 import require$$1$3 from 'node:dns';
 import child_process, { spawn } from 'node:child_process';
@@ -50,7 +50,7 @@ import require$$1__default from 'crypto';
 import require$$0$d from 'zlib';
 import fs__default from 'fs';
 import path$1 from 'path';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import require$$0 from 'process';
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
@@ -9007,7 +9007,7 @@ function describe(node) {
     return '';
 }
 
-/** Durations in slipway.yaml: Go-style `30s`, `5m`, `1h`, `1h30m`, `500ms`. */
+/** Durations in slipway.yaml, inputs and options: Go-style `30s`, `5m`, `1h`, `1h30m`, `500ms`. */
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
@@ -9021,6 +9021,13 @@ function parseDuration(text) {
     for (const [, amount, unit] of trimmed.matchAll(PART))
         total += Number(amount) * UNIT_MS[unit];
     return Math.round(total);
+}
+/** Milliseconds; a UserError naming `setting` (e.g. "input 'timeout'") when the text is not a duration. */
+function requireDuration(text, setting) {
+    const ms = parseDuration(text);
+    if (ms === undefined)
+        throw new UserError(`${setting} is '${text}', which is not a duration`, `Write it as ${DURATION_FORMS}.`);
+    return ms;
 }
 
 /**
@@ -9445,6 +9452,11 @@ function refKey(ref) {
 /** How people read an object's name: `Kind/name` or `Kind/namespace/name`. */
 function describeRef$1(ref) {
     return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+/** `Kind/namespace/name` of a rendered object; `Kind/(no name)` for objects that have none yet. */
+function describeObject(rendered) {
+    const ref = refOf(rendered.object);
+    return describeRef$1({ ...ref, kind: ref.kind || '(no kind)', name: ref.name || String(rendered.object.metadata?.generateName ?? '') || '(no name)' });
 }
 function isPlainObject$1(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -10264,413 +10276,6 @@ function groupByStage(items, refOf) {
     return STAGES.map((stage) => ({ stage, items: sorted.filter((item) => stageOf(refOf(item).kind) === stage) })).filter((group) => group.items.length > 0);
 }
 
-function changeSetFromRenders(env, base, head) {
-    const before = new Map(base.map((r) => [refKey(refOf(r.object)), r]));
-    const after = new Map(head.map((r) => [refKey(refOf(r.object)), r]));
-    const entries = [];
-    for (const [key, desired] of after) {
-        const ref = refOf(desired.object);
-        const previous = before.get(key);
-        const next = normalize(desired.object);
-        if (!previous) {
-            entries.push({ ref, action: 'create', diff: diffObjects(ref, undefined, next), source: desired.source, desired: desired.object });
-            continue;
-        }
-        const prior = normalize(previous.object);
-        const same = deepEqual(prior, next);
-        entries.push({
-            ref,
-            action: same ? 'unchanged' : 'update',
-            diff: same ? '' : diffObjects(ref, prior, next),
-            source: desired.source,
-            desired: desired.object,
-            live: previous.object,
-        });
-    }
-    if (env.prune.enabled) {
-        for (const [key, removed] of before) {
-            if (after.has(key))
-                continue;
-            const ref = refOf(removed.object);
-            const protectedFromPrune = removed.object.metadata?.annotations?.['slipway.dev/prune'] === 'disabled';
-            entries.push({
-                ref,
-                action: 'delete',
-                diff: diffObjects(ref, normalize(removed.object), undefined),
-                message: protectedFromPrune ? 'no longer in Git; kept (slipway.dev/prune: disabled)' : 'no longer in Git',
-                source: removed.source,
-                live: removed.object,
-                pruneProtected: protectedFromPrune || undefined,
-            });
-        }
-    }
-    entries.sort((a, b) => compareForApply(a.ref, b.ref));
-    return { environment: env.name, mode: 'render', entries };
-}
-
-/**
- * Git operations Slipway needs, over the one command runner (no shell). Reading a commit never
- * touches the checkout, the index or HEAD. Credentials for fetch/push live only in the
- * environment of that one command: never in argv (visible in process lists) and never in
- * .git/config (visible to every later step of the job).
- */
-const DEFAULT_AUTHOR = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-/**
- * The push lost a race: the remote has commits we lack (non-fast-forward / fetch first), or its
- * ref moved while it was being updated (`cannot lock ref ... but expected ...`). Fetching,
- * rebuilding the change on the new tip and pushing again can succeed.
- */
-class PushRejectedError extends UserError {
-    refspec;
-    detail;
-    constructor(refspec, detail) {
-        super(`git push of ${refspec} was rejected by the remote: ${detail}.`, 'The branch moved on while Slipway ran; fetch, rebuild the change on the new tip and push again.');
-        this.refspec = refspec;
-        this.detail = detail;
-        this.name = 'PushRejectedError';
-    }
-}
-class Git {
-    runner;
-    dir;
-    gitPath;
-    constructor(runner, 
-    /** Directory inside the repository (usually its root). */
-    dir, gitPath = 'git') {
-        this.runner = runner;
-        this.dir = dir;
-        this.gitPath = gitPath;
-    }
-    /** Full SHA of the commit a ref names; a UserError naming the ref when it does not exist. */
-    async revParse(ref) {
-        checkRef(ref);
-        const result = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFailure: true });
-        const sha = result.stdout.trim();
-        if (result.exitCode !== 0 || !sha) {
-            throw new UserError(`Git ref "${ref}" does not name a commit in ${this.dir}.`, 'Check the branch, tag or SHA; in GitHub Actions fetch enough history (actions/checkout with fetch-depth: 0).');
-        }
-        return sha;
-    }
-    async headSha() {
-        return this.revParse('HEAD');
-    }
-    /** Current branch name, or undefined on a detached HEAD. */
-    async currentBranch() {
-        const result = await this.git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true });
-        return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
-    }
-    /** Whether `ancestor` is reachable from `descendant`. */
-    async isAncestor(ancestor, descendant) {
-        const [a, d] = await Promise.all([this.revParse(ancestor), this.revParse(descendant)]);
-        const result = await this.git(['merge-base', '--is-ancestor', a, d], { allowFailure: true });
-        if (result.exitCode === 0)
-            return true;
-        if (result.exitCode === 1)
-            return false;
-        throw new UserError(`git merge-base --is-ancestor ${ancestor} ${descendant} failed: ${result.stderr.trim()}`);
-    }
-    /** The best common ancestor of two commits: what a pull request's changes are measured from. */
-    async mergeBase(a, b) {
-        const [left, right] = await Promise.all([this.revParse(a), this.revParse(b)]);
-        const result = await this.git(['merge-base', left, right], { allowFailure: true });
-        const sha = result.stdout.trim();
-        if (result.exitCode !== 0 || !sha) {
-            throw new UserError(`Commits ${a} and ${b} share no history in ${this.dir}.`, 'Fetch the full history (actions/checkout with fetch-depth: 0) so both commits and their common ancestor are present.');
-        }
-        return sha;
-    }
-    /** Repository-relative paths added, changed or deleted between two commits (a rename counts as both paths). */
-    async changedFiles(base, head) {
-        const [b, h] = await Promise.all([this.revParse(base), this.revParse(head)]);
-        const result = await this.git(['diff', '--name-only', '--no-renames', '-z', b, h]);
-        return result.stdout.split('\0').filter((path) => path.length > 0);
-    }
-    /** Absolute path of the repository's top-level directory. */
-    async topLevel() {
-        const result = await this.git(['rev-parse', '--show-toplevel']);
-        return resolve$2(result.stdout.trim());
-    }
-    /**
-     * Writes the tree of a commit into `target` (created by the caller, normally empty). Uses a
-     * throw-away index file, so HEAD, the real index and the working tree are left exactly as they were.
-     * Symlinks are written as symlinks: callers that read the result must not follow them blindly.
-     */
-    async materialise(ref, target) {
-        const sha = await this.revParse(ref);
-        const indexDir = await mkdtemp(join(tmpdir(), 'slipway-index-'));
-        const env = { GIT_INDEX_FILE: join(indexDir, 'index') };
-        try {
-            await this.git(['read-tree', sha], { env });
-            const prefix = resolve$2(target) + '/';
-            await this.git(['checkout-index', '--all', '--force', `--prefix=${prefix}`], { env });
-        }
-        finally {
-            await rm(indexDir, { recursive: true, force: true });
-        }
-        return sha;
-    }
-    async add(paths) {
-        if (paths.length === 0)
-            return;
-        await this.git(['add', '--', ...paths]);
-    }
-    /** Commits what is staged; returns the new commit's SHA. */
-    async commit(options) {
-        const env = await this.identityEnv(options.author);
-        // The message goes through stdin so its size and content are never limited by argv.
-        await this.git(['commit', '--quiet', '--file=-'], { env, input: options.message });
-        return this.headSha();
-    }
-    /**
-     * A commit of `parent` plus the given file contents, built through a throw-away index so HEAD,
-     * the real index and the working tree stay exactly as they are; returns its SHA. Each file
-     * keeps its mode in `parent` (an executable stays executable); a new file is 100644.
-     */
-    async commitFiles(parent, files, options) {
-        const parentSha = await this.revParse(parent);
-        const indexDir = await mkdtemp(join(tmpdir(), 'slipway-index-'));
-        const env = { ...(await this.identityEnv(options.author)), GIT_INDEX_FILE: join(indexDir, 'index') };
-        const out = async (args, input) => (await this.git(args, { env, ...(input !== undefined ? { input } : {}) })).stdout.trim();
-        try {
-            await out(['read-tree', parentSha]);
-            for (const file of files) {
-                const blob = await out(['hash-object', '-w', '--stdin'], file.content);
-                const mode = (await out(['ls-files', '--stage', '--', file.path])).split(' ')[0] || '100644';
-                await out(['update-index', '--add', '--cacheinfo', `${mode},${blob},${file.path}`]);
-            }
-            const tree = await out(['write-tree']);
-            return await out(['commit-tree', tree, '-p', parentSha, '-F', '-'], options.message);
-        }
-        finally {
-            await rm(indexDir, { recursive: true, force: true });
-        }
-    }
-    /** Moves the current branch, the index and tracked files to `ref`; untracked files are left alone. */
-    async resetHard(ref) {
-        const sha = await this.revParse(ref);
-        await this.git(['reset', '--quiet', '--hard', sha]);
-    }
-    /** Repository-relative paths of tracked files with staged or unstaged changes (for a rename, the new path). */
-    async uncommittedChanges() {
-        const result = await this.git(['status', '--porcelain=v1', '--untracked-files=no', '-z']);
-        const entries = result.stdout.split('\0');
-        const paths = [];
-        for (let i = 0; i < entries.length; i++) {
-            const entry = entries[i];
-            if (entry.length < 4)
-                continue;
-            paths.push(entry.slice(3));
-            // With -z a rename or copy is followed by its original path as a separate entry.
-            if (entry[0] === 'R' || entry[0] === 'C')
-                i++;
-        }
-        return paths;
-    }
-    async fetch(remote, ref, options = {}) {
-        checkRef(ref);
-        const env = await this.credentialEnv(remote, options.token);
-        await this.git(['fetch', '--quiet', '--no-tags', remote, ref], { env });
-    }
-    /** Pushes a refspec; a PushRejectedError when the push lost a race with another push (see pushRace). */
-    async push(remote, refspec, options = {}) {
-        checkRef(refspec);
-        const env = await this.credentialEnv(remote, options.token);
-        const result = await this.git(['push', '--porcelain', remote, refspec], { env, allowFailure: true });
-        if (result.exitCode === 0)
-            return;
-        const race = pushRace(`${result.stdout}\n${result.stderr}`);
-        if (race)
-            throw new PushRejectedError(refspec, maskSecrets(race));
-        throw new UserError(maskSecrets(`git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent$1(lastLines$1(`${result.stderr}\n${result.stdout}`))}`), 'Check that the token may push to this repository (contents: write) and that branch protection allows it.');
-    }
-    /** Author and committer for one command: the given person, else git's configured identity, else DEFAULT_AUTHOR. */
-    async identityEnv(author) {
-        const identity = author ?? (await this.configuredIdentity()) ?? DEFAULT_AUTHOR;
-        return {
-            GIT_AUTHOR_NAME: identity.name,
-            GIT_AUTHOR_EMAIL: identity.email,
-            GIT_COMMITTER_NAME: identity.name,
-            GIT_COMMITTER_EMAIL: identity.email,
-        };
-    }
-    async configuredIdentity() {
-        const [name, email] = await Promise.all([
-            this.git(['config', '--get', 'user.name'], { allowFailure: true }),
-            this.git(['config', '--get', 'user.email'], { allowFailure: true }),
-        ]);
-        const person = { name: name.stdout.trim(), email: email.stdout.trim() };
-        return name.exitCode === 0 && email.exitCode === 0 && person.name && person.email ? person : undefined;
-    }
-    /**
-     * Environment that gives one git command an Authorization header for the remote's origin.
-     * The first (empty) value clears any header an earlier step (actions/checkout) left in
-     * .git/config, since two Authorization headers make GitHub refuse the request.
-     */
-    async credentialEnv(remote, token) {
-        const env = { GIT_TERMINAL_PROMPT: '0' };
-        if (!token)
-            return env;
-        const origin = httpOrigin(await this.remoteUrl(remote));
-        if (!origin)
-            return env;
-        const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
-        registerSecret(token);
-        registerSecret(basic);
-        const key = `http.${origin}/.extraheader`;
-        return {
-            ...env,
-            GIT_CONFIG_COUNT: '2',
-            GIT_CONFIG_KEY_0: key,
-            GIT_CONFIG_VALUE_0: '',
-            GIT_CONFIG_KEY_1: key,
-            GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`,
-        };
-    }
-    async remoteUrl(remote) {
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote))
-            return remote;
-        const result = await this.git(['remote', 'get-url', remote], { allowFailure: true });
-        return result.exitCode === 0 ? result.stdout.trim() : remote;
-    }
-    git(args, options = {}) {
-        return this.runner.run(this.gitPath, args, { ...options, cwd: this.dir, env: { GIT_TERMINAL_PROMPT: '0', ...options.env } });
-    }
-}
-/** `https://host[:port]` of an HTTP(S) URL, without credentials or path; undefined for other remotes. */
-function httpOrigin(url) {
-    try {
-        const parsed = new URL(url);
-        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? `${parsed.protocol}//${parsed.host}` : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Why a failed push lost a race with another push, or undefined when it failed for another
- * reason. Two shapes: the remote had commits we lack when we asked (`[rejected] (fetch first)`,
- * `(non-fast-forward)`, `(stale info)` for a lease), or the ref moved between the remote's check
- * and its update: receive-pack then reports `[remote rejected] (failed to update ref)` with
- * `cannot lock ref '<ref>': is at X but expected Y` on stderr (GitHub may put that text, or
- * `incorrect old value provided`, in the reason itself). A bare `failed to update ref` without
- * that detail (a full disk, a permission problem on the server) is not a race: retrying would
- * not help.
- */
-function pushRace(output) {
-    const rejected = /\[rejected\][^(\n]*\(([^)]*)\)/.exec(output);
-    if (rejected && /fetch first|non-fast-forward|stale info/.test(rejected[1]))
-        return rejected[1];
-    const remote = /\[remote rejected\][^(\n]*\((.*)\)\s*$/m.exec(output);
-    if (!remote)
-        return undefined;
-    if (/cannot lock ref|incorrect old value/.test(remote[1]))
-        return remote[1];
-    const lock = /cannot lock ref '[^']*': is at [0-9a-f]+ but expected [0-9a-f]+|incorrect old value provided/.exec(output);
-    return remote[1] === 'failed to update ref' && lock ? `${remote[1]}: ${lock[0]}` : undefined;
-}
-/** A ref starting with `-` would be read by git as an option. */
-function checkRef(ref) {
-    if (!ref || ref.startsWith('-') || ref.includes('\0')) {
-        throw new UserError(`"${ref}" is not a usable Git ref.`, 'Use a branch, tag or commit SHA.');
-    }
-}
-function lastLines$1(text) {
-    return text.trim().split('\n').slice(-20).join('\n');
-}
-function indent$1(text) {
-    return text.replace(/^/gm, '    ');
-}
-
-/**
- * The one place that starts external programs (git, kubectl, kustomize, helm).
- * Never through a shell: arguments are passed as an array, so nothing in a path or a
- * ref can be interpreted. stderr is captured into the error, secrets masked.
- */
-/** A program exited non-zero, could not start, or ran too long. */
-class CommandError extends UserError {
-    command;
-    args;
-    exitCode;
-    stderr;
-    constructor(command, args, exitCode, stderr, detail) {
-        super(maskSecrets(`${command} ${args.join(' ')} ${detail}${stderr.trim() ? `:\n${indent(lastLines(stderr))}` : ''}`));
-        this.command = command;
-        this.args = args;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.name = 'CommandError';
-    }
-}
-function lastLines(text, count) {
-    return text.trim().split('\n').slice(-20).join('\n');
-}
-function indent(text) {
-    return text.replace(/^/gm, '    ');
-}
-const DEFAULT_TIMEOUT_MS$1 = 10 * 60_000;
-const DEFAULT_MAX_OUTPUT = 256 * 1024 * 1024;
-const processRunner = {
-    run(command, args, options = {}) {
-        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS$1;
-        const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-        return new Promise((resolve, reject) => {
-            const child = spawn(command, args, {
-                cwd: options.cwd,
-                env: { ...process.env, ...options.env },
-                shell: false,
-                stdio: ['pipe', 'pipe', 'pipe'],
-            });
-            const out = [];
-            const err = [];
-            let outBytes = 0;
-            let failure;
-            const timer = setTimeout(() => {
-                failure = `did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
-                child.kill('SIGKILL');
-            }, timeoutMs);
-            child.stdout.on('data', (chunk) => {
-                outBytes += chunk.length;
-                if (outBytes > maxOutput) {
-                    failure ??= `printed more than ${maxOutput} bytes and was stopped`;
-                    child.kill('SIGKILL');
-                    return;
-                }
-                out.push(chunk);
-            });
-            child.stderr.on('data', (chunk) => {
-                if (err.reduce((n, b) => n + b.length, 0) < 1024 * 1024)
-                    err.push(chunk);
-            });
-            child.on('error', (error) => {
-                clearTimeout(timer);
-                const detail = error.code === 'ENOENT'
-                    ? `could not start: '${command}' was not found on PATH`
-                    : `could not start: ${error.message}`;
-                reject(new CommandError(command, args, -1, '', detail));
-            });
-            child.on('close', (code) => {
-                clearTimeout(timer);
-                const result = {
-                    stdout: Buffer.concat(out).toString('utf8'),
-                    stderr: Buffer.concat(err).toString('utf8'),
-                    exitCode: code ?? -1,
-                };
-                if (failure)
-                    return reject(new CommandError(command, args, result.exitCode, result.stderr, failure));
-                if (result.exitCode !== 0 && !options.allowFailure) {
-                    return reject(new CommandError(command, args, result.exitCode, result.stderr, `failed with exit code ${result.exitCode}`));
-                }
-                resolve(result);
-            });
-            child.stdin.on('error', () => undefined); // the program may exit before reading its input
-            child.stdin.end(options.input ?? '');
-        });
-    },
-};
-
 /** Errors raised while talking to a Kubernetes API server, phrased for the person running Slipway. */
 /**
  * A failure answered by the API server (an HTTP status), or a transport failure (status 0).
@@ -10699,12 +10304,6 @@ class KubeApiError extends Error {
         this.retryAfterMs = retryAfterMs;
         this.name = 'KubeApiError';
     }
-    get isNotFound() {
-        return this.status === 404;
-    }
-    get isConflict() {
-        return this.status === 409;
-    }
 }
 /** The transport could not get an HTTP answer (reset, refused, timeout). `code` is Node's error code. */
 class KubeTransportError extends Error {
@@ -10717,6 +10316,175 @@ class KubeTransportError extends Error {
         this.code = code;
         this.connected = connected;
         this.name = 'KubeTransportError';
+    }
+}
+
+/** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapLimit(items, limit, worker) {
+    const results = new Array(items.length);
+    let next = 0;
+    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await worker(items[index], index);
+        }
+    });
+    await Promise.all(lanes);
+    return results;
+}
+/** Requests in flight per environment: enough to hide round trips, few enough not to trip API priority and fairness. */
+const DEFAULT_CONCURRENCY = 32;
+
+/**
+ * Which REST resource serves a kind: apiVersion + kind -> plural name, scope, URL paths.
+ * Answers are cached per client and per group-version; a kind the cache does not know makes
+ * one fresh discovery request, so a CRD applied earlier in the same run resolves.
+ */
+/** A resolved resource and the URLs of its objects. */
+class ResourceRef {
+    group;
+    version;
+    kind;
+    plural;
+    namespaced;
+    constructor(group, version, kind, 
+    /** Plural resource name, e.g. `deployments`. */
+    plural, namespaced) {
+        this.group = group;
+        this.version = version;
+        this.kind = kind;
+        this.plural = plural;
+        this.namespaced = namespaced;
+    }
+    get apiVersion() {
+        return this.group ? `${this.group}/${this.version}` : this.version;
+    }
+    get prefix() {
+        return this.group ? `/apis/${this.group}/${this.version}` : `/api/${this.version}`;
+    }
+    /** Collection URL; namespaced kinds without a namespace list across all namespaces. */
+    collectionPath(namespace) {
+        return this.namespaced && namespace
+            ? `${this.prefix}/namespaces/${encodeURIComponent(namespace)}/${this.plural}`
+            : `${this.prefix}/${this.plural}`;
+    }
+    objectPath(namespace, name) {
+        return `${this.collectionPath(this.namespaced ? namespace : undefined)}/${encodeURIComponent(name)}`;
+    }
+    /** The object's identity; the namespace is blanked for cluster-scoped kinds. */
+    refOf(object) {
+        return {
+            group: this.group,
+            version: this.version,
+            kind: this.kind,
+            namespace: this.namespaced ? (object.metadata?.namespace ?? '') : '',
+            name: object.metadata?.name ?? '',
+        };
+    }
+}
+/** A kind the cluster does not serve, usually because its CRD is missing. */
+class UnknownKindError extends UserError {
+    apiVersion;
+    kind;
+    constructor(apiVersion, kind, context, subject) {
+        super(`${subject ? `${subject}: ` : ''}the cluster (context "${context}") does not serve kind "${kind}" in apiVersion "${apiVersion}".`, splitApiVersion(apiVersion).group.includes('.')
+            ? 'Is its CustomResourceDefinition installed? Add the CRD to this environment (Slipway applies CRDs first) or install it before deploying; also check the apiVersion is still served.'
+            : 'Check the spelling of kind and apiVersion, and that the cluster version still serves this API (see `kubectl api-resources`).');
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+        this.name = 'UnknownKindError';
+    }
+}
+class Discovery {
+    client;
+    groupVersions = new Map();
+    groups;
+    /** Discovery requests made (for tests and the benchmark). */
+    requests = 0;
+    constructor(client) {
+        this.client = client;
+    }
+    /** Forgets everything, e.g. after CRDs were established. */
+    invalidate() {
+        this.groupVersions.clear();
+        this.groups = undefined;
+    }
+    async resolveObject(object, subject) {
+        const { group, version } = splitApiVersion(object.apiVersion ?? '');
+        return this.resolve({ group, version, kind: object.kind }, subject);
+    }
+    async resolve(target, subject) {
+        const startedAt = performance.now();
+        const gv = target.group ? `${target.group}/${target.version}` : target.version;
+        let resources = await this.groupVersion(gv, startedAt, false);
+        let found = resources?.find((r) => r.kind === target.kind && !r.name.includes('/'));
+        if (!found) {
+            resources = await this.groupVersion(gv, startedAt, true);
+            found = resources?.find((r) => r.kind === target.kind && !r.name.includes('/'));
+        }
+        if (!found)
+            throw new UnknownKindError(gv, target.kind, this.client.context, subject);
+        return new ResourceRef(target.group, target.version, target.kind, found.name, found.namespaced);
+    }
+    /** Resolves a kind named without a version (as ApplySet's `Kind.group` does), using the group's preferred version. */
+    async resolveGroupKind(group, kind, subject) {
+        if (!group)
+            return this.resolve({ group: '', version: 'v1', kind }, subject);
+        const startedAt = performance.now();
+        for (const refresh of [false, true]) {
+            const versions = (await this.groupList(startedAt, refresh)).get(group) ?? [];
+            for (const version of versions) {
+                const resources = await this.groupVersion(`${group}/${version}`, startedAt, refresh);
+                const found = resources?.find((r) => r.kind === kind && !r.name.includes('/'));
+                if (found)
+                    return new ResourceRef(group, version, kind, found.name, found.namespaced);
+            }
+        }
+        throw new UnknownKindError(group, kind, this.client.context, subject);
+    }
+    /** Resources of one group-version; undefined when the cluster does not serve it. */
+    groupVersion(gv, startedAt, refresh) {
+        const cached = this.groupVersions.get(gv);
+        // Another caller may have refreshed since this lookup began: reuse its answer.
+        if (cached && (!refresh || cached.fetchedAt >= startedAt))
+            return cached.value;
+        const entry = { fetchedAt: performance.now(), value: this.fetchGroupVersion(gv) };
+        entry.value.catch(() => this.groupVersions.get(gv) === entry && this.groupVersions.delete(gv));
+        this.groupVersions.set(gv, entry);
+        return entry.value;
+    }
+    async fetchGroupVersion(gv) {
+        this.requests += 1;
+        const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
+        try {
+            const list = await this.client.request({ method: 'GET', path, subject: `discovery of ${gv}` });
+            return list.resources ?? [];
+        }
+        catch (error) {
+            if (error instanceof KubeApiError && error.status === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    /** Group name -> served versions, preferred first. */
+    groupList(startedAt, refresh) {
+        if (this.groups && (!refresh || this.groups.fetchedAt >= startedAt))
+            return this.groups.value;
+        const entry = { fetchedAt: performance.now(), value: this.fetchGroups() };
+        entry.value.catch(() => this.groups === entry && (this.groups = undefined));
+        this.groups = entry;
+        return entry.value;
+    }
+    async fetchGroups() {
+        this.requests += 1;
+        const list = await this.client.request({ method: 'GET', path: '/apis', subject: 'discovery of API groups' });
+        const groups = new Map();
+        for (const group of list.groups ?? []) {
+            const preferred = group.preferredVersion?.version;
+            const others = (group.versions ?? []).map((v) => v.version).filter((v) => v !== preferred);
+            groups.set(group.name, preferred ? [preferred, ...others] : others);
+        }
+        return groups;
     }
 }
 
@@ -10845,23 +10613,24 @@ async function listMembers(client, set) {
     if (!set.exists)
         return [];
     const selector = `${APPLYSET_PART_OF_LABEL}=${set.id}`;
-    const members = [];
-    for (const groupKind of set.groupKinds) {
+    const perKind = await mapLimit(set.groupKinds, DEFAULT_CONCURRENCY, async (groupKind) => {
         const { group, kind } = parseGroupKind(groupKind);
         let resource;
         try {
             resource = await client.discovery.resolveGroupKind(group, kind, `ApplySet ${set.name} member kind ${groupKind}`);
         }
-        catch {
-            // A kind no longer served (its CRD was removed) has no members left to prune.
-            continue;
+        catch (error) {
+            // A kind no longer served (its CRD was removed) has no members left to prune. Anything
+            // else (no permission, a failing server) must stop: a missed kind would shrink the inventory.
+            if (error instanceof UnknownKindError)
+                return [];
+            throw error;
         }
         const namespaces = resource.namespaced ? [set.namespace, ...set.additionalNamespaces] : [undefined];
-        for (const namespace of namespaces) {
-            members.push(...(await client.list(resource, { namespace, labelSelector: selector })));
-        }
-    }
-    return members;
+        const lists = await Promise.all(namespaces.map((namespace) => client.list(resource, { namespace, labelSelector: selector })));
+        return lists.flat();
+    });
+    return perKind.flat();
 }
 
 // Polyfill for `File` global required by undici v7+.
@@ -80057,6 +79826,54 @@ function requireTarFs () {
 requireTarFs();
 
 /**
+ * The credential values inside a kubeconfig, for masking. Masking the whole file line by line
+ * would also mask harmless lines such as `apiVersion: v1` in every diff and log, so only the
+ * values of credential fields are taken.
+ */
+const CREDENTIAL_KEYS = new Set([
+    'token',
+    'password',
+    'client-key-data',
+    'client-certificate-data',
+    'id-token',
+    'refresh-token',
+    'access-token',
+    'client-secret',
+    'idp-certificate-authority-data',
+]);
+function kubeconfigSecrets(content) {
+    let document;
+    try {
+        document = distExports.parse(content, { maxAliasCount: 100 });
+    }
+    catch {
+        // Not YAML we can read: mask every substantial line rather than risk a leak.
+        return content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 16);
+    }
+    const found = [];
+    collect(document, undefined, found);
+    return found;
+}
+function collect(node, key, found) {
+    if (Array.isArray(node)) {
+        for (const item of node)
+            collect(item, key, found);
+        return;
+    }
+    if (node && typeof node === 'object') {
+        const record = node;
+        // exec plugin environment: [{ name, value }] where value is often a credential.
+        if (key === 'env' && typeof record.value === 'string')
+            found.push(record.value);
+        for (const [childKey, value] of Object.entries(record))
+            collect(value, childKey === 'env' ? 'env' : childKey, found);
+        return;
+    }
+    if (typeof node === 'string' && key !== undefined && CREDENTIAL_KEYS.has(key) && node.length > 0)
+        found.push(node);
+}
+
+/**
  * Which cluster to talk to and as whom: a kubeconfig from the `kubeconfig` input (content),
  * else $KUBECONFIG, else ~/.kube/config, narrowed to one context. Authentication (token,
  * client certificate, exec plugin, basic auth) is @kubernetes/client-node's; every credential
@@ -80065,6 +79882,11 @@ requireTarFs();
 function loadKubeConfig(options) {
     const config = new KubeConfig();
     const source = options.kubeconfig ? 'the kubeconfig input' : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
+    // Before parsing: a parse error quotes the lines around it, credentials included.
+    for (const content of options.kubeconfig ? [options.kubeconfig] : defaultKubeconfigContents()) {
+        for (const value of kubeconfigSecrets(content))
+            registerSecret(value);
+    }
     try {
         if (options.kubeconfig)
             config.loadFromString(options.kubeconfig);
@@ -80072,8 +79894,10 @@ function loadKubeConfig(options) {
             config.loadFromDefault();
     }
     catch (error) {
-        // The library may quote the file; mask what is known before wrapping.
-        throw new UserError(maskSecrets(`Cannot read the kubeconfig from ${source}: ${error instanceof Error ? error.message : String(error)}`), 'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.');
+        // Only the first line (reason and line:column): the parser goes on to quote the lines around
+        // the error, and a quoted credential may be cut short, where masking whole values cannot see it.
+        const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        throw new UserError(maskSecrets(`Cannot read the kubeconfig from ${source}: ${reason}`), 'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.');
     }
     const contexts = config.getContexts().map((c) => c.name);
     if (options.context) {
@@ -80086,10 +79910,12 @@ function loadKubeConfig(options) {
     if (!cluster) {
         throw new UserError(`No cluster is selected in ${source} (current context: "${config.getCurrentContext() || 'none'}").`, `Set \`context\` for the environment; available contexts: ${contexts.join(', ') || '(none)'}.`);
     }
-    const user = config.getCurrentUser();
-    for (const value of [user?.token, user?.password, user?.keyData])
-        registerSecret(value);
     return config;
+}
+/** The files `loadFromDefault` reads: each path of $KUBECONFIG, else ~/.kube/config. */
+function defaultKubeconfigContents() {
+    const paths = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+    return paths.filter((path) => existsSync(path)).map((path) => readFileSync(path, 'utf8'));
 }
 /** Asks the library for TLS options and auth headers (running an exec plugin if configured) and masks what it returns. */
 async function resolveSettings(config) {
@@ -80097,7 +79923,13 @@ async function resolveSettings(config) {
     if (!cluster)
         throw new UserError('The kubeconfig selects no cluster.');
     const options = {};
-    await config.applyToHTTPSOptions(options);
+    try {
+        // Reads CA and client-certificate files and runs exec plugins: any of them can fail.
+        await config.applyToHTTPSOptions(options);
+    }
+    catch (error) {
+        throw new UserError(maskSecrets(`Cannot authenticate to cluster ${cluster.server} with kubeconfig context "${config.getCurrentContext()}": ${error instanceof Error ? error.message : String(error)}`), 'Check the context\'s certificate files and exec plugin (it must be installed on this runner), or the credentials in the kubeconfig.');
+    }
     const headers = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
         if (value === undefined)
@@ -80127,159 +79959,6 @@ async function resolveSettings(config) {
         headers,
         proxyAgent: cluster.proxyUrl ? options.agent : undefined,
     };
-}
-
-/**
- * Which REST resource serves a kind: apiVersion + kind -> plural name, scope, URL paths.
- * Answers are cached per client and per group-version; a kind the cache does not know makes
- * one fresh discovery request, so a CRD applied earlier in the same run resolves.
- */
-/** A resolved resource and the URLs of its objects. */
-class ResourceRef {
-    group;
-    version;
-    kind;
-    plural;
-    namespaced;
-    constructor(group, version, kind, 
-    /** Plural resource name, e.g. `deployments`. */
-    plural, namespaced) {
-        this.group = group;
-        this.version = version;
-        this.kind = kind;
-        this.plural = plural;
-        this.namespaced = namespaced;
-    }
-    get apiVersion() {
-        return this.group ? `${this.group}/${this.version}` : this.version;
-    }
-    get prefix() {
-        return this.group ? `/apis/${this.group}/${this.version}` : `/api/${this.version}`;
-    }
-    /** Collection URL; namespaced kinds without a namespace list across all namespaces. */
-    collectionPath(namespace) {
-        return this.namespaced && namespace
-            ? `${this.prefix}/namespaces/${encodeURIComponent(namespace)}/${this.plural}`
-            : `${this.prefix}/${this.plural}`;
-    }
-    objectPath(namespace, name) {
-        return `${this.collectionPath(this.namespaced ? namespace : undefined)}/${encodeURIComponent(name)}`;
-    }
-    /** The object's identity; the namespace is blanked for cluster-scoped kinds. */
-    refOf(object) {
-        return {
-            group: this.group,
-            version: this.version,
-            kind: this.kind,
-            namespace: this.namespaced ? (object.metadata?.namespace ?? '') : '',
-            name: object.metadata?.name ?? '',
-        };
-    }
-}
-/** A kind the cluster does not serve, usually because its CRD is missing. */
-class UnknownKindError extends UserError {
-    apiVersion;
-    kind;
-    constructor(apiVersion, kind, context, subject) {
-        super(`${subject ? `${subject}: ` : ''}the cluster (context "${context}") does not serve kind "${kind}" in apiVersion "${apiVersion}".`, splitApiVersion(apiVersion).group.includes('.')
-            ? 'Is its CustomResourceDefinition installed? Add the CRD to this environment (Slipway applies CRDs first) or install it before deploying; also check the apiVersion is still served.'
-            : 'Check the spelling of kind and apiVersion, and that the cluster version still serves this API (see `kubectl api-resources`).');
-        this.apiVersion = apiVersion;
-        this.kind = kind;
-        this.name = 'UnknownKindError';
-    }
-}
-class Discovery {
-    client;
-    groupVersions = new Map();
-    groups;
-    /** Discovery requests made (for tests and the benchmark). */
-    requests = 0;
-    constructor(client) {
-        this.client = client;
-    }
-    /** Forgets everything, e.g. after CRDs were established. */
-    invalidate() {
-        this.groupVersions.clear();
-        this.groups = undefined;
-    }
-    async resolveObject(object, subject) {
-        const { group, version } = splitApiVersion(object.apiVersion ?? '');
-        return this.resolve({ group, version, kind: object.kind }, subject);
-    }
-    async resolve(target, subject) {
-        const startedAt = performance.now();
-        const gv = target.group ? `${target.group}/${target.version}` : target.version;
-        let resources = await this.groupVersion(gv, startedAt, false);
-        let found = resources?.find((r) => r.kind === target.kind && !r.name.includes('/'));
-        if (!found) {
-            resources = await this.groupVersion(gv, startedAt, true);
-            found = resources?.find((r) => r.kind === target.kind && !r.name.includes('/'));
-        }
-        if (!found)
-            throw new UnknownKindError(gv, target.kind, this.client.context, subject);
-        return new ResourceRef(target.group, target.version, target.kind, found.name, found.namespaced);
-    }
-    /** Resolves a kind named without a version (as ApplySet's `Kind.group` does), using the group's preferred version. */
-    async resolveGroupKind(group, kind, subject) {
-        if (!group)
-            return this.resolve({ group: '', version: 'v1', kind }, subject);
-        const startedAt = performance.now();
-        for (const refresh of [false, true]) {
-            const versions = (await this.groupList(startedAt, refresh)).get(group) ?? [];
-            for (const version of versions) {
-                const resources = await this.groupVersion(`${group}/${version}`, startedAt, refresh);
-                const found = resources?.find((r) => r.kind === kind && !r.name.includes('/'));
-                if (found)
-                    return new ResourceRef(group, version, kind, found.name, found.namespaced);
-            }
-        }
-        throw new UnknownKindError(group, kind, this.client.context, subject);
-    }
-    /** Resources of one group-version; undefined when the cluster does not serve it. */
-    groupVersion(gv, startedAt, refresh) {
-        const cached = this.groupVersions.get(gv);
-        // Another caller may have refreshed since this lookup began: reuse its answer.
-        if (cached && (!refresh || cached.fetchedAt >= startedAt))
-            return cached.value;
-        const entry = { fetchedAt: performance.now(), value: this.fetchGroupVersion(gv) };
-        entry.value.catch(() => this.groupVersions.get(gv) === entry && this.groupVersions.delete(gv));
-        this.groupVersions.set(gv, entry);
-        return entry.value;
-    }
-    async fetchGroupVersion(gv) {
-        this.requests += 1;
-        const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-        try {
-            const list = await this.client.request({ method: 'GET', path, subject: `discovery of ${gv}` });
-            return list.resources ?? [];
-        }
-        catch (error) {
-            if (error instanceof KubeApiError && error.status === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    /** Group name -> served versions, preferred first. */
-    groupList(startedAt, refresh) {
-        if (this.groups && (!refresh || this.groups.fetchedAt >= startedAt))
-            return this.groups.value;
-        const entry = { fetchedAt: performance.now(), value: this.fetchGroups() };
-        entry.value.catch(() => this.groups === entry && (this.groups = undefined));
-        this.groups = entry;
-        return entry.value;
-    }
-    async fetchGroups() {
-        this.requests += 1;
-        const list = await this.client.request({ method: 'GET', path: '/apis', subject: 'discovery of API groups' });
-        const groups = new Map();
-        for (const group of list.groups ?? []) {
-            const preferred = group.preferredVersion?.version;
-            const others = (group.versions ?? []).map((v) => v.version).filter((v) => v !== preferred);
-            groups.set(group.name, preferred ? [preferred, ...others] : others);
-        }
-        return groups;
-    }
 }
 
 /**
@@ -80414,7 +80093,7 @@ function toTransportError(error, connected, request) {
  * know, and server-side apply must send the manifest exactly as rendered.
  */
 const FIELD_MANAGER = 'slipway';
-const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS$1 = 30_000;
 /** Auth settings are re-read at most this often (exec-plugin tokens expire; the library caches them). */
 const SETTINGS_TTL_MS = 30_000;
 class KubeClient {
@@ -80480,7 +80159,7 @@ class KubeClient {
             this.stats.requests += 1;
             if (req.method !== 'GET' && !isDryRun)
                 this.stats.writes += 1;
-            const res = await this.transport({ method: req.method, path, headers, body, timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+            const res = await this.transport({ method: req.method, path, headers, body, timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS$1 });
             if (res.status >= 200 && res.status < 300) {
                 return (res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined);
             }
@@ -80547,17 +80226,6 @@ class KubeClient {
             contentType: 'application/apply-patch+yaml',
             subject: options.subject ?? describeRef$1(ref),
         });
-    }
-    async create(object, subject) {
-        const resource = await this.discovery.resolveObject(object);
-        const ref = resource.refOf(object);
-        return this.request({ method: 'POST', path: resource.collectionPath(ref.namespace), body: object, subject: subject ?? describeRef$1(ref) });
-    }
-    /** PUT with the object's resourceVersion; a 409 means it changed meanwhile: re-read and retry. */
-    async replace(object, subject) {
-        const resource = await this.discovery.resolveObject(object);
-        const ref = resource.refOf(object);
-        return this.request({ method: 'PUT', path: resource.objectPath(ref.namespace, ref.name), body: object, subject: subject ?? describeRef$1(ref) });
     }
     /** Deletes an object; returns false when it was already gone. */
     async delete(ref, options = {}) {
@@ -80632,22 +80300,6 @@ function httpReason(status) {
     };
     return reasons[status] ?? `HTTP ${status}`;
 }
-
-/** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit(items, limit, worker) {
-    const results = new Array(items.length);
-    let next = 0;
-    const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await worker(items[index], index);
-        }
-    });
-    await Promise.all(lanes);
-    return results;
-}
-/** Requests in flight per environment: enough to hide round trips, few enough not to trip API priority and fairness. */
-const DEFAULT_CONCURRENCY = 32;
 
 /**
  * Reading the live objects a change set compares against. One GET per object costs a round
@@ -80990,6 +80642,494 @@ function explainError(error, ref, source, objects, env) {
     return safeMessage(text, objects);
 }
 
+function changeSetFromRenders(env, base, head) {
+    const before = new Map(base.map((r) => [refKey(refOf(r.object)), r]));
+    const after = new Map(head.map((r) => [refKey(refOf(r.object)), r]));
+    const entries = [];
+    for (const [key, desired] of after) {
+        const ref = refOf(desired.object);
+        const previous = before.get(key);
+        const next = normalize(desired.object);
+        if (!previous) {
+            entries.push({ ref, action: 'create', diff: diffObjects(ref, undefined, next), source: desired.source, desired: desired.object });
+            continue;
+        }
+        const prior = normalize(previous.object);
+        const same = deepEqual(prior, next);
+        entries.push({
+            ref,
+            action: same ? 'unchanged' : 'update',
+            diff: same ? '' : diffObjects(ref, prior, next),
+            source: desired.source,
+            desired: desired.object,
+            live: previous.object,
+        });
+    }
+    if (env.prune.enabled) {
+        for (const [key, removed] of before) {
+            if (after.has(key))
+                continue;
+            const ref = refOf(removed.object);
+            const protectedFromPrune = isPruneProtected(removed.object);
+            entries.push({
+                ref,
+                action: 'delete',
+                diff: diffObjects(ref, normalize(removed.object), undefined),
+                message: protectedFromPrune ? `no longer in Git; kept (${PRUNE_ANNOTATION}: disabled)` : 'no longer in Git',
+                source: removed.source,
+                live: removed.object,
+                pruneProtected: protectedFromPrune || undefined,
+            });
+        }
+    }
+    entries.sort((a, b) => compareForApply(a.ref, b.ref));
+    return { environment: env.name, mode: 'render', entries };
+}
+
+/**
+ * The one place that starts external programs (git, kubectl, kustomize, helm).
+ * Never through a shell: arguments are passed as an array, so nothing in a path or a
+ * ref can be interpreted. stderr is captured into the error, secrets masked.
+ */
+/** A program exited non-zero, could not start, or ran too long. */
+class CommandError extends UserError {
+    command;
+    args;
+    exitCode;
+    stderr;
+    constructor(command, args, exitCode, stderr, detail) {
+        super(maskSecrets(`${command} ${args.join(' ')} ${detail}${stderr.trim() ? `:\n${indent(lastLines(stderr))}` : ''}`));
+        this.command = command;
+        this.args = args;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'CommandError';
+    }
+}
+/** The last `count` lines of a program's output, for error messages. */
+function lastLines(text, count) {
+    return text.trim().split('\n').slice(-20).join('\n');
+}
+function indent(text) {
+    return text.replace(/^/gm, '    ');
+}
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_MAX_OUTPUT = 256 * 1024 * 1024;
+const processRunner = {
+    run(command, args, options = {}) {
+        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+        return new Promise((resolve, reject) => {
+            const child = spawn(command, args, {
+                cwd: options.cwd,
+                env: { ...process.env, ...options.env },
+                shell: false,
+                stdio: ['pipe', 'pipe', 'pipe'],
+            });
+            const out = [];
+            const err = [];
+            let outBytes = 0;
+            let failure;
+            const timer = setTimeout(() => {
+                failure = `did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
+                child.kill('SIGKILL');
+            }, timeoutMs);
+            child.stdout.on('data', (chunk) => {
+                outBytes += chunk.length;
+                if (outBytes > maxOutput) {
+                    failure ??= `printed more than ${maxOutput} bytes and was stopped`;
+                    child.kill('SIGKILL');
+                    return;
+                }
+                out.push(chunk);
+            });
+            child.stderr.on('data', (chunk) => {
+                if (err.reduce((n, b) => n + b.length, 0) < 1024 * 1024)
+                    err.push(chunk);
+            });
+            child.on('error', (error) => {
+                clearTimeout(timer);
+                const detail = error.code === 'ENOENT'
+                    ? `could not start: '${command}' was not found on PATH`
+                    : `could not start: ${error.message}`;
+                reject(new CommandError(command, args, -1, '', detail));
+            });
+            child.on('close', (code) => {
+                clearTimeout(timer);
+                const result = {
+                    stdout: Buffer.concat(out).toString('utf8'),
+                    stderr: Buffer.concat(err).toString('utf8'),
+                    exitCode: code ?? -1,
+                };
+                if (failure)
+                    return reject(new CommandError(command, args, result.exitCode, result.stderr, failure));
+                if (result.exitCode !== 0 && !options.allowFailure) {
+                    return reject(new CommandError(command, args, result.exitCode, result.stderr, `failed with exit code ${result.exitCode}`));
+                }
+                resolve(result);
+            });
+            child.stdin.on('error', () => undefined); // the program may exit before reading its input
+            child.stdin.end(options.input ?? '');
+        });
+    },
+};
+
+/**
+ * Finds the external programs Slipway runs: a path set in `slipway.yaml` (`tools.<name>`) wins,
+ * else the first executable of that name on PATH. A missing program is a UserError that says
+ * who needed it and how to get it, instead of a bare ENOENT from spawn.
+ */
+const INSTALL_HINTS = {
+    kubectl: 'install kubectl (https://kubernetes.io/docs/tasks/tools/)',
+    kustomize: 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl, which includes it',
+    helm: 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/)',
+    git: 'install git (https://git-scm.com/downloads)',
+};
+/** Absolute path of an executable tool, or a UserError naming it, who needed it and how to install it. */
+function locateTool(name, options = {}) {
+    const found = findTool(name, options);
+    if (found)
+        return found;
+    const configured = options.configured?.[name];
+    const needed = options.neededBy ? ` (needed by ${options.neededBy})` : '';
+    if (configured) {
+        throw new UserError(`${name} was not found at "${configured}", the path set in slipway.yaml under tools.${name}${needed}.`, `Fix tools.${name} to point at an executable ${name}, or remove it to search PATH.`);
+    }
+    throw new UserError(`${name} was not found on PATH${needed}.`, `${capitalise(INSTALL_HINTS[name])}, or set tools.${name} in slipway.yaml to its path.`);
+}
+/** Like `locateTool` but returns undefined when the tool is absent. */
+function findTool(name, options = {}) {
+    const configured = options.configured?.[name];
+    if (configured) {
+        const full = isAbsolute(configured) ? configured : resolve$2(options.root ?? process.cwd(), configured);
+        return isExecutableFile(full) ? full : undefined;
+    }
+    return searchPath(name, options.path ?? process.env.PATH ?? '');
+}
+function locateKustomize(options = {}) {
+    const kustomize = findTool('kustomize', options);
+    if (kustomize)
+        return { command: kustomize, args: ['build'] };
+    if (options.configured?.kustomize)
+        locateTool('kustomize', options); // throws: a configured path must exist
+    const kubectl = findTool('kubectl', options);
+    if (kubectl)
+        return { command: kubectl, args: ['kustomize'] };
+    const needed = options.neededBy ? ` (needed by ${options.neededBy})` : '';
+    throw new UserError(`Neither kustomize nor kubectl was found on PATH${needed}.`, `${capitalise(INSTALL_HINTS.kustomize)}, or set tools.kustomize or tools.kubectl in slipway.yaml to its path.`);
+}
+function searchPath(name, pathVariable) {
+    const extensions = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+    for (const dir of pathVariable.split(delimiter)) {
+        if (!dir)
+            continue;
+        for (const extension of extensions) {
+            const candidate = join(dir, name + extension);
+            if (isExecutableFile(candidate))
+                return candidate;
+        }
+    }
+    return undefined;
+}
+function isExecutableFile(file) {
+    try {
+        if (!statSync(file).isFile())
+            return false;
+        accessSync(file, constants$b.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Git operations Slipway needs, over the one command runner (no shell). Reading a commit never
+ * touches the checkout, the index or HEAD. Credentials for fetch/push live only in the
+ * environment of that one command: never in argv (visible in process lists) and never in
+ * .git/config (visible to every later step of the job).
+ */
+const DEFAULT_AUTHOR = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+/**
+ * The push lost a race: the remote has commits we lack (non-fast-forward / fetch first), or its
+ * ref moved while it was being updated (`cannot lock ref ... but expected ...`). Fetching,
+ * rebuilding the change on the new tip and pushing again can succeed.
+ */
+class PushRejectedError extends UserError {
+    refspec;
+    detail;
+    constructor(refspec, detail) {
+        super(`git push of ${refspec} was rejected by the remote: ${detail}.`, 'The branch moved on while Slipway ran; fetch, rebuild the change on the new tip and push again.');
+        this.refspec = refspec;
+        this.detail = detail;
+        this.name = 'PushRejectedError';
+    }
+}
+class Git {
+    runner;
+    dir;
+    gitPath;
+    constructor(runner, 
+    /** Directory inside the repository (usually its root). */
+    dir, gitPath = 'git') {
+        this.runner = runner;
+        this.dir = dir;
+        this.gitPath = gitPath;
+    }
+    /**
+     * The repository's Git, with `tools.git` from slipway.yaml honoured. git is looked up on first
+     * use, so a run that needs none never fails for want of it, and a missing one says how to install it.
+     */
+    static forRepository(runner, root, tools) {
+        const git = new Git(runner, root);
+        git.locate = () => locateTool('git', { configured: tools, root, neededBy: `the repository at ${root}` });
+        return git;
+    }
+    locate;
+    /** Full SHA of the commit a ref names; a UserError naming the ref when it does not exist. */
+    async revParse(ref) {
+        checkRef(ref);
+        const result = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFailure: true });
+        const sha = result.stdout.trim();
+        if (result.exitCode !== 0 || !sha) {
+            throw new UserError(`Git ref "${ref}" does not name a commit in ${this.dir}.`, 'Check the branch, tag or SHA; in GitHub Actions fetch enough history (actions/checkout with fetch-depth: 0).');
+        }
+        return sha;
+    }
+    async headSha() {
+        return this.revParse('HEAD');
+    }
+    /** Current branch name, or undefined on a detached HEAD. */
+    async currentBranch() {
+        const result = await this.git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true });
+        return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
+    }
+    /** Whether `ancestor` is reachable from `descendant`. */
+    async isAncestor(ancestor, descendant) {
+        const [a, d] = await Promise.all([this.revParse(ancestor), this.revParse(descendant)]);
+        const result = await this.git(['merge-base', '--is-ancestor', a, d], { allowFailure: true });
+        if (result.exitCode === 0)
+            return true;
+        if (result.exitCode === 1)
+            return false;
+        throw new UserError(`git merge-base --is-ancestor ${ancestor} ${descendant} failed: ${result.stderr.trim()}`);
+    }
+    /** The best common ancestor of two commits: what a pull request's changes are measured from. */
+    async mergeBase(a, b) {
+        const [left, right] = await Promise.all([this.revParse(a), this.revParse(b)]);
+        const result = await this.git(['merge-base', left, right], { allowFailure: true });
+        const sha = result.stdout.trim();
+        if (result.exitCode !== 0 || !sha) {
+            throw new UserError(`Commits ${a} and ${b} share no history in ${this.dir}.`, 'Fetch the full history (actions/checkout with fetch-depth: 0) so both commits and their common ancestor are present.');
+        }
+        return sha;
+    }
+    /** Repository-relative paths added, changed or deleted between two commits (a rename counts as both paths). */
+    async changedFiles(base, head) {
+        const [b, h] = await Promise.all([this.revParse(base), this.revParse(head)]);
+        const result = await this.git(['diff', '--name-only', '--no-renames', '-z', b, h]);
+        return result.stdout.split('\0').filter((path) => path.length > 0);
+    }
+    /** Absolute path of the repository's top-level directory. */
+    async topLevel() {
+        const result = await this.git(['rev-parse', '--show-toplevel']);
+        return resolve$2(result.stdout.trim());
+    }
+    /**
+     * Writes the tree of a commit into `target` (created by the caller, normally empty). Uses a
+     * throw-away index file, so HEAD, the real index and the working tree are left exactly as they were.
+     * Symlinks are written as symlinks: callers that read the result must not follow them blindly.
+     */
+    async materialise(ref, target) {
+        const sha = await this.revParse(ref);
+        const indexDir = await mkdtemp(join(tmpdir(), 'slipway-index-'));
+        const env = { GIT_INDEX_FILE: join(indexDir, 'index') };
+        try {
+            await this.git(['read-tree', sha], { env });
+            const prefix = resolve$2(target) + '/';
+            await this.git(['checkout-index', '--all', '--force', `--prefix=${prefix}`], { env });
+        }
+        finally {
+            await rm(indexDir, { recursive: true, force: true });
+        }
+        return sha;
+    }
+    async add(paths) {
+        if (paths.length === 0)
+            return;
+        await this.git(['add', '--', ...paths]);
+    }
+    /** Commits what is staged; returns the new commit's SHA. */
+    async commit(options) {
+        const env = await this.identityEnv(options.author);
+        // The message goes through stdin so its size and content are never limited by argv.
+        await this.git(['commit', '--quiet', '--file=-'], { env, input: options.message });
+        return this.headSha();
+    }
+    /**
+     * A commit of `parent` plus the given file contents, built through a throw-away index so HEAD,
+     * the real index and the working tree stay exactly as they are; returns its SHA. Each file
+     * keeps its mode in `parent` (an executable stays executable); a new file is 100644.
+     */
+    async commitFiles(parent, files, options) {
+        const parentSha = await this.revParse(parent);
+        const indexDir = await mkdtemp(join(tmpdir(), 'slipway-index-'));
+        const env = { ...(await this.identityEnv(options.author)), GIT_INDEX_FILE: join(indexDir, 'index') };
+        const out = async (args, input) => (await this.git(args, { env, ...(input !== undefined ? { input } : {}) })).stdout.trim();
+        try {
+            await out(['read-tree', parentSha]);
+            for (const file of files) {
+                const blob = await out(['hash-object', '-w', '--stdin'], file.content);
+                const mode = (await out(['ls-files', '--stage', '--', file.path])).split(' ')[0] || '100644';
+                await out(['update-index', '--add', '--cacheinfo', `${mode},${blob},${file.path}`]);
+            }
+            const tree = await out(['write-tree']);
+            return await out(['commit-tree', tree, '-p', parentSha, '-F', '-'], options.message);
+        }
+        finally {
+            await rm(indexDir, { recursive: true, force: true });
+        }
+    }
+    /** Moves the current branch, the index and tracked files to `ref`; untracked files are left alone. */
+    async resetHard(ref) {
+        const sha = await this.revParse(ref);
+        await this.git(['reset', '--quiet', '--hard', sha]);
+    }
+    /** Repository-relative paths of tracked files with staged or unstaged changes (for a rename, the new path). */
+    async uncommittedChanges() {
+        const result = await this.git(['status', '--porcelain=v1', '--untracked-files=no', '-z']);
+        const entries = result.stdout.split('\0');
+        const paths = [];
+        for (let i = 0; i < entries.length; i++) {
+            const entry = entries[i];
+            if (entry.length < 4)
+                continue;
+            paths.push(entry.slice(3));
+            // With -z a rename or copy is followed by its original path as a separate entry.
+            if (entry[0] === 'R' || entry[0] === 'C')
+                i++;
+        }
+        return paths;
+    }
+    async fetch(remote, ref, options = {}) {
+        checkRef(ref);
+        const env = await this.credentialEnv(remote, options.token);
+        await this.git(['fetch', '--quiet', '--no-tags', remote, ref], { env });
+    }
+    /** Pushes a refspec; a PushRejectedError when the push lost a race with another push (see pushRace). */
+    async push(remote, refspec, options = {}) {
+        checkRef(refspec);
+        const env = await this.credentialEnv(remote, options.token);
+        const result = await this.git(['push', '--porcelain', remote, refspec], { env, allowFailure: true });
+        if (result.exitCode === 0)
+            return;
+        const race = pushRace(`${result.stdout}\n${result.stderr}`);
+        if (race)
+            throw new PushRejectedError(refspec, maskSecrets(race));
+        throw new UserError(maskSecrets(`git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent(lastLines(`${result.stderr}\n${result.stdout}`))}`), 'Check that the token may push to this repository (contents: write) and that branch protection allows it.');
+    }
+    /** Author and committer for one command: the given person, else git's configured identity, else DEFAULT_AUTHOR. */
+    async identityEnv(author) {
+        const identity = author ?? (await this.configuredIdentity()) ?? DEFAULT_AUTHOR;
+        return {
+            GIT_AUTHOR_NAME: identity.name,
+            GIT_AUTHOR_EMAIL: identity.email,
+            GIT_COMMITTER_NAME: identity.name,
+            GIT_COMMITTER_EMAIL: identity.email,
+        };
+    }
+    async configuredIdentity() {
+        const [name, email] = await Promise.all([
+            this.git(['config', '--get', 'user.name'], { allowFailure: true }),
+            this.git(['config', '--get', 'user.email'], { allowFailure: true }),
+        ]);
+        const person = { name: name.stdout.trim(), email: email.stdout.trim() };
+        return name.exitCode === 0 && email.exitCode === 0 && person.name && person.email ? person : undefined;
+    }
+    /**
+     * Environment that gives one git command an Authorization header for the remote's origin.
+     * The first (empty) value clears any header an earlier step (actions/checkout) left in
+     * .git/config, since two Authorization headers make GitHub refuse the request.
+     */
+    async credentialEnv(remote, token) {
+        const env = { GIT_TERMINAL_PROMPT: '0' };
+        if (!token)
+            return env;
+        const origin = httpOrigin(await this.remoteUrl(remote));
+        if (!origin)
+            return env;
+        const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
+        registerSecret(token);
+        registerSecret(basic);
+        const key = `http.${origin}/.extraheader`;
+        return {
+            ...env,
+            GIT_CONFIG_COUNT: '2',
+            GIT_CONFIG_KEY_0: key,
+            GIT_CONFIG_VALUE_0: '',
+            GIT_CONFIG_KEY_1: key,
+            GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`,
+        };
+    }
+    async remoteUrl(remote) {
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote))
+            return remote;
+        const result = await this.git(['remote', 'get-url', remote], { allowFailure: true });
+        return result.exitCode === 0 ? result.stdout.trim() : remote;
+    }
+    git(args, options = {}) {
+        if (this.locate) {
+            this.gitPath = this.locate();
+            this.locate = undefined;
+        }
+        return this.runner.run(this.gitPath, args, { ...options, cwd: this.dir, env: { GIT_TERMINAL_PROMPT: '0', ...options.env } });
+    }
+}
+/** `https://host[:port]` of an HTTP(S) URL, without credentials or path; undefined for other remotes. */
+function httpOrigin(url) {
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? `${parsed.protocol}//${parsed.host}` : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Why a failed push lost a race with another push, or undefined when it failed for another
+ * reason. Two shapes: the remote had commits we lack when we asked (`[rejected] (fetch first)`,
+ * `(non-fast-forward)`, `(stale info)` for a lease), or the ref moved between the remote's check
+ * and its update: receive-pack then reports `[remote rejected] (failed to update ref)` with
+ * `cannot lock ref '<ref>': is at X but expected Y` on stderr (GitHub may put that text, or
+ * `incorrect old value provided`, in the reason itself). A bare `failed to update ref` without
+ * that detail (a full disk, a permission problem on the server) is not a race: retrying would
+ * not help.
+ */
+function pushRace(output) {
+    const rejected = /\[rejected\][^(\n]*\(([^)]*)\)/.exec(output);
+    if (rejected && /fetch first|non-fast-forward|stale info/.test(rejected[1]))
+        return rejected[1];
+    const remote = /\[remote rejected\][^(\n]*\((.*)\)\s*$/m.exec(output);
+    if (!remote)
+        return undefined;
+    if (/cannot lock ref|incorrect old value/.test(remote[1]))
+        return remote[1];
+    const lock = /cannot lock ref '[^']*': is at [0-9a-f]+ but expected [0-9a-f]+|incorrect old value provided/.exec(output);
+    return remote[1] === 'failed to update ref' && lock ? `${remote[1]}: ${lock[0]}` : undefined;
+}
+/** A ref starting with `-` would be read by git as an option. */
+function checkRef(ref) {
+    if (!ref || ref.startsWith('-') || ref.includes('\0')) {
+        throw new UserError(`"${ref}" is not a usable Git ref.`, 'Use a branch, tag or commit SHA.');
+    }
+}
+
 /**
  * Deleting what Git no longer has, with guard rails: never on an empty render (a broken
  * render must not wipe an environment), never more than the configured share of the
@@ -81014,7 +81154,7 @@ function checkPruneGuards(changeSet, env, force = false) {
     const total = Math.max(changeSet.memberCount, candidates.length);
     const share = candidates.length / total;
     if (share > env.prune.maxShare && !force) {
-        throw new PruneRefusedError(`Environment "${env.name}": pruning would delete ${candidates.length} of ${total} objects (${Math.round(share * 100)}%), more than the allowed ${Math.round(env.prune.maxShare * 100)}%; refused.`, 'Check the change set. If the deletion is intended, run with force, or raise prune.maxShare for this environment.');
+        throw new PruneRefusedError(`Environment "${env.name}": pruning would delete ${candidates.length} of ${total} objects (${Math.round(share * 100)}%), more than the allowed ${Math.round(env.prune.maxShare * 100)}%; refused.`, `Check the change set. If the deletion is intended, run \`slipway apply --env ${env.name} --force-prune\`, or raise prune.maxShare for environment "${env.name}" in slipway.yaml.`);
     }
 }
 /** Deletes the change set's prune candidates, webhooks first and definitions last, with background propagation. */
@@ -81047,484 +81187,6 @@ async function deleteOne(client, entry, env, options) {
     }
     catch (error) {
         return done('failed', explainError(error, entry.ref, undefined, [entry.live], env));
-    }
-}
-
-/**
- * Carries out a change set: records the ApplySet's span on its parent, server-side applies
- * what changed stage by stage (definitions, then resources, then webhooks), prunes, and trims
- * the parent. An `unchanged` object gets no request at all, so a re-run writes nothing and
- * no resourceVersion moves.
- */
-async function applyChangeSet(client, env, changeSet, options = {}) {
-    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    const defaultNamespace = env.namespace || client.contextNamespace || 'default';
-    const results = [];
-    const members = changeSet.entries.filter((e) => e.action !== 'delete' && e.action !== 'error');
-    const writes = members.filter((e) => e.action === 'create' || e.action === 'update');
-    for (const entry of changeSet.entries) {
-        if (entry.action === 'unchanged')
-            results.push({ ref: entry.ref, action: 'unchanged', outcome: 'unchanged', durationMs: 0 });
-        if (entry.action === 'error')
-            results.push({ ref: entry.ref, action: 'error', outcome: 'failed', message: entry.message, durationMs: 0 });
-    }
-    // The parent must list every kind before members carrying its label exist, so an
-    // interrupted run can still find (and prune) them.
-    const kept = changeSet.entries.filter((e) => e.action === 'delete');
-    let applySet = changeSet.applySet;
-    const superset = unionSpan(applySet, spanOf([...members, ...kept].map((e) => e.ref), applySet.namespace));
-    applySet = await writeParent(client, env, applySet, superset, writes, defaultNamespace, options, results);
-    for (const { stage, items } of groupByStage(writes, (e) => e.ref)) {
-        const stageResults = await mapLimit(items, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options));
-        results.push(...stageResults);
-        if (stage === 'definitions' && !options.dryRun) {
-            const crds = items.filter((e, i) => e.ref.kind === 'CustomResourceDefinition' && stageResults[i].outcome === 'applied');
-            if (crds.length) {
-                await waitForCrds(client, crds, stageResults, options);
-                client.discovery.invalidate();
-            }
-        }
-    }
-    const failed = results.some((r) => r.outcome === 'failed');
-    let pruneSkipped;
-    const pruneWanted = options.prune ?? env.prune.enabled;
-    if (!pruneWanted)
-        pruneSkipped = kept.length ? 'prune is disabled for this environment' : undefined;
-    else if (failed && kept.length)
-        pruneSkipped = 'some objects failed to apply; nothing was pruned';
-    else if (kept.length) {
-        try {
-            const pruned = await pruneObjects(client, changeSet, env, { force: options.forcePrune, dryRun: options.dryRun, concurrency });
-            results.push(...pruned);
-            if (!pruned.some((r) => r.outcome === 'failed')) {
-                const survivors = kept.filter((e) => e.pruneProtected).map((e) => e.ref);
-                const span = spanOf([...members.map((e) => e.ref), ...survivors], applySet.namespace);
-                if (!options.dryRun)
-                    applySet = await writeApplySet(client, applySet, span);
-            }
-        }
-        catch (error) {
-            if (!(error instanceof PruneRefusedError))
-                throw error;
-            pruneSkipped = error.message;
-        }
-    }
-    if (!kept.length && pruneWanted && !failed && !options.dryRun) {
-        // Nothing to prune: trim kinds no member uses any more (no request when already exact).
-        await writeApplySet(client, applySet, spanOf(members.map((e) => e.ref), applySet.namespace));
-    }
-    return { results: sortResults(results, changeSet.entries), ok: !results.some((r) => r.outcome === 'failed') && !pruneSkipped?.includes('refused'), pruneSkipped };
-}
-function unionSpan(set, span) {
-    return {
-        groupKinds: [...new Set([...set.groupKinds, ...span.groupKinds])],
-        additionalNamespaces: [...new Set([...set.additionalNamespaces, ...span.additionalNamespaces])],
-    };
-}
-/** Writes the parent; when its namespace is itself in the render and missing, applies that Namespace first. */
-async function writeParent(client, env, set, span, writes, defaultNamespace, options, results) {
-    try {
-        return await writeApplySet(client, set, span, { dryRun: options.dryRun });
-    }
-    catch (error) {
-        const namespaceEntry = writes.find((e) => e.ref.kind === 'Namespace' && e.ref.group === '' && e.ref.name === set.namespace);
-        if (!(error instanceof KubeApiError && error.status === 404 && namespaceEntry))
-            throw error;
-        const result = await applyEntry(client, env, namespaceEntry, defaultNamespace, set.id, options);
-        if (result.outcome === 'failed') {
-            results.push(result);
-            throw new Error(result.message);
-        }
-        return writeApplySet(client, set, span);
-    }
-}
-async function applyEntry(client, env, entry, defaultNamespace, applySetIdValue, options) {
-    const started = performance.now();
-    const subject = subjectOf(entry.ref, entry.source);
-    const result = (outcome, message, extra = {}) => ({
-        ref: entry.ref,
-        action: entry.action,
-        outcome,
-        message,
-        durationMs: Math.round(performance.now() - started),
-        ...extra,
-    });
-    let desired = entry.desired;
-    try {
-        if (!desired)
-            return result('failed', `${subject}: nothing to apply`);
-        // Objects planned behind a CRD were not placed yet: their kind is only now served.
-        const resource = await client.discovery.resolveObject(desired, subject);
-        desired = withMemberLabel(placeObject(desired, resource, defaultNamespace), applySetIdValue);
-        const apply = () => client.apply(desired, { dryRun: options.dryRun, force: env.forceConflicts, subject });
-        let applied;
-        let recreated = false;
-        try {
-            applied = await apply();
-        }
-        catch (error) {
-            if (!(isImmutableError(error) && wantsRecreate(desired) && !options.dryRun))
-                throw error;
-            await client.delete(entry.ref, { propagationPolicy: 'Foreground', subject });
-            await waitUntilGone(client, entry.ref, options);
-            applied = await apply();
-            recreated = true;
-        }
-        const taken = entry.live && env.forceConflicts && !recreated ? fieldsTaken(entry.live, applied, FIELD_MANAGER) : [];
-        const notes = [
-            recreated ? `deleted and recreated (${RECREATE_ANNOTATION}: enabled)` : undefined,
-            taken.length ? `took fields from other managers: ${describeTaken(taken)}` : undefined,
-        ].filter(Boolean);
-        return result('applied', notes.length ? safeMessage(notes.join('; '), [desired]) : undefined, taken.length ? { takenFields: taken } : {});
-    }
-    catch (error) {
-        return result('failed', explainError(error, entry.ref, entry.source, [entry.desired, desired, entry.live], env));
-    }
-}
-function isEstablished(crd) {
-    const status = crd?.status;
-    if (!isPlainObject$1(status) || !Array.isArray(status.conditions))
-        return false;
-    return status.conditions.some((c) => isPlainObject$1(c) && c.type === 'Established' && c.status === 'True');
-}
-/** Polls each applied CRD until Established; marks the CRD failed when it is not within the timeout. */
-async function waitForCrds(client, crds, stageResults, options) {
-    const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
-    const interval = options.pollIntervalMs ?? 250;
-    await Promise.all(crds.map(async (entry) => {
-        while (!isEstablished(await client.get(entry.ref))) {
-            if (Date.now() > deadline) {
-                const result = stageResults.find((r) => refKey(r.ref) === refKey(entry.ref));
-                if (result) {
-                    result.outcome = 'failed';
-                    result.message = `${subjectOf(entry.ref, entry.source)}: applied, but not Established within ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s; check its status conditions (kubectl describe crd ${entry.ref.name}).`;
-                }
-                return;
-            }
-            await sleep(interval);
-        }
-    }));
-}
-async function waitUntilGone(client, ref, options) {
-    const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
-    while (await client.get(ref)) {
-        if (Date.now() > deadline) {
-            throw new Error(`${subjectOf(ref)}: deleted for recreation but still present after ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s (finalizers?); recreate it by hand.`);
-        }
-        await sleep(options.pollIntervalMs ?? 250);
-    }
-}
-/** Results in the change set's order, so reports read the same way every run. */
-function sortResults(results, entries) {
-    const order = new Map(entries.map((e, i) => [refKey(e.ref), i]));
-    return [...results].sort((a, b) => (order.get(refKey(a.ref)) ?? 0) - (order.get(refKey(b.ref)) ?? 0));
-}
-
-/**
- * The little of the API client that waiting and locking need. `KubeClient` satisfies it; tests
- * pass an in-memory fake. Kept here so wait and lock do not depend on how requests are sent.
- */
-/** The HTTP status of an API error (KubeApiError carries `status`), or undefined for anything else. */
-function apiStatusOf(error) {
-    if (typeof error !== 'object' || error === null)
-        return undefined;
-    const status = error.status;
-    return typeof status === 'number' && status > 0 ? status : undefined;
-}
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-function abortReason(signal) {
-    return signal?.reason ?? new Error('The operation was cancelled.');
-}
-
-/**
- * The deploy lock: a `coordination.k8s.io/v1` Lease named `slipway-<environment>` that
- * serialises concurrent deploys of one environment (DESIGN.md, "Cluster conventions").
- *
- * Every change goes through the API server's optimistic concurrency (create fails with 409 if
- * the Lease exists; update fails with 409 if its resourceVersion moved), so two runs can never
- * both believe they hold it. A run that dies without releasing leaves a Lease that stops being
- * renewed; once `renewTime + leaseDurationSeconds` has passed, the next run takes it over.
- * Expiry compares the other runner's clock with ours: skew of a few seconds is harmless
- * against a lease of a minute or more.
- */
-const DEFAULT_LEASE_SECONDS = 60;
-const MAX_CONFLICTS = 20;
-/** `slipway-<environment>`, made a valid object name (lowercase DNS subdomain). */
-function leaseName(environment) {
-    const cleaned = environment.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
-    return `slipway-${cleaned}`.slice(0, 253).replace(/[.-]+$/, '');
-}
-/** Lease times are MicroTime: RFC 3339 with six fractional digits. */
-function microTime(ms) {
-    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-function holderOf(lease, fallbackSeconds) {
-    const spec = lease.spec ?? {};
-    const last = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
-    const seconds = spec.leaseDurationSeconds ?? fallbackSeconds;
-    return {
-        identity: spec.holderIdentity ?? '',
-        acquiredAt: spec.acquireTime ?? undefined,
-        renewedAt: spec.renewTime ?? undefined,
-        expiresAt: Number.isNaN(last) ? undefined : last + seconds * 1000,
-    };
-}
-/** The lock is already held by someone else and did not come free in time. */
-class LockTimeoutError extends UserError {
-    environment;
-    lease;
-    current;
-    constructor(environment, lease, current, waitedMs) {
-        const since = current.acquiredAt ? ` since ${current.acquiredAt}` : '';
-        const renewed = current.renewedAt ? `, last renewed ${current.renewedAt}` : '';
-        const expires = current.expiresAt !== undefined ? `, expires ${new Date(current.expiresAt).toISOString()} unless renewed` : '';
-        super(`Environment "${environment}" is locked by another deploy: Lease ${lease} is held by ${current.identity}${since}${renewed}${expires}. Waited ${Math.round(waitedMs / 1000)} s.`, `Let that deploy finish, or cancel it; a lock left by a crashed run lapses on its own once it is no longer renewed. To break it now: kubectl delete lease -n ${lease.split('/')[0]} ${lease.split('/')[1]}`);
-        this.environment = environment;
-        this.lease = lease;
-        this.current = current;
-        this.name = 'LockTimeoutError';
-    }
-}
-function lockError(action, namespace, name, error) {
-    const status = apiStatusOf(error);
-    const where = `Lease ${namespace}/${name}`;
-    if (status === 403) {
-        return new UserError(`Could not ${action} the deploy lock (${where}): ${errorMessage(error)}`, `Grant the deploying identity get, create, update and delete on leases.coordination.k8s.io in namespace "${namespace}".`);
-    }
-    if (status === 404 && action === 'take') {
-        return new UserError(`Could not take the deploy lock (${where}): ${errorMessage(error)}`, `Namespace "${namespace}" must exist before the deploy starts, because the lock is taken before anything is applied. Keep the lock in an existing namespace such as "default".`);
-    }
-    return new UserError(`Could not ${action} the deploy lock (${where}): ${errorMessage(error)}`);
-}
-async function acquireEnvironmentLock(client, options) {
-    const clock = options.clock ?? systemClock;
-    const namespace = options.namespace || 'default';
-    const name = leaseName(options.environment);
-    const seconds = options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;
-    const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
-    const path = `${collection}/${encodeURIComponent(name)}`;
-    const subject = `Lease/${namespace}/${name}`;
-    const started = clock.now();
-    const deadline = started + options.waitTimeoutMs;
-    let delay = options.initialDelayMs ?? 1_000;
-    let conflicts = 0;
-    const ours = (now, previous) => {
-        const changedHands = previous?.spec?.holderIdentity !== options.holder;
-        return {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: {
-                ...(previous?.metadata ?? {}),
-                name,
-                namespace,
-                labels: { ...(previous?.metadata?.labels ?? {}), 'app.kubernetes.io/managed-by': 'slipway' },
-                annotations: { ...(previous?.metadata?.annotations ?? {}), 'slipway.dev/environment': options.environment },
-            },
-            spec: {
-                holderIdentity: options.holder,
-                leaseDurationSeconds: seconds,
-                acquireTime: microTime(now),
-                renewTime: microTime(now),
-                leaseTransitions: (previous?.spec?.leaseTransitions ?? 0) + (previous && changedHands ? 1 : 0),
-            },
-        };
-    };
-    for (;;) {
-        if (options.signal?.aborted)
-            throw abortReason(options.signal);
-        let lease;
-        try {
-            lease = await client.request({ method: 'GET', path, subject });
-        }
-        catch (error) {
-            if (apiStatusOf(error) !== 404)
-                throw lockError('read', namespace, name, error);
-        }
-        const now = clock.now();
-        try {
-            if (!lease) {
-                const created = await client.request({ method: 'POST', path: collection, body: ours(now), subject });
-                return new HeldLock(client, options, clock, namespace, name, path, subject, created, seconds);
-            }
-            const current = holderOf(lease, seconds);
-            // Free (released), ours already (a retried step of the same run), or lapsed: take it.
-            if (!current.identity || current.identity === options.holder || (current.expiresAt ?? 0) <= now) {
-                const taken = await client.request({ method: 'PUT', path, body: ours(now, lease), subject });
-                return new HeldLock(client, options, clock, namespace, name, path, subject, taken, seconds);
-            }
-            if (now >= deadline)
-                throw new LockTimeoutError(options.environment, `${namespace}/${name}`, current, now - started);
-            options.onWait?.(current);
-        }
-        catch (error) {
-            // 409: another run created or took the Lease between our read and write. Read again
-            // (the bound only guards against a server that answers 409 to everything).
-            if (apiStatusOf(error) === 409 && ++conflicts < MAX_CONFLICTS)
-                continue;
-            if (error instanceof UserError)
-                throw error;
-            throw lockError('take', namespace, name, error);
-        }
-        await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), options.signal);
-        delay = Math.min(delay * 2, options.maxDelayMs ?? 10_000);
-    }
-}
-class HeldLock {
-    client;
-    options;
-    clock;
-    namespace;
-    name;
-    path;
-    subject;
-    lease;
-    holder;
-    environment;
-    controller = new AbortController();
-    timer;
-    released = false;
-    lostFlag = false;
-    renewing;
-    constructor(client, options, clock, namespace, name, path, subject, lease, seconds) {
-        this.client = client;
-        this.options = options;
-        this.clock = clock;
-        this.namespace = namespace;
-        this.name = name;
-        this.path = path;
-        this.subject = subject;
-        this.lease = lease;
-        this.holder = options.holder;
-        this.environment = options.environment;
-        this.timer = setInterval(() => void this.renew(), options.renewIntervalMs ?? (seconds * 1000) / 3);
-        // A pending renewal must not keep the process alive after the deploy is done.
-        this.timer.unref();
-    }
-    get lost() {
-        return this.lostFlag;
-    }
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Ours means: our identity and the acquire time we wrote, so a later run with the same id is not mistaken for us. */
-    isOurs(lease) {
-        // Compared as instants: a server may write the same MicroTime with different precision.
-        const acquired = (l) => Date.parse(l.spec?.acquireTime ?? '');
-        return lease.spec?.holderIdentity === this.holder && acquired(lease) === acquired(this.lease);
-    }
-    markLost(lease) {
-        if (this.lostFlag)
-            return;
-        this.lostFlag = true;
-        this.stopTimer();
-        const by = lease?.spec?.holderIdentity ? `now held by ${lease.spec.holderIdentity}` : 'deleted or released by someone else';
-        const message = `The deploy lock for environment "${this.environment}" (Lease ${this.namespace}/${this.name}) was lost: ${by}. Another deploy may be running at the same time.`;
-        this.options.onWarning?.(message);
-        this.controller.abort(new UserError(message, 'Re-run the deploy once the other one has finished; consider a longer lease duration if renewals are failing.'));
-    }
-    stopTimer() {
-        if (this.timer)
-            clearInterval(this.timer);
-        this.timer = undefined;
-    }
-    renew() {
-        // One renewal at a time: a slow API server must not pile them up.
-        this.renewing ??= this.renewOnce().finally(() => (this.renewing = undefined));
-        return this.renewing;
-    }
-    async renewOnce() {
-        if (this.released || this.lostFlag)
-            return;
-        try {
-            const lease = await this.client.request({ method: 'GET', path: this.path, subject: this.subject });
-            if (!this.isOurs(lease))
-                return this.markLost(lease);
-            const renewed = { ...lease, spec: { ...lease.spec, renewTime: microTime(this.clock.now()) } };
-            this.lease = await this.client.request({ method: 'PUT', path: this.path, body: renewed, subject: this.subject });
-        }
-        catch (error) {
-            if (apiStatusOf(error) === 404)
-                return this.markLost(undefined);
-            // A conflict or a transient failure: the next tick tries again, well before the lease lapses.
-            this.options.onWarning?.(`Could not renew the deploy lock (Lease ${this.namespace}/${this.name}): ${errorMessage(error)}`);
-        }
-    }
-    async release() {
-        this.stopTimer();
-        if (this.released)
-            return true;
-        await this.renewing;
-        if (this.lostFlag)
-            return false;
-        for (let attempt = 1;; attempt += 1) {
-            let lease;
-            try {
-                lease = await this.client.request({ method: 'GET', path: this.path, subject: this.subject });
-            }
-            catch (error) {
-                if (apiStatusOf(error) === 404) {
-                    this.markLost(undefined);
-                    return false;
-                }
-                throw lockError('release', this.namespace, this.name, error);
-            }
-            if (!this.isOurs(lease)) {
-                this.markLost(lease);
-                return false;
-            }
-            // Clearing the holder (rather than deleting) is conditional on resourceVersion, so a
-            // takeover that happened after our read is never undone.
-            const spec = { ...lease.spec, renewTime: microTime(this.clock.now()) };
-            delete spec.holderIdentity;
-            delete spec.acquireTime;
-            try {
-                await this.client.request({ method: 'PUT', path: this.path, body: { ...lease, spec }, subject: this.subject });
-                this.released = true;
-                return true;
-            }
-            catch (error) {
-                if (apiStatusOf(error) === 409 && attempt < 3)
-                    continue;
-                throw lockError('release', this.namespace, this.name, error);
-            }
-        }
-    }
-}
-/**
- * Runs `fn` while holding the environment's lock, and releases it afterwards whether `fn`
- * succeeded or threw. A failed release does not fail a deploy that succeeded: the lease
- * lapses on its own, and the problem goes to `onWarning`.
- */
-async function withEnvironmentLock(client, options, fn) {
-    const lock = await acquireEnvironmentLock(client, options);
-    const releaseQuietly = async () => {
-        try {
-            await lock.release();
-        }
-        catch (error) {
-            options.onWarning?.(`${errorMessage(error)} The lock lapses on its own after its lease duration.`);
-        }
-    };
-    try {
-        return await fn(lock);
-    }
-    finally {
-        await releaseQuietly();
     }
 }
 
@@ -81911,6 +81573,488 @@ function readyConditionStatus(object) {
 }
 
 /**
+ * Carries out a change set: records the ApplySet's span on its parent, server-side applies
+ * what changed stage by stage (definitions, then resources, then webhooks), prunes, and trims
+ * the parent. An `unchanged` object gets no request at all, so a re-run writes nothing and
+ * no resourceVersion moves.
+ */
+async function applyChangeSet(client, env, changeSet, options = {}) {
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    const defaultNamespace = env.namespace || client.contextNamespace || 'default';
+    const results = [];
+    const members = changeSet.entries.filter((e) => e.action !== 'delete' && e.action !== 'error');
+    const writes = members.filter((e) => e.action === 'create' || e.action === 'update');
+    for (const entry of changeSet.entries) {
+        if (entry.action === 'unchanged')
+            results.push({ ref: entry.ref, action: 'unchanged', outcome: 'unchanged', durationMs: 0 });
+        if (entry.action === 'error')
+            results.push({ ref: entry.ref, action: 'error', outcome: 'failed', message: entry.message, durationMs: 0 });
+    }
+    // The parent must list every kind before members carrying its label exist, so an
+    // interrupted run can still find (and prune) them.
+    const kept = changeSet.entries.filter((e) => e.action === 'delete');
+    let applySet = changeSet.applySet;
+    const superset = unionSpan(applySet, spanOf([...members, ...kept].map((e) => e.ref), applySet.namespace));
+    applySet = await writeParent(client, env, applySet, superset, writes, defaultNamespace, options, results);
+    for (const { stage, items } of groupByStage(writes, (e) => e.ref)) {
+        const stageResults = await mapLimit(items, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options));
+        results.push(...stageResults);
+        if (stage === 'definitions' && !options.dryRun) {
+            const crds = items.filter((e, i) => e.ref.kind === 'CustomResourceDefinition' && stageResults[i].outcome === 'applied');
+            if (crds.length) {
+                await waitForCrds(client, crds, stageResults, options);
+                client.discovery.invalidate();
+            }
+        }
+    }
+    const failed = results.some((r) => r.outcome === 'failed');
+    let pruneSkipped;
+    let pruneRefused = false;
+    const pruneWanted = options.prune ?? env.prune.enabled;
+    if (!pruneWanted)
+        pruneSkipped = kept.length ? 'prune is disabled for this environment' : undefined;
+    else if (failed && kept.length)
+        pruneSkipped = 'some objects failed to apply; nothing was pruned';
+    else if (kept.length) {
+        try {
+            const pruned = await pruneObjects(client, changeSet, env, { force: options.forcePrune, dryRun: options.dryRun, concurrency });
+            results.push(...pruned);
+            if (!pruned.some((r) => r.outcome === 'failed')) {
+                const survivors = kept.filter((e) => e.pruneProtected).map((e) => e.ref);
+                const span = spanOf([...members.map((e) => e.ref), ...survivors], applySet.namespace);
+                if (!options.dryRun)
+                    applySet = await writeApplySet(client, applySet, span);
+            }
+        }
+        catch (error) {
+            if (!(error instanceof PruneRefusedError))
+                throw error;
+            pruneSkipped = error.message;
+            pruneRefused = true;
+        }
+    }
+    if (!kept.length && pruneWanted && !failed && !options.dryRun) {
+        // Nothing to prune: trim kinds no member uses any more (no request when already exact).
+        await writeApplySet(client, applySet, spanOf(members.map((e) => e.ref), applySet.namespace));
+    }
+    return { results: sortResults(results, changeSet.entries), ok: !results.some((r) => r.outcome === 'failed') && !pruneRefused, pruneSkipped, pruneRefused };
+}
+function unionSpan(set, span) {
+    return {
+        groupKinds: [...new Set([...set.groupKinds, ...span.groupKinds])],
+        additionalNamespaces: [...new Set([...set.additionalNamespaces, ...span.additionalNamespaces])],
+    };
+}
+/** Writes the parent; when its namespace is itself in the render and missing, applies that Namespace first. */
+async function writeParent(client, env, set, span, writes, defaultNamespace, options, results) {
+    try {
+        return await writeApplySet(client, set, span, { dryRun: options.dryRun });
+    }
+    catch (error) {
+        const namespaceEntry = writes.find((e) => e.ref.kind === 'Namespace' && e.ref.group === '' && e.ref.name === set.namespace);
+        if (!(error instanceof KubeApiError && error.status === 404 && namespaceEntry))
+            throw error;
+        const result = await applyEntry(client, env, namespaceEntry, defaultNamespace, set.id, options);
+        if (result.outcome === 'failed') {
+            results.push(result);
+            throw new Error(result.message);
+        }
+        return writeApplySet(client, set, span);
+    }
+}
+async function applyEntry(client, env, entry, defaultNamespace, applySetIdValue, options) {
+    const started = performance.now();
+    const subject = subjectOf(entry.ref, entry.source);
+    const result = (outcome, message, extra = {}) => ({
+        ref: entry.ref,
+        action: entry.action,
+        outcome,
+        message,
+        durationMs: Math.round(performance.now() - started),
+        ...extra,
+    });
+    let desired = entry.desired;
+    try {
+        if (!desired)
+            return result('failed', `${subject}: nothing to apply`);
+        // Objects planned behind a CRD were not placed yet: their kind is only now served.
+        const resource = await client.discovery.resolveObject(desired, subject);
+        desired = withMemberLabel(placeObject(desired, resource, defaultNamespace), applySetIdValue);
+        const apply = () => client.apply(desired, { dryRun: options.dryRun, force: env.forceConflicts, subject });
+        let applied;
+        let recreated = false;
+        try {
+            applied = await apply();
+        }
+        catch (error) {
+            if (!(isImmutableError(error) && wantsRecreate(desired) && !options.dryRun))
+                throw error;
+            await client.delete(entry.ref, { propagationPolicy: 'Foreground', subject });
+            await waitUntilGone(client, entry.ref, options);
+            applied = await apply();
+            recreated = true;
+        }
+        const taken = entry.live && env.forceConflicts && !recreated ? fieldsTaken(entry.live, applied, FIELD_MANAGER) : [];
+        const notes = [
+            recreated ? `deleted and recreated (${RECREATE_ANNOTATION}: enabled)` : undefined,
+            taken.length ? `took fields from other managers: ${describeTaken(taken)}` : undefined,
+        ].filter(Boolean);
+        return result('applied', notes.length ? safeMessage(notes.join('; '), [desired]) : undefined, taken.length ? { takenFields: taken } : {});
+    }
+    catch (error) {
+        return result('failed', explainError(error, entry.ref, entry.source, [entry.desired, desired, entry.live], env));
+    }
+}
+/** Polls each applied CRD until Established (kstatus: Current); marks it failed when kstatus says Failed or the timeout passes. */
+async function waitForCrds(client, crds, stageResults, options) {
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
+    const interval = options.pollIntervalMs ?? 250;
+    await Promise.all(crds.map(async (entry) => {
+        const fail = (message) => {
+            const result = stageResults.find((r) => refKey(r.ref) === refKey(entry.ref));
+            if (result) {
+                result.outcome = 'failed';
+                result.message = message;
+            }
+        };
+        for (;;) {
+            const live = await client.get(entry.ref);
+            const health = live ? computeStatus(live) : undefined;
+            if (health?.status === 'Current')
+                return;
+            if (health?.status === 'Failed')
+                return fail(`${subjectOf(entry.ref, entry.source)}: applied, but not accepted: ${health.message}`);
+            if (Date.now() > deadline) {
+                return fail(`${subjectOf(entry.ref, entry.source)}: applied, but not Established within ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s; check its status conditions (kubectl describe crd ${entry.ref.name}).`);
+            }
+            await sleep(interval);
+        }
+    }));
+}
+async function waitUntilGone(client, ref, options) {
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
+    while (await client.get(ref)) {
+        if (Date.now() > deadline) {
+            throw new Error(`${subjectOf(ref)}: deleted for recreation but still present after ${Math.round((options.settleTimeoutMs ?? 60_000) / 1000)} s (finalizers?); recreate it by hand.`);
+        }
+        await sleep(options.pollIntervalMs ?? 250);
+    }
+}
+/** Results in the change set's order, so reports read the same way every run. */
+function sortResults(results, entries) {
+    const order = new Map(entries.map((e, i) => [refKey(e.ref), i]));
+    return [...results].sort((a, b) => (order.get(refKey(a.ref)) ?? 0) - (order.get(refKey(b.ref)) ?? 0));
+}
+
+/**
+ * The little of the API client that waiting and locking need. `KubeClient` satisfies it; tests
+ * pass an in-memory fake. Kept here so wait and lock do not depend on how requests are sent.
+ */
+/** The HTTP status of an API error (KubeApiError carries `status`), or undefined for anything else. */
+function apiStatusOf(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const status = error.status;
+    return typeof status === 'number' && status > 0 ? status : undefined;
+}
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+function abortReason(signal) {
+    return signal?.reason ?? new Error('The operation was cancelled.');
+}
+
+/**
+ * The deploy lock: a `coordination.k8s.io/v1` Lease named `slipway-<environment>` that
+ * serialises concurrent deploys of one environment (DESIGN.md, "Cluster conventions").
+ *
+ * Every change goes through the API server's optimistic concurrency (create fails with 409 if
+ * the Lease exists; update fails with 409 if its resourceVersion moved), so two runs can never
+ * both believe they hold it. A run that dies without releasing leaves a Lease that stops being
+ * renewed; once `renewTime + leaseDurationSeconds` has passed, the next run takes it over.
+ * Expiry compares the other runner's clock with ours: skew of a few seconds is harmless
+ * against a lease of a minute or more.
+ */
+const DEFAULT_LEASE_SECONDS = 60;
+const MAX_CONFLICTS = 20;
+/** `slipway-<environment>`, made a valid object name (lowercase DNS subdomain). */
+function leaseName(environment) {
+    const cleaned = environment.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+    return `slipway-${cleaned}`.slice(0, 253).replace(/[.-]+$/, '');
+}
+/** Lease times are MicroTime: RFC 3339 with six fractional digits. */
+function microTime(ms) {
+    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+function holderOf(lease, fallbackSeconds) {
+    const spec = lease.spec ?? {};
+    const last = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
+    const seconds = spec.leaseDurationSeconds ?? fallbackSeconds;
+    return {
+        identity: spec.holderIdentity ?? '',
+        acquiredAt: spec.acquireTime ?? undefined,
+        renewedAt: spec.renewTime ?? undefined,
+        expiresAt: Number.isNaN(last) ? undefined : last + seconds * 1000,
+    };
+}
+/** The lock is already held by someone else and did not come free in time. */
+class LockTimeoutError extends UserError {
+    environment;
+    lease;
+    current;
+    constructor(environment, lease, current, waitedMs) {
+        const since = current.acquiredAt ? ` since ${current.acquiredAt}` : '';
+        const renewed = current.renewedAt ? `, last renewed ${current.renewedAt}` : '';
+        const expires = current.expiresAt !== undefined ? `, expires ${new Date(current.expiresAt).toISOString()} unless renewed` : '';
+        super(`Environment "${environment}" is locked by another deploy: Lease ${lease} is held by ${current.identity}${since}${renewed}${expires}. Waited ${Math.round(waitedMs / 1000)} s.`, `Let that deploy finish, or cancel it; a lock left by a crashed run lapses on its own once it is no longer renewed. To break it now: kubectl delete lease -n ${lease.split('/')[0]} ${lease.split('/')[1]}`);
+        this.environment = environment;
+        this.lease = lease;
+        this.current = current;
+        this.name = 'LockTimeoutError';
+    }
+}
+function lockError(action, namespace, name, error) {
+    const status = apiStatusOf(error);
+    const where = `Lease ${namespace}/${name}`;
+    if (status === 403) {
+        return new UserError(`Could not ${action} the deploy lock (${where}): ${errorMessage(error)}`, `Grant the deploying identity get, create, update and delete on leases.coordination.k8s.io in namespace "${namespace}".`);
+    }
+    if (status === 404 && action === 'take') {
+        return new UserError(`Could not take the deploy lock (${where}): ${errorMessage(error)}`, `Namespace "${namespace}" must exist before the deploy starts, because the lock is taken before anything is applied. Keep the lock in an existing namespace such as "default".`);
+    }
+    return new UserError(`Could not ${action} the deploy lock (${where}): ${errorMessage(error)}`);
+}
+async function acquireEnvironmentLock(client, options) {
+    const clock = options.clock ?? systemClock;
+    const namespace = options.namespace || 'default';
+    const name = leaseName(options.environment);
+    const seconds = options.leaseDurationSeconds ?? DEFAULT_LEASE_SECONDS;
+    const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+    const path = `${collection}/${encodeURIComponent(name)}`;
+    const subject = `Lease/${namespace}/${name}`;
+    const started = clock.now();
+    const deadline = started + options.waitTimeoutMs;
+    let delay = options.initialDelayMs ?? 1_000;
+    let conflicts = 0;
+    const ours = (now, previous) => {
+        const changedHands = previous?.spec?.holderIdentity !== options.holder;
+        return {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: {
+                ...(previous?.metadata ?? {}),
+                name,
+                namespace,
+                labels: { ...(previous?.metadata?.labels ?? {}), 'app.kubernetes.io/managed-by': 'slipway' },
+                annotations: { ...(previous?.metadata?.annotations ?? {}), 'slipway.dev/environment': options.environment },
+            },
+            spec: {
+                holderIdentity: options.holder,
+                leaseDurationSeconds: seconds,
+                acquireTime: microTime(now),
+                renewTime: microTime(now),
+                leaseTransitions: (previous?.spec?.leaseTransitions ?? 0) + (previous && changedHands ? 1 : 0),
+            },
+        };
+    };
+    for (;;) {
+        if (options.signal?.aborted)
+            throw abortReason(options.signal);
+        let lease;
+        try {
+            lease = await client.request({ method: 'GET', path, subject });
+        }
+        catch (error) {
+            if (apiStatusOf(error) !== 404)
+                throw lockError('read', namespace, name, error);
+        }
+        const now = clock.now();
+        try {
+            if (!lease) {
+                const created = await client.request({ method: 'POST', path: collection, body: ours(now), subject });
+                return new HeldLock(client, options, clock, namespace, name, path, subject, created, seconds);
+            }
+            const current = holderOf(lease, seconds);
+            // Free (released), ours already (a retried step of the same run), or lapsed: take it.
+            if (!current.identity || current.identity === options.holder || (current.expiresAt ?? 0) <= now) {
+                const taken = await client.request({ method: 'PUT', path, body: ours(now, lease), subject });
+                return new HeldLock(client, options, clock, namespace, name, path, subject, taken, seconds);
+            }
+            if (now >= deadline)
+                throw new LockTimeoutError(options.environment, `${namespace}/${name}`, current, now - started);
+            options.onWait?.(current);
+        }
+        catch (error) {
+            // 409: another run created or took the Lease between our read and write. Read again
+            // (the bound only guards against a server that answers 409 to everything).
+            if (apiStatusOf(error) === 409 && ++conflicts < MAX_CONFLICTS)
+                continue;
+            if (error instanceof UserError)
+                throw error;
+            throw lockError('take', namespace, name, error);
+        }
+        await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), options.signal);
+        delay = Math.min(delay * 2, options.maxDelayMs ?? 10_000);
+    }
+}
+class HeldLock {
+    client;
+    options;
+    clock;
+    namespace;
+    name;
+    path;
+    subject;
+    lease;
+    holder;
+    environment;
+    controller = new AbortController();
+    timer;
+    released = false;
+    lostFlag = false;
+    renewing;
+    constructor(client, options, clock, namespace, name, path, subject, lease, seconds) {
+        this.client = client;
+        this.options = options;
+        this.clock = clock;
+        this.namespace = namespace;
+        this.name = name;
+        this.path = path;
+        this.subject = subject;
+        this.lease = lease;
+        this.holder = options.holder;
+        this.environment = options.environment;
+        this.timer = setInterval(() => void this.renew(), options.renewIntervalMs ?? (seconds * 1000) / 3);
+        // A pending renewal must not keep the process alive after the deploy is done.
+        this.timer.unref();
+    }
+    get lost() {
+        return this.lostFlag;
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Ours means: our identity and the acquire time we wrote, so a later run with the same id is not mistaken for us. */
+    isOurs(lease) {
+        // Compared as instants: a server may write the same MicroTime with different precision.
+        const acquired = (l) => Date.parse(l.spec?.acquireTime ?? '');
+        return lease.spec?.holderIdentity === this.holder && acquired(lease) === acquired(this.lease);
+    }
+    markLost(lease) {
+        if (this.lostFlag)
+            return;
+        this.lostFlag = true;
+        this.stopTimer();
+        const by = lease?.spec?.holderIdentity ? `now held by ${lease.spec.holderIdentity}` : 'deleted or released by someone else';
+        const message = `The deploy lock for environment "${this.environment}" (Lease ${this.namespace}/${this.name}) was lost: ${by}. Another deploy may be running at the same time.`;
+        this.options.onWarning?.(message);
+        this.controller.abort(new UserError(message, 'Re-run the deploy once the other one has finished; consider a longer lease duration if renewals are failing.'));
+    }
+    stopTimer() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    renew() {
+        // One renewal at a time: a slow API server must not pile them up.
+        this.renewing ??= this.renewOnce().finally(() => (this.renewing = undefined));
+        return this.renewing;
+    }
+    async renewOnce() {
+        if (this.released || this.lostFlag)
+            return;
+        try {
+            const lease = await this.client.request({ method: 'GET', path: this.path, subject: this.subject });
+            if (!this.isOurs(lease))
+                return this.markLost(lease);
+            const renewed = { ...lease, spec: { ...lease.spec, renewTime: microTime(this.clock.now()) } };
+            this.lease = await this.client.request({ method: 'PUT', path: this.path, body: renewed, subject: this.subject });
+        }
+        catch (error) {
+            if (apiStatusOf(error) === 404)
+                return this.markLost(undefined);
+            // A conflict or a transient failure: the next tick tries again, well before the lease lapses.
+            this.options.onWarning?.(`Could not renew the deploy lock (Lease ${this.namespace}/${this.name}): ${errorMessage(error)}`);
+        }
+    }
+    async release() {
+        this.stopTimer();
+        if (this.released)
+            return true;
+        await this.renewing;
+        if (this.lostFlag)
+            return false;
+        for (let attempt = 1;; attempt += 1) {
+            let lease;
+            try {
+                lease = await this.client.request({ method: 'GET', path: this.path, subject: this.subject });
+            }
+            catch (error) {
+                if (apiStatusOf(error) === 404) {
+                    this.markLost(undefined);
+                    return false;
+                }
+                throw lockError('release', this.namespace, this.name, error);
+            }
+            if (!this.isOurs(lease)) {
+                this.markLost(lease);
+                return false;
+            }
+            // Clearing the holder (rather than deleting) is conditional on resourceVersion, so a
+            // takeover that happened after our read is never undone.
+            const spec = { ...lease.spec, renewTime: microTime(this.clock.now()) };
+            delete spec.holderIdentity;
+            delete spec.acquireTime;
+            try {
+                await this.client.request({ method: 'PUT', path: this.path, body: { ...lease, spec }, subject: this.subject });
+                this.released = true;
+                return true;
+            }
+            catch (error) {
+                if (apiStatusOf(error) === 409 && attempt < 3)
+                    continue;
+                throw lockError('release', this.namespace, this.name, error);
+            }
+        }
+    }
+}
+/**
+ * Runs `fn` while holding the environment's lock, and releases it afterwards whether `fn`
+ * succeeded or threw. A failed release does not fail a deploy that succeeded: the lease
+ * lapses on its own, and the problem goes to `onWarning`.
+ */
+async function withEnvironmentLock(client, options, fn) {
+    const lock = await acquireEnvironmentLock(client, options);
+    const releaseQuietly = async () => {
+        try {
+            await lock.release();
+        }
+        catch (error) {
+            options.onWarning?.(`${errorMessage(error)} The lock lapses on its own after its lease duration.`);
+        }
+    };
+    try {
+        return await fn(lock);
+    }
+    finally {
+        await releaseQuietly();
+    }
+}
+
+/**
  * Recent Events about one object: when a rollout fails, the reason a person needs (image pull
  * errors, failed scheduling, quota) is usually in Events, not in the object's status.
  */
@@ -82034,75 +82178,39 @@ function hasChanges(changeSet) {
 }
 
 /**
- * Finds the external programs Slipway runs: a path set in `slipway.yaml` (`tools.<name>`) wins,
- * else the first executable of that name on PATH. A missing program is a UserError that says
- * who needed it and how to get it, instead of a bare ENOENT from spawn.
+ * Commits written out as directory trees, once each per run: a preview renders every
+ * environment at base and head, and all of those renders share the two trees instead of each
+ * writing the whole repository out again. `dispose()` removes them.
  */
-const INSTALL_HINTS = {
-    kubectl: 'install kubectl (https://kubernetes.io/docs/tasks/tools/)',
-    kustomize: 'install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl, which includes it',
-    helm: 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/)',
-    git: 'install git (https://git-scm.com/downloads)',
-};
-/** Absolute path of an executable tool, or a UserError naming it, who needed it and how to install it. */
-function locateTool(name, options = {}) {
-    const found = findTool(name, options);
-    if (found)
-        return found;
-    const configured = options.configured?.[name];
-    const needed = options.neededBy ? ` (needed by ${options.neededBy})` : '';
-    if (configured) {
-        throw new UserError(`${name} was not found at "${configured}", the path set in slipway.yaml under tools.${name}${needed}.`, `Fix tools.${name} to point at an executable ${name}, or remove it to search PATH.`);
+class CommitTrees {
+    git;
+    trees = new Map();
+    constructor(git) {
+        this.git = git;
     }
-    throw new UserError(`${name} was not found on PATH${needed}.`, `${capitalise(INSTALL_HINTS[name])}, or set tools.${name} in slipway.yaml to its path.`);
-}
-/** Like `locateTool` but returns undefined when the tool is absent. */
-function findTool(name, options = {}) {
-    const configured = options.configured?.[name];
-    if (configured) {
-        const full = isAbsolute(configured) ? configured : resolve$2(options.root ?? process.cwd(), configured);
-        return isExecutableFile(full) ? full : undefined;
-    }
-    return searchPath(name, options.path ?? process.env.PATH ?? '');
-}
-function locateKustomize(options = {}) {
-    const kustomize = findTool('kustomize', options);
-    if (kustomize)
-        return { command: kustomize, args: ['build'] };
-    if (options.configured?.kustomize)
-        locateTool('kustomize', options); // throws: a configured path must exist
-    const kubectl = findTool('kubectl', options);
-    if (kubectl)
-        return { command: kubectl, args: ['kustomize'] };
-    const needed = options.neededBy ? ` (needed by ${options.neededBy})` : '';
-    throw new UserError(`Neither kustomize nor kubectl was found on PATH${needed}.`, `${capitalise(INSTALL_HINTS.kustomize)}, or set tools.kustomize or tools.kubectl in slipway.yaml to its path.`);
-}
-function searchPath(name, pathVariable) {
-    const extensions = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
-    for (const dir of pathVariable.split(delimiter)) {
-        if (!dir)
-            continue;
-        for (const extension of extensions) {
-            const candidate = join(dir, name + extension);
-            if (isExecutableFile(candidate))
-                return candidate;
+    /** Directory holding the files of `ref`'s commit (written on first use). */
+    tree(ref) {
+        let tree = this.trees.get(ref);
+        if (!tree) {
+            tree = mkdtemp(join(tmpdir(), 'slipway-tree-')).then(async (dir) => {
+                try {
+                    await this.git.materialise(ref, dir);
+                    return dir;
+                }
+                catch (error) {
+                    await rm(dir, { recursive: true, force: true });
+                    throw error;
+                }
+            });
+            this.trees.set(ref, tree);
         }
+        return tree;
     }
-    return undefined;
-}
-function isExecutableFile(file) {
-    try {
-        if (!statSync(file).isFile())
-            return false;
-        accessSync(file, constants$b.X_OK);
-        return true;
+    async dispose() {
+        const dirs = await Promise.allSettled(this.trees.values());
+        this.trees.clear();
+        await Promise.all(dirs.map((d) => (d.status === 'fulfilled' ? rm(d.value, { recursive: true, force: true }) : undefined)));
     }
-    catch {
-        return false;
-    }
-}
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
@@ -86015,7 +86123,7 @@ async function templateLocation(input, chartName, templatePath, kind) {
  * - generated objects (configMapGenerator, secretGenerator, helmCharts) point at the kustomization file;
  * - remote resources (URLs) are not indexed.
  */
-const KUSTOMIZATION_FILES$1 = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MAX_DEPTH = 20;
 class KustomizeOrigins {
     rootReal;
@@ -86096,7 +86204,7 @@ class KustomizeOrigins {
     }
 }
 async function findKustomization(dir) {
-    for (const name of KUSTOMIZATION_FILES$1) {
+    for (const name of KUSTOMIZATION_FILES) {
         const file = join(dir, name);
         if ((await stat(file).catch(() => undefined))?.isFile())
             return file;
@@ -86148,6 +86256,8 @@ async function renderEnvironment(env, source, deps = {}) {
     const runner = deps.runner ?? processRunner;
     if (source.ref === undefined)
         return renderTree(env, source.root, source.root, runner, deps);
+    if (deps.trees)
+        return renderTree(env, await deps.trees.tree(source.ref), source.root, runner, deps);
     const gitPath = locateTool('git', { configured: deps.tools, root: source.root, neededBy: `rendering environment "${env.name}" at ${source.ref}` });
     const tree = await mkdtemp(join(tmpdir(), 'slipway-tree-'));
     try {
@@ -86199,6 +86309,19 @@ async function renderPlain(input, deps) {
         findings.push(...parsed.findings);
     }
     return { objects, findings };
+}
+
+/** Validation findings: what every check produces and every report consumes. */
+function hasErrors(findings) {
+    return findings.some((f) => f.severity === 'error');
+}
+/** `file:line:column` or whatever part of it is known. */
+function formatLocation(f) {
+    if (!f.file)
+        return '';
+    if (!f.line)
+        return f.file;
+    return f.column ? `${f.file}:${f.line}:${f.column}` : `${f.file}:${f.line}`;
 }
 
 const builtinSchemaData = JSON.parse("{\"kubernetesVersion\":\"1.36\",\"kinds\":{\"admissionregistration.k8s.io/v1\":{\"MutatingAdmissionPolicy\":[\"V1MutatingAdmissionPolicy\",0],\"MutatingAdmissionPolicyBinding\":[\"V1MutatingAdmissionPolicyBinding\",0],\"MutatingWebhookConfiguration\":[\"V1MutatingWebhookConfiguration\",0],\"ValidatingAdmissionPolicy\":[\"V1ValidatingAdmissionPolicy\",0],\"ValidatingAdmissionPolicyBinding\":[\"V1ValidatingAdmissionPolicyBinding\",0],\"ValidatingWebhookConfiguration\":[\"V1ValidatingWebhookConfiguration\",0]},\"admissionregistration.k8s.io/v1alpha1\":{\"MutatingAdmissionPolicy\":[\"V1alpha1MutatingAdmissionPolicy\",0],\"MutatingAdmissionPolicyBinding\":[\"V1alpha1MutatingAdmissionPolicyBinding\",0]},\"admissionregistration.k8s.io/v1beta1\":{\"MutatingAdmissionPolicy\":[\"V1beta1MutatingAdmissionPolicy\",0],\"MutatingAdmissionPolicyBinding\":[\"V1beta1MutatingAdmissionPolicyBinding\",0]},\"apiextensions.k8s.io/v1\":{\"CustomResourceDefinition\":[\"V1CustomResourceDefinition\",0]},\"apiregistration.k8s.io/v1\":{\"APIService\":[\"V1APIService\",0]},\"apps/v1\":{\"ControllerRevision\":[\"V1ControllerRevision\",1],\"DaemonSet\":[\"V1DaemonSet\",1],\"Deployment\":[\"V1Deployment\",1],\"ReplicaSet\":[\"V1ReplicaSet\",1],\"StatefulSet\":[\"V1StatefulSet\",1]},\"authentication.k8s.io/v1\":{\"SelfSubjectReview\":[\"V1SelfSubjectReview\",0],\"TokenReview\":[\"V1TokenReview\",0]},\"authorization.k8s.io/v1\":{\"LocalSubjectAccessReview\":[\"V1LocalSubjectAccessReview\",1],\"SelfSubjectAccessReview\":[\"V1SelfSubjectAccessReview\",0],\"SelfSubjectRulesReview\":[\"V1SelfSubjectRulesReview\",0],\"SubjectAccessReview\":[\"V1SubjectAccessReview\",0]},\"autoscaling/v1\":{\"HorizontalPodAutoscaler\":[\"V1HorizontalPodAutoscaler\",1]},\"autoscaling/v2\":{\"HorizontalPodAutoscaler\":[\"V2HorizontalPodAutoscaler\",1]},\"batch/v1\":{\"CronJob\":[\"V1CronJob\",1],\"Job\":[\"V1Job\",1]},\"certificates.k8s.io/v1\":{\"CertificateSigningRequest\":[\"V1CertificateSigningRequest\",0]},\"certificates.k8s.io/v1alpha1\":{\"ClusterTrustBundle\":[\"V1alpha1ClusterTrustBundle\",0]},\"certificates.k8s.io/v1beta1\":{\"ClusterTrustBundle\":[\"V1beta1ClusterTrustBundle\",0],\"PodCertificateRequest\":[\"V1beta1PodCertificateRequest\",1]},\"coordination.k8s.io/v1\":{\"Lease\":[\"V1Lease\",1]},\"coordination.k8s.io/v1alpha2\":{\"LeaseCandidate\":[\"V1alpha2LeaseCandidate\",1]},\"coordination.k8s.io/v1beta1\":{\"LeaseCandidate\":[\"V1beta1LeaseCandidate\",1]},\"discovery.k8s.io/v1\":{\"EndpointSlice\":[\"V1EndpointSlice\",1]},\"events.k8s.io/v1\":{\"Event\":[\"EventsV1Event\",1]},\"flowcontrol.apiserver.k8s.io/v1\":{\"FlowSchema\":[\"V1FlowSchema\",0],\"PriorityLevelConfiguration\":[\"V1PriorityLevelConfiguration\",0]},\"internal.apiserver.k8s.io/v1alpha1\":{\"StorageVersion\":[\"V1alpha1StorageVersion\",0]},\"networking.k8s.io/v1\":{\"IPAddress\":[\"V1IPAddress\",0],\"Ingress\":[\"V1Ingress\",1],\"IngressClass\":[\"V1IngressClass\",0],\"NetworkPolicy\":[\"V1NetworkPolicy\",1],\"ServiceCIDR\":[\"V1ServiceCIDR\",0]},\"networking.k8s.io/v1beta1\":{\"IPAddress\":[\"V1beta1IPAddress\",0],\"ServiceCIDR\":[\"V1beta1ServiceCIDR\",0]},\"node.k8s.io/v1\":{\"RuntimeClass\":[\"V1RuntimeClass\",0]},\"policy/v1\":{\"PodDisruptionBudget\":[\"V1PodDisruptionBudget\",1]},\"rbac.authorization.k8s.io/v1\":{\"ClusterRole\":[\"V1ClusterRole\",0],\"ClusterRoleBinding\":[\"V1ClusterRoleBinding\",0],\"Role\":[\"V1Role\",1],\"RoleBinding\":[\"V1RoleBinding\",1]},\"resource.k8s.io/v1\":{\"DeviceClass\":[\"V1DeviceClass\",0],\"ResourceClaim\":[\"ResourceV1ResourceClaim\",1],\"ResourceClaimTemplate\":[\"V1ResourceClaimTemplate\",1],\"ResourceSlice\":[\"V1ResourceSlice\",0]},\"resource.k8s.io/v1alpha3\":{\"DeviceTaintRule\":[\"V1alpha3DeviceTaintRule\",0],\"ResourcePoolStatusRequest\":[\"V1alpha3ResourcePoolStatusRequest\",0]},\"resource.k8s.io/v1beta1\":{\"DeviceClass\":[\"V1beta1DeviceClass\",0],\"ResourceClaim\":[\"V1beta1ResourceClaim\",1],\"ResourceClaimTemplate\":[\"V1beta1ResourceClaimTemplate\",1],\"ResourceSlice\":[\"V1beta1ResourceSlice\",0]},\"resource.k8s.io/v1beta2\":{\"DeviceClass\":[\"V1beta2DeviceClass\",0],\"DeviceTaintRule\":[\"V1beta2DeviceTaintRule\",0],\"ResourceClaim\":[\"V1beta2ResourceClaim\",1],\"ResourceClaimTemplate\":[\"V1beta2ResourceClaimTemplate\",1],\"ResourceSlice\":[\"V1beta2ResourceSlice\",0]},\"scheduling.k8s.io/v1\":{\"PriorityClass\":[\"V1PriorityClass\",0]},\"scheduling.k8s.io/v1alpha2\":{\"PodGroup\":[\"V1alpha2PodGroup\",1],\"Workload\":[\"V1alpha2Workload\",1]},\"storage.k8s.io/v1\":{\"CSIDriver\":[\"V1CSIDriver\",0],\"CSINode\":[\"V1CSINode\",0],\"CSIStorageCapacity\":[\"V1CSIStorageCapacity\",1],\"StorageClass\":[\"V1StorageClass\",0],\"VolumeAttachment\":[\"V1VolumeAttachment\",0],\"VolumeAttributesClass\":[\"V1VolumeAttributesClass\",0]},\"storage.k8s.io/v1beta1\":{\"VolumeAttributesClass\":[\"V1beta1VolumeAttributesClass\",0]},\"storagemigration.k8s.io/v1beta1\":{\"StorageVersionMigration\":[\"V1beta1StorageVersionMigration\",0]},\"v1\":{\"Binding\":[\"V1Binding\",1],\"ConfigMap\":[\"V1ConfigMap\",1],\"Endpoints\":[\"V1Endpoints\",1],\"Event\":[\"CoreV1Event\",1],\"LimitRange\":[\"V1LimitRange\",1],\"Namespace\":[\"V1Namespace\",0],\"Node\":[\"V1Node\",0],\"PersistentVolume\":[\"V1PersistentVolume\",0],\"PersistentVolumeClaim\":[\"V1PersistentVolumeClaim\",1],\"Pod\":[\"V1Pod\",1],\"PodTemplate\":[\"V1PodTemplate\",1],\"ReplicationController\":[\"V1ReplicationController\",1],\"ResourceQuota\":[\"V1ResourceQuota\",1],\"Secret\":[\"V1Secret\",1],\"Service\":[\"V1Service\",1],\"ServiceAccount\":[\"V1ServiceAccount\",1]}},\"types\":{\"AdmissionregistrationV1ServiceReference\":[{\"name\":\"s\",\"namespace\":\"s\",\"path\":\"s\",\"port\":\"i\"},[\"name\",\"namespace\"]],\"AdmissionregistrationV1WebhookClientConfig\":[{\"caBundle\":\"s\",\"service\":\"AdmissionregistrationV1ServiceReference\",\"url\":\"s\"},[]],\"ApiextensionsV1ServiceReference\":[{\"name\":\"s\",\"namespace\":\"s\",\"path\":\"s\",\"port\":\"i\"},[\"name\",\"namespace\"]],\"ApiextensionsV1WebhookClientConfig\":[{\"caBundle\":\"s\",\"service\":\"ApiextensionsV1ServiceReference\",\"url\":\"s\"},[]],\"ApiregistrationV1ServiceReference\":[{\"name\":\"s\",\"namespace\":\"s\",\"port\":\"i\"},[]],\"CoreV1EndpointPort\":[{\"appProtocol\":\"s\",\"name\":\"s\",\"port\":\"i\",\"protocol\":\"s\"},[\"port\"]],\"CoreV1Event\":[{\"action\":\"s\",\"apiVersion\":\"s\",\"count\":\"i\",\"eventTime\":\"t\",\"firstTimestamp\":\"t\",\"involvedObject\":\"V1ObjectReference\",\"kind\":\"s\",\"lastTimestamp\":\"t\",\"message\":\"s\",\"metadata\":\"V1ObjectMeta\",\"reason\":\"s\",\"related\":\"V1ObjectReference\",\"reportingComponent\":\"s\",\"reportingInstance\":\"s\",\"series\":\"CoreV1EventSeries\",\"source\":\"V1EventSource\",\"type\":\"s\"},[\"apiVersion\",\"involvedObject\",\"kind\",\"metadata\"]],\"CoreV1EventSeries\":[{\"count\":\"i\",\"lastObservedTime\":\"t\"},[]],\"CoreV1ResourceClaim\":[{\"name\":\"s\",\"request\":\"s\"},[\"name\"]],\"DiscoveryV1EndpointPort\":[{\"appProtocol\":\"s\",\"name\":\"s\",\"port\":\"i\",\"protocol\":\"s\"},[]],\"EventsV1Event\":[{\"action\":\"s\",\"apiVersion\":\"s\",\"deprecatedCount\":\"i\",\"deprecatedFirstTimestamp\":\"t\",\"deprecatedLastTimestamp\":\"t\",\"deprecatedSource\":\"V1EventSource\",\"eventTime\":\"t\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"note\":\"s\",\"reason\":\"s\",\"regarding\":\"V1ObjectReference\",\"related\":\"V1ObjectReference\",\"reportingController\":\"s\",\"reportingInstance\":\"s\",\"series\":\"EventsV1EventSeries\",\"type\":\"s\"},[\"apiVersion\",\"eventTime\",\"kind\"]],\"EventsV1EventSeries\":[{\"count\":\"i\",\"lastObservedTime\":\"t\"},[\"count\",\"lastObservedTime\"]],\"FlowcontrolV1Subject\":[{\"group\":\"V1GroupSubject\",\"kind\":\"s\",\"serviceAccount\":\"V1ServiceAccountSubject\",\"user\":\"V1UserSubject\"},[\"kind\"]],\"RbacV1Subject\":[{\"apiGroup\":\"s\",\"kind\":\"s\",\"name\":\"s\",\"namespace\":\"s\"},[\"kind\",\"name\"]],\"ResourceV1ResourceClaim\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ResourceClaimSpec\",\"status\":\"V1ResourceClaimStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"StorageV1TokenRequest\":[{\"audience\":\"s\",\"expirationSeconds\":\"i\"},[\"audience\"]],\"V1APIService\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1APIServiceSpec\",\"status\":\"V1APIServiceStatus\"},[\"apiVersion\",\"kind\"]],\"V1APIServiceCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1APIServiceSpec\":[{\"caBundle\":\"s\",\"group\":\"s\",\"groupPriorityMinimum\":\"i\",\"insecureSkipTLSVerify\":\"b\",\"service\":\"ApiregistrationV1ServiceReference\",\"version\":\"s\",\"versionPriority\":\"i\"},[\"groupPriorityMinimum\",\"versionPriority\"]],\"V1APIServiceStatus\":[{\"conditions\":\"[V1APIServiceCondition\"},[]],\"V1AWSElasticBlockStoreVolumeSource\":[{\"fsType\":\"s\",\"partition\":\"i\",\"readOnly\":\"b\",\"volumeID\":\"s\"},[\"volumeID\"]],\"V1Affinity\":[{\"nodeAffinity\":\"V1NodeAffinity\",\"podAffinity\":\"V1PodAffinity\",\"podAntiAffinity\":\"V1PodAntiAffinity\"},[]],\"V1AggregationRule\":[{\"clusterRoleSelectors\":\"[V1LabelSelector\"},[]],\"V1AllocatedDeviceStatus\":[{\"conditions\":\"[V1Condition\",\"data\":\"a\",\"device\":\"s\",\"driver\":\"s\",\"networkData\":\"V1NetworkDeviceData\",\"pool\":\"s\",\"shareID\":\"s\"},[\"device\",\"driver\",\"pool\"]],\"V1AllocationResult\":[{\"allocationTimestamp\":\"t\",\"devices\":\"V1DeviceAllocationResult\",\"nodeSelector\":\"V1NodeSelector\"},[]],\"V1AppArmorProfile\":[{\"localhostProfile\":\"s\",\"type\":\"s\"},[\"type\"]],\"V1ApplyConfiguration\":[{\"expression\":\"s\"},[]],\"V1AttachedVolume\":[{\"devicePath\":\"s\",\"name\":\"s\"},[\"devicePath\",\"name\"]],\"V1AuditAnnotation\":[{\"key\":\"s\",\"valueExpression\":\"s\"},[\"key\",\"valueExpression\"]],\"V1AzureDiskVolumeSource\":[{\"cachingMode\":\"s\",\"diskName\":\"s\",\"diskURI\":\"s\",\"fsType\":\"s\",\"kind\":\"s\",\"readOnly\":\"b\"},[\"diskName\",\"diskURI\"]],\"V1AzureFilePersistentVolumeSource\":[{\"readOnly\":\"b\",\"secretName\":\"s\",\"secretNamespace\":\"s\",\"shareName\":\"s\"},[\"secretName\",\"shareName\"]],\"V1AzureFileVolumeSource\":[{\"readOnly\":\"b\",\"secretName\":\"s\",\"shareName\":\"s\"},[\"secretName\",\"shareName\"]],\"V1Binding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"target\":\"V1ObjectReference\"},[\"apiVersion\",\"kind\",\"target\"]],\"V1CELDeviceSelector\":[{\"expression\":\"s\"},[\"expression\"]],\"V1CSIDriver\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1CSIDriverSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1CSIDriverSpec\":[{\"attachRequired\":\"b\",\"fsGroupPolicy\":\"s\",\"nodeAllocatableUpdatePeriodSeconds\":\"i\",\"podInfoOnMount\":\"b\",\"preventPodSchedulingIfMissing\":\"b\",\"requiresRepublish\":\"b\",\"seLinuxMount\":\"b\",\"serviceAccountTokenInSecrets\":\"b\",\"storageCapacity\":\"b\",\"tokenRequests\":\"[StorageV1TokenRequest\",\"volumeLifecycleModes\":\"[s\"},[]],\"V1CSINode\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1CSINodeSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1CSINodeDriver\":[{\"allocatable\":\"V1VolumeNodeResources\",\"name\":\"s\",\"nodeID\":\"s\",\"topologyKeys\":\"[s\"},[\"name\",\"nodeID\"]],\"V1CSINodeSpec\":[{\"drivers\":\"[V1CSINodeDriver\"},[\"drivers\"]],\"V1CSIPersistentVolumeSource\":[{\"controllerExpandSecretRef\":\"V1SecretReference\",\"controllerPublishSecretRef\":\"V1SecretReference\",\"driver\":\"s\",\"fsType\":\"s\",\"nodeExpandSecretRef\":\"V1SecretReference\",\"nodePublishSecretRef\":\"V1SecretReference\",\"nodeStageSecretRef\":\"V1SecretReference\",\"readOnly\":\"b\",\"volumeAttributes\":\"{s\",\"volumeHandle\":\"s\"},[\"driver\",\"volumeHandle\"]],\"V1CSIStorageCapacity\":[{\"apiVersion\":\"s\",\"capacity\":\"q\",\"kind\":\"s\",\"maximumVolumeSize\":\"q\",\"metadata\":\"V1ObjectMeta\",\"nodeTopology\":\"V1LabelSelector\",\"storageClassName\":\"s\"},[\"apiVersion\",\"kind\",\"storageClassName\"]],\"V1CSIVolumeSource\":[{\"driver\":\"s\",\"fsType\":\"s\",\"nodePublishSecretRef\":\"V1LocalObjectReference\",\"readOnly\":\"b\",\"volumeAttributes\":\"{s\"},[\"driver\"]],\"V1Capabilities\":[{\"add\":\"[s\",\"drop\":\"[s\"},[]],\"V1CapacityRequestPolicy\":[{\"default\":\"q\",\"validRange\":\"V1CapacityRequestPolicyRange\",\"validValues\":\"[s\"},[]],\"V1CapacityRequestPolicyRange\":[{\"max\":\"q\",\"min\":\"q\",\"step\":\"q\"},[\"min\"]],\"V1CapacityRequirements\":[{\"requests\":\"{q\"},[]],\"V1CephFSPersistentVolumeSource\":[{\"monitors\":\"[s\",\"path\":\"s\",\"readOnly\":\"b\",\"secretFile\":\"s\",\"secretRef\":\"V1SecretReference\",\"user\":\"s\"},[\"monitors\"]],\"V1CephFSVolumeSource\":[{\"monitors\":\"[s\",\"path\":\"s\",\"readOnly\":\"b\",\"secretFile\":\"s\",\"secretRef\":\"V1LocalObjectReference\",\"user\":\"s\"},[\"monitors\"]],\"V1CertificateSigningRequest\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1CertificateSigningRequestSpec\",\"status\":\"V1CertificateSigningRequestStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1CertificateSigningRequestCondition\":[{\"lastTransitionTime\":\"t\",\"lastUpdateTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1CertificateSigningRequestSpec\":[{\"expirationSeconds\":\"i\",\"extra\":\"{[s\",\"groups\":\"[s\",\"request\":\"s\",\"signerName\":\"s\",\"uid\":\"s\",\"usages\":\"[s\",\"username\":\"s\"},[\"request\",\"signerName\"]],\"V1CertificateSigningRequestStatus\":[{\"certificate\":\"s\",\"conditions\":\"[V1CertificateSigningRequestCondition\"},[]],\"V1CinderPersistentVolumeSource\":[{\"fsType\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1SecretReference\",\"volumeID\":\"s\"},[\"volumeID\"]],\"V1CinderVolumeSource\":[{\"fsType\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1LocalObjectReference\",\"volumeID\":\"s\"},[\"volumeID\"]],\"V1ClientIPConfig\":[{\"timeoutSeconds\":\"i\"},[]],\"V1ClusterRole\":[{\"aggregationRule\":\"V1AggregationRule\",\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"rules\":\"[V1PolicyRule\"},[\"apiVersion\",\"kind\"]],\"V1ClusterRoleBinding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"roleRef\":\"V1RoleRef\",\"subjects\":\"[RbacV1Subject\"},[\"apiVersion\",\"kind\",\"roleRef\"]],\"V1ClusterTrustBundleProjection\":[{\"labelSelector\":\"V1LabelSelector\",\"name\":\"s\",\"optional\":\"b\",\"path\":\"s\",\"signerName\":\"s\"},[\"path\"]],\"V1Condition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"observedGeneration\":\"i\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"lastTransitionTime\",\"message\",\"reason\",\"status\",\"type\"]],\"V1ConfigMap\":[{\"apiVersion\":\"s\",\"binaryData\":\"{s\",\"data\":\"{s\",\"immutable\":\"b\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\"},[\"apiVersion\",\"kind\"]],\"V1ConfigMapEnvSource\":[{\"name\":\"s\",\"optional\":\"b\"},[]],\"V1ConfigMapKeySelector\":[{\"key\":\"s\",\"name\":\"s\",\"optional\":\"b\"},[\"key\"]],\"V1ConfigMapNodeConfigSource\":[{\"kubeletConfigKey\":\"s\",\"name\":\"s\",\"namespace\":\"s\",\"resourceVersion\":\"s\",\"uid\":\"s\"},[\"kubeletConfigKey\",\"name\",\"namespace\"]],\"V1ConfigMapProjection\":[{\"items\":\"[V1KeyToPath\",\"name\":\"s\",\"optional\":\"b\"},[]],\"V1ConfigMapVolumeSource\":[{\"defaultMode\":\"i\",\"items\":\"[V1KeyToPath\",\"name\":\"s\",\"optional\":\"b\"},[]],\"V1Container\":[{\"args\":\"[s\",\"command\":\"[s\",\"env\":\"[V1EnvVar\",\"envFrom\":\"[V1EnvFromSource\",\"image\":\"s\",\"imagePullPolicy\":\"s\",\"lifecycle\":\"V1Lifecycle\",\"livenessProbe\":\"V1Probe\",\"name\":\"s\",\"ports\":\"[V1ContainerPort\",\"readinessProbe\":\"V1Probe\",\"resizePolicy\":\"[V1ContainerResizePolicy\",\"resources\":\"V1ResourceRequirements\",\"restartPolicy\":\"s\",\"restartPolicyRules\":\"[V1ContainerRestartRule\",\"securityContext\":\"V1SecurityContext\",\"startupProbe\":\"V1Probe\",\"stdin\":\"b\",\"stdinOnce\":\"b\",\"terminationMessagePath\":\"s\",\"terminationMessagePolicy\":\"s\",\"tty\":\"b\",\"volumeDevices\":\"[V1VolumeDevice\",\"volumeMounts\":\"[V1VolumeMount\",\"workingDir\":\"s\"},[\"name\"]],\"V1ContainerExtendedResourceRequest\":[{\"containerName\":\"s\",\"requestName\":\"s\",\"resourceName\":\"s\"},[\"containerName\",\"requestName\",\"resourceName\"]],\"V1ContainerImage\":[{\"names\":\"[s\",\"sizeBytes\":\"i\"},[]],\"V1ContainerPort\":[{\"containerPort\":\"i\",\"hostIP\":\"s\",\"hostPort\":\"i\",\"name\":\"s\",\"protocol\":\"s\"},[\"containerPort\"]],\"V1ContainerResizePolicy\":[{\"resourceName\":\"s\",\"restartPolicy\":\"s\"},[\"resourceName\",\"restartPolicy\"]],\"V1ContainerRestartRule\":[{\"action\":\"s\",\"exitCodes\":\"V1ContainerRestartRuleOnExitCodes\"},[\"action\"]],\"V1ContainerRestartRuleOnExitCodes\":[{\"operator\":\"s\",\"values\":\"[n\"},[\"operator\"]],\"V1ContainerState\":[{\"running\":\"V1ContainerStateRunning\",\"terminated\":\"V1ContainerStateTerminated\",\"waiting\":\"V1ContainerStateWaiting\"},[]],\"V1ContainerStateRunning\":[{\"startedAt\":\"t\"},[]],\"V1ContainerStateTerminated\":[{\"containerID\":\"s\",\"exitCode\":\"i\",\"finishedAt\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"signal\":\"i\",\"startedAt\":\"t\"},[\"exitCode\"]],\"V1ContainerStateWaiting\":[{\"message\":\"s\",\"reason\":\"s\"},[]],\"V1ContainerStatus\":[{\"allocatedResources\":\"{q\",\"allocatedResourcesStatus\":\"[V1ResourceStatus\",\"containerID\":\"s\",\"image\":\"s\",\"imageID\":\"s\",\"lastState\":\"V1ContainerState\",\"name\":\"s\",\"ready\":\"b\",\"resources\":\"V1ResourceRequirements\",\"restartCount\":\"i\",\"started\":\"b\",\"state\":\"V1ContainerState\",\"stopSignal\":\"s\",\"user\":\"V1ContainerUser\",\"volumeMounts\":\"[V1VolumeMountStatus\"},[\"image\",\"imageID\",\"name\",\"ready\",\"restartCount\"]],\"V1ContainerUser\":[{\"linux\":\"V1LinuxContainerUser\"},[]],\"V1ControllerRevision\":[{\"apiVersion\":\"s\",\"data\":\"a\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"revision\":\"i\"},[\"apiVersion\",\"kind\",\"revision\"]],\"V1Counter\":[{\"value\":\"q\"},[\"value\"]],\"V1CounterSet\":[{\"counters\":\"{V1Counter\",\"name\":\"s\"},[\"counters\",\"name\"]],\"V1CronJob\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1CronJobSpec\",\"status\":\"V1CronJobStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1CronJobSpec\":[{\"concurrencyPolicy\":\"s\",\"failedJobsHistoryLimit\":\"i\",\"jobTemplate\":\"V1JobTemplateSpec\",\"schedule\":\"s\",\"startingDeadlineSeconds\":\"i\",\"successfulJobsHistoryLimit\":\"i\",\"suspend\":\"b\",\"timeZone\":\"s\"},[\"jobTemplate\",\"schedule\"]],\"V1CronJobStatus\":[{\"active\":\"[V1ObjectReference\",\"lastScheduleTime\":\"t\",\"lastSuccessfulTime\":\"t\"},[]],\"V1CrossVersionObjectReference\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"name\":\"s\"},[\"kind\",\"name\"]],\"V1CustomResourceColumnDefinition\":[{\"description\":\"s\",\"format\":\"s\",\"jsonPath\":\"s\",\"name\":\"s\",\"priority\":\"i\",\"type\":\"s\"},[\"jsonPath\",\"name\",\"type\"]],\"V1CustomResourceConversion\":[{\"strategy\":\"s\",\"webhook\":\"V1WebhookConversion\"},[\"strategy\"]],\"V1CustomResourceDefinition\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1CustomResourceDefinitionSpec\",\"status\":\"V1CustomResourceDefinitionStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1CustomResourceDefinitionCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"observedGeneration\":\"i\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1CustomResourceDefinitionNames\":[{\"categories\":\"[s\",\"kind\":\"s\",\"listKind\":\"s\",\"plural\":\"s\",\"shortNames\":\"[s\",\"singular\":\"s\"},[\"kind\",\"plural\"]],\"V1CustomResourceDefinitionSpec\":[{\"conversion\":\"V1CustomResourceConversion\",\"group\":\"s\",\"names\":\"V1CustomResourceDefinitionNames\",\"preserveUnknownFields\":\"b\",\"scope\":\"s\",\"versions\":\"[V1CustomResourceDefinitionVersion\"},[\"group\",\"names\",\"scope\",\"versions\"]],\"V1CustomResourceDefinitionStatus\":[{\"acceptedNames\":\"V1CustomResourceDefinitionNames\",\"conditions\":\"[V1CustomResourceDefinitionCondition\",\"observedGeneration\":\"i\",\"storedVersions\":\"[s\"},[]],\"V1CustomResourceDefinitionVersion\":[{\"additionalPrinterColumns\":\"[V1CustomResourceColumnDefinition\",\"deprecated\":\"b\",\"deprecationWarning\":\"s\",\"name\":\"s\",\"schema\":\"V1CustomResourceValidation\",\"selectableFields\":\"[V1SelectableField\",\"served\":\"b\",\"storage\":\"b\",\"subresources\":\"V1CustomResourceSubresources\"},[\"name\",\"served\",\"storage\"]],\"V1CustomResourceSubresourceScale\":[{\"labelSelectorPath\":\"s\",\"specReplicasPath\":\"s\",\"statusReplicasPath\":\"s\"},[\"specReplicasPath\",\"statusReplicasPath\"]],\"V1CustomResourceSubresources\":[{\"scale\":\"V1CustomResourceSubresourceScale\",\"status\":\"a\"},[]],\"V1CustomResourceValidation\":[{\"openAPIV3Schema\":\"V1JSONSchemaProps\"},[]],\"V1DaemonEndpoint\":[{\"Port\":\"i\"},[\"Port\"]],\"V1DaemonSet\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1DaemonSetSpec\",\"status\":\"V1DaemonSetStatus\"},[\"apiVersion\",\"kind\"]],\"V1DaemonSetCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1DaemonSetSpec\":[{\"minReadySeconds\":\"i\",\"revisionHistoryLimit\":\"i\",\"selector\":\"V1LabelSelector\",\"template\":\"V1PodTemplateSpec\",\"updateStrategy\":\"V1DaemonSetUpdateStrategy\"},[\"selector\",\"template\"]],\"V1DaemonSetStatus\":[{\"collisionCount\":\"i\",\"conditions\":\"[V1DaemonSetCondition\",\"currentNumberScheduled\":\"i\",\"desiredNumberScheduled\":\"i\",\"numberAvailable\":\"i\",\"numberMisscheduled\":\"i\",\"numberReady\":\"i\",\"numberUnavailable\":\"i\",\"observedGeneration\":\"i\",\"updatedNumberScheduled\":\"i\"},[\"currentNumberScheduled\",\"desiredNumberScheduled\",\"numberMisscheduled\",\"numberReady\"]],\"V1DaemonSetUpdateStrategy\":[{\"rollingUpdate\":\"V1RollingUpdateDaemonSet\",\"type\":\"s\"},[]],\"V1Deployment\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1DeploymentSpec\",\"status\":\"V1DeploymentStatus\"},[\"apiVersion\",\"kind\"]],\"V1DeploymentCondition\":[{\"lastTransitionTime\":\"t\",\"lastUpdateTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1DeploymentSpec\":[{\"minReadySeconds\":\"i\",\"paused\":\"b\",\"progressDeadlineSeconds\":\"i\",\"replicas\":\"i\",\"revisionHistoryLimit\":\"i\",\"selector\":\"V1LabelSelector\",\"strategy\":\"V1DeploymentStrategy\",\"template\":\"V1PodTemplateSpec\"},[\"selector\",\"template\"]],\"V1DeploymentStatus\":[{\"availableReplicas\":\"i\",\"collisionCount\":\"i\",\"conditions\":\"[V1DeploymentCondition\",\"observedGeneration\":\"i\",\"readyReplicas\":\"i\",\"replicas\":\"i\",\"terminatingReplicas\":\"i\",\"unavailableReplicas\":\"i\",\"updatedReplicas\":\"i\"},[]],\"V1DeploymentStrategy\":[{\"rollingUpdate\":\"V1RollingUpdateDeployment\",\"type\":\"s\"},[]],\"V1Device\":[{\"allNodes\":\"b\",\"allowMultipleAllocations\":\"b\",\"attributes\":\"{V1DeviceAttribute\",\"bindingConditions\":\"[s\",\"bindingFailureConditions\":\"[s\",\"bindsToNode\":\"b\",\"capacity\":\"{V1DeviceCapacity\",\"consumesCounters\":\"[V1DeviceCounterConsumption\",\"name\":\"s\",\"nodeAllocatableResourceMappings\":\"{V1NodeAllocatableResourceMapping\",\"nodeName\":\"s\",\"nodeSelector\":\"V1NodeSelector\",\"taints\":\"[V1DeviceTaint\"},[\"name\"]],\"V1DeviceAllocationConfiguration\":[{\"opaque\":\"V1OpaqueDeviceConfiguration\",\"requests\":\"[s\",\"source\":\"s\"},[\"source\"]],\"V1DeviceAllocationResult\":[{\"config\":\"[V1DeviceAllocationConfiguration\",\"results\":\"[V1DeviceRequestAllocationResult\"},[]],\"V1DeviceAttribute\":[{\"bool\":\"b\",\"bools\":\"[b\",\"int\":\"i\",\"ints\":\"[n\",\"string\":\"s\",\"strings\":\"[s\",\"version\":\"s\",\"versions\":\"[s\"},[]],\"V1DeviceCapacity\":[{\"requestPolicy\":\"V1CapacityRequestPolicy\",\"value\":\"q\"},[\"value\"]],\"V1DeviceClaim\":[{\"config\":\"[V1DeviceClaimConfiguration\",\"constraints\":\"[V1DeviceConstraint\",\"requests\":\"[V1DeviceRequest\"},[]],\"V1DeviceClaimConfiguration\":[{\"opaque\":\"V1OpaqueDeviceConfiguration\",\"requests\":\"[s\"},[]],\"V1DeviceClass\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1DeviceClassSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1DeviceClassConfiguration\":[{\"opaque\":\"V1OpaqueDeviceConfiguration\"},[]],\"V1DeviceClassSpec\":[{\"config\":\"[V1DeviceClassConfiguration\",\"extendedResourceName\":\"s\",\"selectors\":\"[V1DeviceSelector\"},[]],\"V1DeviceConstraint\":[{\"distinctAttribute\":\"s\",\"matchAttribute\":\"s\",\"requests\":\"[s\"},[]],\"V1DeviceCounterConsumption\":[{\"counterSet\":\"s\",\"counters\":\"{V1Counter\"},[\"counterSet\",\"counters\"]],\"V1DeviceRequest\":[{\"exactly\":\"V1ExactDeviceRequest\",\"firstAvailable\":\"[V1DeviceSubRequest\",\"name\":\"s\"},[\"name\"]],\"V1DeviceRequestAllocationResult\":[{\"adminAccess\":\"b\",\"bindingConditions\":\"[s\",\"bindingFailureConditions\":\"[s\",\"consumedCapacity\":\"{q\",\"device\":\"s\",\"driver\":\"s\",\"pool\":\"s\",\"request\":\"s\",\"shareID\":\"s\",\"tolerations\":\"[V1DeviceToleration\"},[\"device\",\"driver\",\"pool\",\"request\"]],\"V1DeviceSelector\":[{\"cel\":\"V1CELDeviceSelector\"},[]],\"V1DeviceSubRequest\":[{\"allocationMode\":\"s\",\"capacity\":\"V1CapacityRequirements\",\"count\":\"i\",\"deviceClassName\":\"s\",\"name\":\"s\",\"selectors\":\"[V1DeviceSelector\",\"tolerations\":\"[V1DeviceToleration\"},[\"deviceClassName\",\"name\"]],\"V1DeviceTaint\":[{\"effect\":\"s\",\"key\":\"s\",\"timeAdded\":\"t\",\"value\":\"s\"},[\"effect\",\"key\"]],\"V1DeviceToleration\":[{\"effect\":\"s\",\"key\":\"s\",\"operator\":\"s\",\"tolerationSeconds\":\"i\",\"value\":\"s\"},[]],\"V1DownwardAPIProjection\":[{\"items\":\"[V1DownwardAPIVolumeFile\"},[]],\"V1DownwardAPIVolumeFile\":[{\"fieldRef\":\"V1ObjectFieldSelector\",\"mode\":\"i\",\"path\":\"s\",\"resourceFieldRef\":\"V1ResourceFieldSelector\"},[\"path\"]],\"V1DownwardAPIVolumeSource\":[{\"defaultMode\":\"i\",\"items\":\"[V1DownwardAPIVolumeFile\"},[]],\"V1EmptyDirVolumeSource\":[{\"medium\":\"s\",\"sizeLimit\":\"q\"},[]],\"V1Endpoint\":[{\"addresses\":\"[s\",\"conditions\":\"V1EndpointConditions\",\"deprecatedTopology\":\"{s\",\"hints\":\"V1EndpointHints\",\"hostname\":\"s\",\"nodeName\":\"s\",\"targetRef\":\"V1ObjectReference\",\"zone\":\"s\"},[\"addresses\"]],\"V1EndpointAddress\":[{\"hostname\":\"s\",\"ip\":\"s\",\"nodeName\":\"s\",\"targetRef\":\"V1ObjectReference\"},[\"ip\"]],\"V1EndpointConditions\":[{\"ready\":\"b\",\"serving\":\"b\",\"terminating\":\"b\"},[]],\"V1EndpointHints\":[{\"forNodes\":\"[V1ForNode\",\"forZones\":\"[V1ForZone\"},[]],\"V1EndpointSlice\":[{\"addressType\":\"s\",\"apiVersion\":\"s\",\"endpoints\":\"[V1Endpoint\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"ports\":\"[DiscoveryV1EndpointPort\"},[\"addressType\",\"apiVersion\",\"kind\"]],\"V1EndpointSubset\":[{\"addresses\":\"[V1EndpointAddress\",\"notReadyAddresses\":\"[V1EndpointAddress\",\"ports\":\"[CoreV1EndpointPort\"},[]],\"V1Endpoints\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"subsets\":\"[V1EndpointSubset\"},[\"apiVersion\",\"kind\"]],\"V1EnvFromSource\":[{\"configMapRef\":\"V1ConfigMapEnvSource\",\"prefix\":\"s\",\"secretRef\":\"V1SecretEnvSource\"},[]],\"V1EnvVar\":[{\"name\":\"s\",\"value\":\"s\",\"valueFrom\":\"V1EnvVarSource\"},[\"name\"]],\"V1EnvVarSource\":[{\"configMapKeyRef\":\"V1ConfigMapKeySelector\",\"fieldRef\":\"V1ObjectFieldSelector\",\"fileKeyRef\":\"V1FileKeySelector\",\"resourceFieldRef\":\"V1ResourceFieldSelector\",\"secretKeyRef\":\"V1SecretKeySelector\"},[]],\"V1EphemeralContainer\":[{\"args\":\"[s\",\"command\":\"[s\",\"env\":\"[V1EnvVar\",\"envFrom\":\"[V1EnvFromSource\",\"image\":\"s\",\"imagePullPolicy\":\"s\",\"lifecycle\":\"V1Lifecycle\",\"livenessProbe\":\"V1Probe\",\"name\":\"s\",\"ports\":\"[V1ContainerPort\",\"readinessProbe\":\"V1Probe\",\"resizePolicy\":\"[V1ContainerResizePolicy\",\"resources\":\"V1ResourceRequirements\",\"restartPolicy\":\"s\",\"restartPolicyRules\":\"[V1ContainerRestartRule\",\"securityContext\":\"V1SecurityContext\",\"startupProbe\":\"V1Probe\",\"stdin\":\"b\",\"stdinOnce\":\"b\",\"targetContainerName\":\"s\",\"terminationMessagePath\":\"s\",\"terminationMessagePolicy\":\"s\",\"tty\":\"b\",\"volumeDevices\":\"[V1VolumeDevice\",\"volumeMounts\":\"[V1VolumeMount\",\"workingDir\":\"s\"},[\"name\"]],\"V1EphemeralVolumeSource\":[{\"volumeClaimTemplate\":\"V1PersistentVolumeClaimTemplate\"},[]],\"V1EventSource\":[{\"component\":\"s\",\"host\":\"s\"},[]],\"V1ExactDeviceRequest\":[{\"adminAccess\":\"b\",\"allocationMode\":\"s\",\"capacity\":\"V1CapacityRequirements\",\"count\":\"i\",\"deviceClassName\":\"s\",\"selectors\":\"[V1DeviceSelector\",\"tolerations\":\"[V1DeviceToleration\"},[\"deviceClassName\"]],\"V1ExecAction\":[{\"command\":\"[s\"},[]],\"V1ExemptPriorityLevelConfiguration\":[{\"lendablePercent\":\"i\",\"nominalConcurrencyShares\":\"i\"},[]],\"V1ExpressionWarning\":[{\"fieldRef\":\"s\",\"warning\":\"s\"},[\"fieldRef\",\"warning\"]],\"V1ExternalDocumentation\":[{\"description\":\"s\",\"url\":\"s\"},[]],\"V1FCVolumeSource\":[{\"fsType\":\"s\",\"lun\":\"i\",\"readOnly\":\"b\",\"targetWWNs\":\"[s\",\"wwids\":\"[s\"},[]],\"V1FieldSelectorAttributes\":[{\"rawSelector\":\"s\",\"requirements\":\"[V1FieldSelectorRequirement\"},[]],\"V1FieldSelectorRequirement\":[{\"key\":\"s\",\"operator\":\"s\",\"values\":\"[s\"},[\"key\",\"operator\"]],\"V1FileKeySelector\":[{\"key\":\"s\",\"optional\":\"b\",\"path\":\"s\",\"volumeName\":\"s\"},[\"key\",\"path\",\"volumeName\"]],\"V1FlexPersistentVolumeSource\":[{\"driver\":\"s\",\"fsType\":\"s\",\"options\":\"{s\",\"readOnly\":\"b\",\"secretRef\":\"V1SecretReference\"},[\"driver\"]],\"V1FlexVolumeSource\":[{\"driver\":\"s\",\"fsType\":\"s\",\"options\":\"{s\",\"readOnly\":\"b\",\"secretRef\":\"V1LocalObjectReference\"},[\"driver\"]],\"V1FlockerVolumeSource\":[{\"datasetName\":\"s\",\"datasetUUID\":\"s\"},[]],\"V1FlowDistinguisherMethod\":[{\"type\":\"s\"},[\"type\"]],\"V1FlowSchema\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1FlowSchemaSpec\",\"status\":\"V1FlowSchemaStatus\"},[\"apiVersion\",\"kind\"]],\"V1FlowSchemaCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[]],\"V1FlowSchemaSpec\":[{\"distinguisherMethod\":\"V1FlowDistinguisherMethod\",\"matchingPrecedence\":\"i\",\"priorityLevelConfiguration\":\"V1PriorityLevelConfigurationReference\",\"rules\":\"[V1PolicyRulesWithSubjects\"},[\"priorityLevelConfiguration\"]],\"V1FlowSchemaStatus\":[{\"conditions\":\"[V1FlowSchemaCondition\"},[]],\"V1ForNode\":[{\"name\":\"s\"},[\"name\"]],\"V1ForZone\":[{\"name\":\"s\"},[\"name\"]],\"V1GCEPersistentDiskVolumeSource\":[{\"fsType\":\"s\",\"partition\":\"i\",\"pdName\":\"s\",\"readOnly\":\"b\"},[\"pdName\"]],\"V1GRPCAction\":[{\"port\":\"i\",\"service\":\"s\"},[\"port\"]],\"V1GitRepoVolumeSource\":[{\"directory\":\"s\",\"repository\":\"s\",\"revision\":\"s\"},[\"repository\"]],\"V1GlusterfsPersistentVolumeSource\":[{\"endpoints\":\"s\",\"endpointsNamespace\":\"s\",\"path\":\"s\",\"readOnly\":\"b\"},[\"endpoints\",\"path\"]],\"V1GlusterfsVolumeSource\":[{\"endpoints\":\"s\",\"path\":\"s\",\"readOnly\":\"b\"},[\"endpoints\",\"path\"]],\"V1GroupResource\":[{\"group\":\"s\",\"resource\":\"s\"},[]],\"V1GroupSubject\":[{\"name\":\"s\"},[\"name\"]],\"V1HTTPGetAction\":[{\"host\":\"s\",\"httpHeaders\":\"[V1HTTPHeader\",\"path\":\"s\",\"port\":\"is\",\"scheme\":\"s\"},[\"port\"]],\"V1HTTPHeader\":[{\"name\":\"s\",\"value\":\"s\"},[\"name\",\"value\"]],\"V1HTTPIngressPath\":[{\"backend\":\"V1IngressBackend\",\"path\":\"s\",\"pathType\":\"s\"},[\"backend\",\"pathType\"]],\"V1HTTPIngressRuleValue\":[{\"paths\":\"[V1HTTPIngressPath\"},[\"paths\"]],\"V1HorizontalPodAutoscaler\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1HorizontalPodAutoscalerSpec\",\"status\":\"V1HorizontalPodAutoscalerStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1HorizontalPodAutoscalerSpec\":[{\"maxReplicas\":\"i\",\"minReplicas\":\"i\",\"scaleTargetRef\":\"V1CrossVersionObjectReference\",\"targetCPUUtilizationPercentage\":\"i\"},[\"maxReplicas\",\"scaleTargetRef\"]],\"V1HorizontalPodAutoscalerStatus\":[{\"currentCPUUtilizationPercentage\":\"i\",\"currentReplicas\":\"i\",\"desiredReplicas\":\"i\",\"lastScaleTime\":\"t\",\"observedGeneration\":\"i\"},[\"currentReplicas\",\"desiredReplicas\"]],\"V1HostAlias\":[{\"hostnames\":\"[s\",\"ip\":\"s\"},[\"ip\"]],\"V1HostIP\":[{\"ip\":\"s\"},[\"ip\"]],\"V1HostPathVolumeSource\":[{\"path\":\"s\",\"type\":\"s\"},[\"path\"]],\"V1IPAddress\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1IPAddressSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1IPAddressSpec\":[{\"parentRef\":\"V1ParentReference\"},[\"parentRef\"]],\"V1IPBlock\":[{\"cidr\":\"s\",\"except\":\"[s\"},[\"cidr\"]],\"V1ISCSIPersistentVolumeSource\":[{\"chapAuthDiscovery\":\"b\",\"chapAuthSession\":\"b\",\"fsType\":\"s\",\"initiatorName\":\"s\",\"iqn\":\"s\",\"iscsiInterface\":\"s\",\"lun\":\"i\",\"portals\":\"[s\",\"readOnly\":\"b\",\"secretRef\":\"V1SecretReference\",\"targetPortal\":\"s\"},[\"iqn\",\"lun\",\"targetPortal\"]],\"V1ISCSIVolumeSource\":[{\"chapAuthDiscovery\":\"b\",\"chapAuthSession\":\"b\",\"fsType\":\"s\",\"initiatorName\":\"s\",\"iqn\":\"s\",\"iscsiInterface\":\"s\",\"lun\":\"i\",\"portals\":\"[s\",\"readOnly\":\"b\",\"secretRef\":\"V1LocalObjectReference\",\"targetPortal\":\"s\"},[\"iqn\",\"lun\",\"targetPortal\"]],\"V1ImageVolumeSource\":[{\"pullPolicy\":\"s\",\"reference\":\"s\"},[]],\"V1ImageVolumeStatus\":[{\"imageRef\":\"s\"},[\"imageRef\"]],\"V1Ingress\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1IngressSpec\",\"status\":\"V1IngressStatus\"},[\"apiVersion\",\"kind\"]],\"V1IngressBackend\":[{\"resource\":\"V1TypedLocalObjectReference\",\"service\":\"V1IngressServiceBackend\"},[]],\"V1IngressClass\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1IngressClassSpec\"},[\"apiVersion\",\"kind\"]],\"V1IngressClassParametersReference\":[{\"apiGroup\":\"s\",\"kind\":\"s\",\"name\":\"s\",\"namespace\":\"s\",\"scope\":\"s\"},[\"kind\",\"name\"]],\"V1IngressClassSpec\":[{\"controller\":\"s\",\"parameters\":\"V1IngressClassParametersReference\"},[]],\"V1IngressLoadBalancerIngress\":[{\"hostname\":\"s\",\"ip\":\"s\",\"ports\":\"[V1IngressPortStatus\"},[]],\"V1IngressLoadBalancerStatus\":[{\"ingress\":\"[V1IngressLoadBalancerIngress\"},[]],\"V1IngressPortStatus\":[{\"error\":\"s\",\"port\":\"i\",\"protocol\":\"s\"},[\"port\",\"protocol\"]],\"V1IngressRule\":[{\"host\":\"s\",\"http\":\"V1HTTPIngressRuleValue\"},[]],\"V1IngressServiceBackend\":[{\"name\":\"s\",\"port\":\"V1ServiceBackendPort\"},[\"name\"]],\"V1IngressSpec\":[{\"defaultBackend\":\"V1IngressBackend\",\"ingressClassName\":\"s\",\"rules\":\"[V1IngressRule\",\"tls\":\"[V1IngressTLS\"},[]],\"V1IngressStatus\":[{\"loadBalancer\":\"V1IngressLoadBalancerStatus\"},[]],\"V1IngressTLS\":[{\"hosts\":\"[s\",\"secretName\":\"s\"},[]],\"V1JSONPatch\":[{\"expression\":\"s\"},[]],\"V1JSONSchemaProps\":[{\"$ref\":\"s\",\"$schema\":\"s\",\"additionalItems\":\"a\",\"additionalProperties\":\"a\",\"allOf\":\"[V1JSONSchemaProps\",\"anyOf\":\"[V1JSONSchemaProps\",\"default\":\"a\",\"definitions\":\"{V1JSONSchemaProps\",\"dependencies\":\"{a\",\"description\":\"s\",\"enum\":\"[a\",\"example\":\"a\",\"exclusiveMaximum\":\"b\",\"exclusiveMinimum\":\"b\",\"externalDocs\":\"V1ExternalDocumentation\",\"format\":\"s\",\"id\":\"s\",\"items\":\"a\",\"maxItems\":\"i\",\"maxLength\":\"i\",\"maxProperties\":\"i\",\"maximum\":\"n\",\"minItems\":\"i\",\"minLength\":\"i\",\"minProperties\":\"i\",\"minimum\":\"n\",\"multipleOf\":\"n\",\"not\":\"V1JSONSchemaProps\",\"nullable\":\"b\",\"oneOf\":\"[V1JSONSchemaProps\",\"pattern\":\"s\",\"patternProperties\":\"{V1JSONSchemaProps\",\"properties\":\"{V1JSONSchemaProps\",\"required\":\"[s\",\"title\":\"s\",\"type\":\"s\",\"uniqueItems\":\"b\",\"x-kubernetes-embedded-resource\":\"b\",\"x-kubernetes-int-or-string\":\"b\",\"x-kubernetes-list-map-keys\":\"[s\",\"x-kubernetes-list-type\":\"s\",\"x-kubernetes-map-type\":\"s\",\"x-kubernetes-preserve-unknown-fields\":\"b\",\"x-kubernetes-validations\":\"[V1ValidationRule\"},[]],\"V1Job\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1JobSpec\",\"status\":\"V1JobStatus\"},[\"apiVersion\",\"kind\"]],\"V1JobCondition\":[{\"lastProbeTime\":\"t\",\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1JobSpec\":[{\"activeDeadlineSeconds\":\"i\",\"backoffLimit\":\"i\",\"backoffLimitPerIndex\":\"i\",\"completionMode\":\"s\",\"completions\":\"i\",\"managedBy\":\"s\",\"manualSelector\":\"b\",\"maxFailedIndexes\":\"i\",\"parallelism\":\"i\",\"podFailurePolicy\":\"V1PodFailurePolicy\",\"podReplacementPolicy\":\"s\",\"selector\":\"V1LabelSelector\",\"successPolicy\":\"V1SuccessPolicy\",\"suspend\":\"b\",\"template\":\"V1PodTemplateSpec\",\"ttlSecondsAfterFinished\":\"i\"},[\"template\"]],\"V1JobStatus\":[{\"active\":\"i\",\"completedIndexes\":\"s\",\"completionTime\":\"t\",\"conditions\":\"[V1JobCondition\",\"failed\":\"i\",\"failedIndexes\":\"s\",\"ready\":\"i\",\"startTime\":\"t\",\"succeeded\":\"i\",\"terminating\":\"i\",\"uncountedTerminatedPods\":\"V1UncountedTerminatedPods\"},[]],\"V1JobTemplateSpec\":[{\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1JobSpec\"},[]],\"V1KeyToPath\":[{\"key\":\"s\",\"mode\":\"i\",\"path\":\"s\"},[\"key\",\"path\"]],\"V1LabelSelector\":[{\"matchExpressions\":\"[V1LabelSelectorRequirement\",\"matchLabels\":\"{s\"},[]],\"V1LabelSelectorAttributes\":[{\"rawSelector\":\"s\",\"requirements\":\"[V1LabelSelectorRequirement\"},[]],\"V1LabelSelectorRequirement\":[{\"key\":\"s\",\"operator\":\"s\",\"values\":\"[s\"},[\"key\",\"operator\"]],\"V1Lease\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1LeaseSpec\"},[\"apiVersion\",\"kind\"]],\"V1LeaseSpec\":[{\"acquireTime\":\"t\",\"holderIdentity\":\"s\",\"leaseDurationSeconds\":\"i\",\"leaseTransitions\":\"i\",\"preferredHolder\":\"s\",\"renewTime\":\"t\",\"strategy\":\"s\"},[]],\"V1Lifecycle\":[{\"postStart\":\"V1LifecycleHandler\",\"preStop\":\"V1LifecycleHandler\",\"stopSignal\":\"s\"},[]],\"V1LifecycleHandler\":[{\"exec\":\"V1ExecAction\",\"httpGet\":\"V1HTTPGetAction\",\"sleep\":\"V1SleepAction\",\"tcpSocket\":\"V1TCPSocketAction\"},[]],\"V1LimitRange\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1LimitRangeSpec\"},[\"apiVersion\",\"kind\"]],\"V1LimitRangeItem\":[{\"default\":\"{q\",\"defaultRequest\":\"{q\",\"max\":\"{q\",\"maxLimitRequestRatio\":\"{q\",\"min\":\"{q\",\"type\":\"s\"},[\"type\"]],\"V1LimitRangeSpec\":[{\"limits\":\"[V1LimitRangeItem\"},[\"limits\"]],\"V1LimitResponse\":[{\"queuing\":\"V1QueuingConfiguration\",\"type\":\"s\"},[\"type\"]],\"V1LimitedPriorityLevelConfiguration\":[{\"borrowingLimitPercent\":\"i\",\"lendablePercent\":\"i\",\"limitResponse\":\"V1LimitResponse\",\"nominalConcurrencyShares\":\"i\"},[]],\"V1LinuxContainerUser\":[{\"gid\":\"i\",\"supplementalGroups\":\"[n\",\"uid\":\"i\"},[\"gid\",\"uid\"]],\"V1LoadBalancerIngress\":[{\"hostname\":\"s\",\"ip\":\"s\",\"ipMode\":\"s\",\"ports\":\"[V1PortStatus\"},[]],\"V1LoadBalancerStatus\":[{\"ingress\":\"[V1LoadBalancerIngress\"},[]],\"V1LocalObjectReference\":[{\"name\":\"s\"},[]],\"V1LocalSubjectAccessReview\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1SubjectAccessReviewSpec\",\"status\":\"V1SubjectAccessReviewStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1LocalVolumeSource\":[{\"fsType\":\"s\",\"path\":\"s\"},[\"path\"]],\"V1ManagedFieldsEntry\":[{\"apiVersion\":\"s\",\"fieldsType\":\"s\",\"fieldsV1\":\"a\",\"manager\":\"s\",\"operation\":\"s\",\"subresource\":\"s\",\"time\":\"t\"},[]],\"V1MatchCondition\":[{\"expression\":\"s\",\"name\":\"s\"},[\"expression\",\"name\"]],\"V1MatchResources\":[{\"excludeResourceRules\":\"[V1NamedRuleWithOperations\",\"matchPolicy\":\"s\",\"namespaceSelector\":\"V1LabelSelector\",\"objectSelector\":\"V1LabelSelector\",\"resourceRules\":\"[V1NamedRuleWithOperations\"},[]],\"V1ModifyVolumeStatus\":[{\"status\":\"s\",\"targetVolumeAttributesClassName\":\"s\"},[\"status\"]],\"V1MutatingAdmissionPolicy\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1MutatingAdmissionPolicySpec\"},[\"apiVersion\",\"kind\"]],\"V1MutatingAdmissionPolicyBinding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1MutatingAdmissionPolicyBindingSpec\"},[\"apiVersion\",\"kind\"]],\"V1MutatingAdmissionPolicyBindingSpec\":[{\"matchResources\":\"V1MatchResources\",\"paramRef\":\"V1ParamRef\",\"policyName\":\"s\"},[]],\"V1MutatingAdmissionPolicySpec\":[{\"failurePolicy\":\"s\",\"matchConditions\":\"[V1MatchCondition\",\"matchConstraints\":\"V1MatchResources\",\"mutations\":\"[V1Mutation\",\"paramKind\":\"V1ParamKind\",\"reinvocationPolicy\":\"s\",\"variables\":\"[V1Variable\"},[]],\"V1MutatingWebhook\":[{\"admissionReviewVersions\":\"[s\",\"clientConfig\":\"AdmissionregistrationV1WebhookClientConfig\",\"failurePolicy\":\"s\",\"matchConditions\":\"[V1MatchCondition\",\"matchPolicy\":\"s\",\"name\":\"s\",\"namespaceSelector\":\"V1LabelSelector\",\"objectSelector\":\"V1LabelSelector\",\"reinvocationPolicy\":\"s\",\"rules\":\"[V1RuleWithOperations\",\"sideEffects\":\"s\",\"timeoutSeconds\":\"i\"},[\"admissionReviewVersions\",\"clientConfig\",\"name\",\"sideEffects\"]],\"V1MutatingWebhookConfiguration\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"webhooks\":\"[V1MutatingWebhook\"},[\"apiVersion\",\"kind\"]],\"V1Mutation\":[{\"applyConfiguration\":\"V1ApplyConfiguration\",\"jsonPatch\":\"V1JSONPatch\",\"patchType\":\"s\"},[\"patchType\"]],\"V1NFSVolumeSource\":[{\"path\":\"s\",\"readOnly\":\"b\",\"server\":\"s\"},[\"path\",\"server\"]],\"V1NamedRuleWithOperations\":[{\"apiGroups\":\"[s\",\"apiVersions\":\"[s\",\"operations\":\"[s\",\"resourceNames\":\"[s\",\"resources\":\"[s\",\"scope\":\"s\"},[]],\"V1Namespace\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1NamespaceSpec\",\"status\":\"V1NamespaceStatus\"},[\"apiVersion\",\"kind\"]],\"V1NamespaceCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1NamespaceSpec\":[{\"finalizers\":\"[s\"},[]],\"V1NamespaceStatus\":[{\"conditions\":\"[V1NamespaceCondition\",\"phase\":\"s\"},[]],\"V1NetworkDeviceData\":[{\"hardwareAddress\":\"s\",\"interfaceName\":\"s\",\"ips\":\"[s\"},[]],\"V1NetworkPolicy\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1NetworkPolicySpec\"},[\"apiVersion\",\"kind\"]],\"V1NetworkPolicyEgressRule\":[{\"ports\":\"[V1NetworkPolicyPort\",\"to\":\"[V1NetworkPolicyPeer\"},[]],\"V1NetworkPolicyIngressRule\":[{\"from\":\"[V1NetworkPolicyPeer\",\"ports\":\"[V1NetworkPolicyPort\"},[]],\"V1NetworkPolicyPeer\":[{\"ipBlock\":\"V1IPBlock\",\"namespaceSelector\":\"V1LabelSelector\",\"podSelector\":\"V1LabelSelector\"},[]],\"V1NetworkPolicyPort\":[{\"endPort\":\"i\",\"port\":\"is\",\"protocol\":\"s\"},[]],\"V1NetworkPolicySpec\":[{\"egress\":\"[V1NetworkPolicyEgressRule\",\"ingress\":\"[V1NetworkPolicyIngressRule\",\"podSelector\":\"V1LabelSelector\",\"policyTypes\":\"[s\"},[]],\"V1Node\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1NodeSpec\",\"status\":\"V1NodeStatus\"},[\"apiVersion\",\"kind\"]],\"V1NodeAddress\":[{\"address\":\"s\",\"type\":\"s\"},[\"address\",\"type\"]],\"V1NodeAffinity\":[{\"preferredDuringSchedulingIgnoredDuringExecution\":\"[V1PreferredSchedulingTerm\",\"requiredDuringSchedulingIgnoredDuringExecution\":\"V1NodeSelector\"},[]],\"V1NodeAllocatableResourceClaimStatus\":[{\"containers\":\"[s\",\"resourceClaimName\":\"s\",\"resources\":\"{q\"},[\"resourceClaimName\",\"resources\"]],\"V1NodeAllocatableResourceMapping\":[{\"allocationMultiplier\":\"q\",\"capacityKey\":\"s\"},[]],\"V1NodeCondition\":[{\"lastHeartbeatTime\":\"t\",\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1NodeConfigSource\":[{\"configMap\":\"V1ConfigMapNodeConfigSource\"},[]],\"V1NodeConfigStatus\":[{\"active\":\"V1NodeConfigSource\",\"assigned\":\"V1NodeConfigSource\",\"error\":\"s\",\"lastKnownGood\":\"V1NodeConfigSource\"},[]],\"V1NodeDaemonEndpoints\":[{\"kubeletEndpoint\":\"V1DaemonEndpoint\"},[]],\"V1NodeFeatures\":[{\"supplementalGroupsPolicy\":\"b\"},[]],\"V1NodeRuntimeHandler\":[{\"features\":\"V1NodeRuntimeHandlerFeatures\",\"name\":\"s\"},[]],\"V1NodeRuntimeHandlerFeatures\":[{\"recursiveReadOnlyMounts\":\"b\",\"userNamespaces\":\"b\"},[]],\"V1NodeSelector\":[{\"nodeSelectorTerms\":\"[V1NodeSelectorTerm\"},[\"nodeSelectorTerms\"]],\"V1NodeSelectorRequirement\":[{\"key\":\"s\",\"operator\":\"s\",\"values\":\"[s\"},[\"key\",\"operator\"]],\"V1NodeSelectorTerm\":[{\"matchExpressions\":\"[V1NodeSelectorRequirement\",\"matchFields\":\"[V1NodeSelectorRequirement\"},[]],\"V1NodeSpec\":[{\"configSource\":\"V1NodeConfigSource\",\"externalID\":\"s\",\"podCIDR\":\"s\",\"podCIDRs\":\"[s\",\"providerID\":\"s\",\"taints\":\"[V1Taint\",\"unschedulable\":\"b\"},[]],\"V1NodeStatus\":[{\"addresses\":\"[V1NodeAddress\",\"allocatable\":\"{q\",\"capacity\":\"{q\",\"conditions\":\"[V1NodeCondition\",\"config\":\"V1NodeConfigStatus\",\"daemonEndpoints\":\"V1NodeDaemonEndpoints\",\"declaredFeatures\":\"[s\",\"features\":\"V1NodeFeatures\",\"images\":\"[V1ContainerImage\",\"nodeInfo\":\"V1NodeSystemInfo\",\"phase\":\"s\",\"runtimeHandlers\":\"[V1NodeRuntimeHandler\",\"volumesAttached\":\"[V1AttachedVolume\",\"volumesInUse\":\"[s\"},[]],\"V1NodeSwapStatus\":[{\"capacity\":\"i\"},[]],\"V1NodeSystemInfo\":[{\"architecture\":\"s\",\"bootID\":\"s\",\"containerRuntimeVersion\":\"s\",\"kernelVersion\":\"s\",\"kubeProxyVersion\":\"s\",\"kubeletVersion\":\"s\",\"machineID\":\"s\",\"operatingSystem\":\"s\",\"osImage\":\"s\",\"swap\":\"V1NodeSwapStatus\",\"systemUUID\":\"s\"},[\"architecture\",\"bootID\",\"containerRuntimeVersion\",\"kernelVersion\",\"kubeProxyVersion\",\"kubeletVersion\",\"machineID\",\"operatingSystem\",\"osImage\",\"systemUUID\"]],\"V1NonResourceAttributes\":[{\"path\":\"s\",\"verb\":\"s\"},[]],\"V1NonResourcePolicyRule\":[{\"nonResourceURLs\":\"[s\",\"verbs\":\"[s\"},[\"nonResourceURLs\",\"verbs\"]],\"V1NonResourceRule\":[{\"nonResourceURLs\":\"[s\",\"verbs\":\"[s\"},[\"verbs\"]],\"V1ObjectFieldSelector\":[{\"apiVersion\":\"s\",\"fieldPath\":\"s\"},[\"fieldPath\"]],\"V1ObjectMeta\":[{\"annotations\":\"{s\",\"creationTimestamp\":\"t\",\"deletionGracePeriodSeconds\":\"i\",\"deletionTimestamp\":\"t\",\"finalizers\":\"[s\",\"generateName\":\"s\",\"generation\":\"i\",\"labels\":\"{s\",\"managedFields\":\"[V1ManagedFieldsEntry\",\"name\":\"s\",\"namespace\":\"s\",\"ownerReferences\":\"[V1OwnerReference\",\"resourceVersion\":\"s\",\"selfLink\":\"s\",\"uid\":\"s\"},[]],\"V1ObjectReference\":[{\"apiVersion\":\"s\",\"fieldPath\":\"s\",\"kind\":\"s\",\"name\":\"s\",\"namespace\":\"s\",\"resourceVersion\":\"s\",\"uid\":\"s\"},[]],\"V1OpaqueDeviceConfiguration\":[{\"driver\":\"s\",\"parameters\":\"a\"},[\"driver\",\"parameters\"]],\"V1Overhead\":[{\"podFixed\":\"{q\"},[]],\"V1OwnerReference\":[{\"apiVersion\":\"s\",\"blockOwnerDeletion\":\"b\",\"controller\":\"b\",\"kind\":\"s\",\"name\":\"s\",\"uid\":\"s\"},[\"apiVersion\",\"kind\",\"name\",\"uid\"]],\"V1ParamKind\":[{\"apiVersion\":\"s\",\"kind\":\"s\"},[]],\"V1ParamRef\":[{\"name\":\"s\",\"namespace\":\"s\",\"parameterNotFoundAction\":\"s\",\"selector\":\"V1LabelSelector\"},[]],\"V1ParentReference\":[{\"group\":\"s\",\"name\":\"s\",\"namespace\":\"s\",\"resource\":\"s\"},[\"name\",\"resource\"]],\"V1PersistentVolume\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PersistentVolumeSpec\",\"status\":\"V1PersistentVolumeStatus\"},[\"apiVersion\",\"kind\"]],\"V1PersistentVolumeClaim\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PersistentVolumeClaimSpec\",\"status\":\"V1PersistentVolumeClaimStatus\"},[\"apiVersion\",\"kind\"]],\"V1PersistentVolumeClaimCondition\":[{\"lastProbeTime\":\"t\",\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1PersistentVolumeClaimSpec\":[{\"accessModes\":\"[s\",\"dataSource\":\"V1TypedLocalObjectReference\",\"dataSourceRef\":\"V1TypedObjectReference\",\"resources\":\"V1VolumeResourceRequirements\",\"selector\":\"V1LabelSelector\",\"storageClassName\":\"s\",\"volumeAttributesClassName\":\"s\",\"volumeMode\":\"s\",\"volumeName\":\"s\"},[]],\"V1PersistentVolumeClaimStatus\":[{\"accessModes\":\"[s\",\"allocatedResourceStatuses\":\"{s\",\"allocatedResources\":\"{q\",\"capacity\":\"{q\",\"conditions\":\"[V1PersistentVolumeClaimCondition\",\"currentVolumeAttributesClassName\":\"s\",\"modifyVolumeStatus\":\"V1ModifyVolumeStatus\",\"phase\":\"s\"},[]],\"V1PersistentVolumeClaimTemplate\":[{\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PersistentVolumeClaimSpec\"},[\"spec\"]],\"V1PersistentVolumeClaimVolumeSource\":[{\"claimName\":\"s\",\"readOnly\":\"b\"},[\"claimName\"]],\"V1PersistentVolumeSpec\":[{\"accessModes\":\"[s\",\"awsElasticBlockStore\":\"V1AWSElasticBlockStoreVolumeSource\",\"azureDisk\":\"V1AzureDiskVolumeSource\",\"azureFile\":\"V1AzureFilePersistentVolumeSource\",\"capacity\":\"{q\",\"cephfs\":\"V1CephFSPersistentVolumeSource\",\"cinder\":\"V1CinderPersistentVolumeSource\",\"claimRef\":\"V1ObjectReference\",\"csi\":\"V1CSIPersistentVolumeSource\",\"fc\":\"V1FCVolumeSource\",\"flexVolume\":\"V1FlexPersistentVolumeSource\",\"flocker\":\"V1FlockerVolumeSource\",\"gcePersistentDisk\":\"V1GCEPersistentDiskVolumeSource\",\"glusterfs\":\"V1GlusterfsPersistentVolumeSource\",\"hostPath\":\"V1HostPathVolumeSource\",\"iscsi\":\"V1ISCSIPersistentVolumeSource\",\"local\":\"V1LocalVolumeSource\",\"mountOptions\":\"[s\",\"nfs\":\"V1NFSVolumeSource\",\"nodeAffinity\":\"V1VolumeNodeAffinity\",\"persistentVolumeReclaimPolicy\":\"s\",\"photonPersistentDisk\":\"V1PhotonPersistentDiskVolumeSource\",\"portworxVolume\":\"V1PortworxVolumeSource\",\"quobyte\":\"V1QuobyteVolumeSource\",\"rbd\":\"V1RBDPersistentVolumeSource\",\"scaleIO\":\"V1ScaleIOPersistentVolumeSource\",\"storageClassName\":\"s\",\"storageos\":\"V1StorageOSPersistentVolumeSource\",\"volumeAttributesClassName\":\"s\",\"volumeMode\":\"s\",\"vsphereVolume\":\"V1VsphereVirtualDiskVolumeSource\"},[]],\"V1PersistentVolumeStatus\":[{\"lastPhaseTransitionTime\":\"t\",\"message\":\"s\",\"phase\":\"s\",\"reason\":\"s\"},[]],\"V1PhotonPersistentDiskVolumeSource\":[{\"fsType\":\"s\",\"pdID\":\"s\"},[\"pdID\"]],\"V1Pod\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PodSpec\",\"status\":\"V1PodStatus\"},[\"apiVersion\",\"kind\"]],\"V1PodAffinity\":[{\"preferredDuringSchedulingIgnoredDuringExecution\":\"[V1WeightedPodAffinityTerm\",\"requiredDuringSchedulingIgnoredDuringExecution\":\"[V1PodAffinityTerm\"},[]],\"V1PodAffinityTerm\":[{\"labelSelector\":\"V1LabelSelector\",\"matchLabelKeys\":\"[s\",\"mismatchLabelKeys\":\"[s\",\"namespaceSelector\":\"V1LabelSelector\",\"namespaces\":\"[s\",\"topologyKey\":\"s\"},[\"topologyKey\"]],\"V1PodAntiAffinity\":[{\"preferredDuringSchedulingIgnoredDuringExecution\":\"[V1WeightedPodAffinityTerm\",\"requiredDuringSchedulingIgnoredDuringExecution\":\"[V1PodAffinityTerm\"},[]],\"V1PodCertificateProjection\":[{\"certificateChainPath\":\"s\",\"credentialBundlePath\":\"s\",\"keyPath\":\"s\",\"keyType\":\"s\",\"maxExpirationSeconds\":\"i\",\"signerName\":\"s\",\"userAnnotations\":\"{s\"},[\"keyType\",\"signerName\"]],\"V1PodCondition\":[{\"lastProbeTime\":\"t\",\"lastTransitionTime\":\"t\",\"message\":\"s\",\"observedGeneration\":\"i\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1PodDNSConfig\":[{\"nameservers\":\"[s\",\"options\":\"[V1PodDNSConfigOption\",\"searches\":\"[s\"},[]],\"V1PodDNSConfigOption\":[{\"name\":\"s\",\"value\":\"s\"},[]],\"V1PodDisruptionBudget\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PodDisruptionBudgetSpec\",\"status\":\"V1PodDisruptionBudgetStatus\"},[\"apiVersion\",\"kind\"]],\"V1PodDisruptionBudgetSpec\":[{\"maxUnavailable\":\"is\",\"minAvailable\":\"is\",\"selector\":\"V1LabelSelector\",\"unhealthyPodEvictionPolicy\":\"s\"},[]],\"V1PodDisruptionBudgetStatus\":[{\"conditions\":\"[V1Condition\",\"currentHealthy\":\"i\",\"desiredHealthy\":\"i\",\"disruptedPods\":\"{t\",\"disruptionsAllowed\":\"i\",\"expectedPods\":\"i\",\"observedGeneration\":\"i\"},[]],\"V1PodExtendedResourceClaimStatus\":[{\"requestMappings\":\"[V1ContainerExtendedResourceRequest\",\"resourceClaimName\":\"s\"},[\"requestMappings\",\"resourceClaimName\"]],\"V1PodFailurePolicy\":[{\"rules\":\"[V1PodFailurePolicyRule\"},[\"rules\"]],\"V1PodFailurePolicyOnExitCodesRequirement\":[{\"containerName\":\"s\",\"operator\":\"s\",\"values\":\"[n\"},[\"operator\",\"values\"]],\"V1PodFailurePolicyOnPodConditionsPattern\":[{\"status\":\"s\",\"type\":\"s\"},[\"type\"]],\"V1PodFailurePolicyRule\":[{\"action\":\"s\",\"onExitCodes\":\"V1PodFailurePolicyOnExitCodesRequirement\",\"onPodConditions\":\"[V1PodFailurePolicyOnPodConditionsPattern\"},[\"action\"]],\"V1PodIP\":[{\"ip\":\"s\"},[\"ip\"]],\"V1PodOS\":[{\"name\":\"s\"},[\"name\"]],\"V1PodReadinessGate\":[{\"conditionType\":\"s\"},[\"conditionType\"]],\"V1PodResourceClaim\":[{\"name\":\"s\",\"resourceClaimName\":\"s\",\"resourceClaimTemplateName\":\"s\"},[\"name\"]],\"V1PodResourceClaimStatus\":[{\"name\":\"s\",\"resourceClaimName\":\"s\"},[\"name\"]],\"V1PodSchedulingGate\":[{\"name\":\"s\"},[\"name\"]],\"V1PodSchedulingGroup\":[{\"podGroupName\":\"s\"},[]],\"V1PodSecurityContext\":[{\"appArmorProfile\":\"V1AppArmorProfile\",\"fsGroup\":\"i\",\"fsGroupChangePolicy\":\"s\",\"runAsGroup\":\"i\",\"runAsNonRoot\":\"b\",\"runAsUser\":\"i\",\"seLinuxChangePolicy\":\"s\",\"seLinuxOptions\":\"V1SELinuxOptions\",\"seccompProfile\":\"V1SeccompProfile\",\"supplementalGroups\":\"[n\",\"supplementalGroupsPolicy\":\"s\",\"sysctls\":\"[V1Sysctl\",\"windowsOptions\":\"V1WindowsSecurityContextOptions\"},[]],\"V1PodSpec\":[{\"activeDeadlineSeconds\":\"i\",\"affinity\":\"V1Affinity\",\"automountServiceAccountToken\":\"b\",\"containers\":\"[V1Container\",\"dnsConfig\":\"V1PodDNSConfig\",\"dnsPolicy\":\"s\",\"enableServiceLinks\":\"b\",\"ephemeralContainers\":\"[V1EphemeralContainer\",\"hostAliases\":\"[V1HostAlias\",\"hostIPC\":\"b\",\"hostNetwork\":\"b\",\"hostPID\":\"b\",\"hostUsers\":\"b\",\"hostname\":\"s\",\"hostnameOverride\":\"s\",\"imagePullSecrets\":\"[V1LocalObjectReference\",\"initContainers\":\"[V1Container\",\"nodeName\":\"s\",\"nodeSelector\":\"{s\",\"os\":\"V1PodOS\",\"overhead\":\"{q\",\"preemptionPolicy\":\"s\",\"priority\":\"i\",\"priorityClassName\":\"s\",\"readinessGates\":\"[V1PodReadinessGate\",\"resourceClaims\":\"[V1PodResourceClaim\",\"resources\":\"V1ResourceRequirements\",\"restartPolicy\":\"s\",\"runtimeClassName\":\"s\",\"schedulerName\":\"s\",\"schedulingGates\":\"[V1PodSchedulingGate\",\"schedulingGroup\":\"V1PodSchedulingGroup\",\"securityContext\":\"V1PodSecurityContext\",\"serviceAccount\":\"s\",\"serviceAccountName\":\"s\",\"setHostnameAsFQDN\":\"b\",\"shareProcessNamespace\":\"b\",\"subdomain\":\"s\",\"terminationGracePeriodSeconds\":\"i\",\"tolerations\":\"[V1Toleration\",\"topologySpreadConstraints\":\"[V1TopologySpreadConstraint\",\"volumes\":\"[V1Volume\"},[\"containers\"]],\"V1PodStatus\":[{\"allocatedResources\":\"{q\",\"conditions\":\"[V1PodCondition\",\"containerStatuses\":\"[V1ContainerStatus\",\"ephemeralContainerStatuses\":\"[V1ContainerStatus\",\"extendedResourceClaimStatus\":\"V1PodExtendedResourceClaimStatus\",\"hostIP\":\"s\",\"hostIPs\":\"[V1HostIP\",\"initContainerStatuses\":\"[V1ContainerStatus\",\"message\":\"s\",\"nodeAllocatableResourceClaimStatuses\":\"[V1NodeAllocatableResourceClaimStatus\",\"nominatedNodeName\":\"s\",\"observedGeneration\":\"i\",\"phase\":\"s\",\"podIP\":\"s\",\"podIPs\":\"[V1PodIP\",\"qosClass\":\"s\",\"reason\":\"s\",\"resize\":\"s\",\"resourceClaimStatuses\":\"[V1PodResourceClaimStatus\",\"resources\":\"V1ResourceRequirements\",\"startTime\":\"t\"},[]],\"V1PodTemplate\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"template\":\"V1PodTemplateSpec\"},[\"apiVersion\",\"kind\"]],\"V1PodTemplateSpec\":[{\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PodSpec\"},[]],\"V1PolicyRule\":[{\"apiGroups\":\"[s\",\"nonResourceURLs\":\"[s\",\"resourceNames\":\"[s\",\"resources\":\"[s\",\"verbs\":\"[s\"},[\"verbs\"]],\"V1PolicyRulesWithSubjects\":[{\"nonResourceRules\":\"[V1NonResourcePolicyRule\",\"resourceRules\":\"[V1ResourcePolicyRule\",\"subjects\":\"[FlowcontrolV1Subject\"},[\"subjects\"]],\"V1PortStatus\":[{\"error\":\"s\",\"port\":\"i\",\"protocol\":\"s\"},[\"port\",\"protocol\"]],\"V1PortworxVolumeSource\":[{\"fsType\":\"s\",\"readOnly\":\"b\",\"volumeID\":\"s\"},[\"volumeID\"]],\"V1PreferredSchedulingTerm\":[{\"preference\":\"V1NodeSelectorTerm\",\"weight\":\"i\"},[\"preference\",\"weight\"]],\"V1PriorityClass\":[{\"apiVersion\":\"s\",\"description\":\"s\",\"globalDefault\":\"b\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"preemptionPolicy\":\"s\",\"value\":\"i\"},[\"apiVersion\",\"kind\"]],\"V1PriorityLevelConfiguration\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1PriorityLevelConfigurationSpec\",\"status\":\"V1PriorityLevelConfigurationStatus\"},[\"apiVersion\",\"kind\"]],\"V1PriorityLevelConfigurationCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[]],\"V1PriorityLevelConfigurationReference\":[{\"name\":\"s\"},[\"name\"]],\"V1PriorityLevelConfigurationSpec\":[{\"exempt\":\"V1ExemptPriorityLevelConfiguration\",\"limited\":\"V1LimitedPriorityLevelConfiguration\",\"type\":\"s\"},[\"type\"]],\"V1PriorityLevelConfigurationStatus\":[{\"conditions\":\"[V1PriorityLevelConfigurationCondition\"},[]],\"V1Probe\":[{\"exec\":\"V1ExecAction\",\"failureThreshold\":\"i\",\"grpc\":\"V1GRPCAction\",\"httpGet\":\"V1HTTPGetAction\",\"initialDelaySeconds\":\"i\",\"periodSeconds\":\"i\",\"successThreshold\":\"i\",\"tcpSocket\":\"V1TCPSocketAction\",\"terminationGracePeriodSeconds\":\"i\",\"timeoutSeconds\":\"i\"},[]],\"V1ProjectedVolumeSource\":[{\"defaultMode\":\"i\",\"sources\":\"[V1VolumeProjection\"},[]],\"V1QueuingConfiguration\":[{\"handSize\":\"i\",\"queueLengthLimit\":\"i\",\"queues\":\"i\"},[]],\"V1QuobyteVolumeSource\":[{\"group\":\"s\",\"readOnly\":\"b\",\"registry\":\"s\",\"tenant\":\"s\",\"user\":\"s\",\"volume\":\"s\"},[\"registry\",\"volume\"]],\"V1RBDPersistentVolumeSource\":[{\"fsType\":\"s\",\"image\":\"s\",\"keyring\":\"s\",\"monitors\":\"[s\",\"pool\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1SecretReference\",\"user\":\"s\"},[\"image\",\"monitors\"]],\"V1RBDVolumeSource\":[{\"fsType\":\"s\",\"image\":\"s\",\"keyring\":\"s\",\"monitors\":\"[s\",\"pool\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1LocalObjectReference\",\"user\":\"s\"},[\"image\",\"monitors\"]],\"V1ReplicaSet\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ReplicaSetSpec\",\"status\":\"V1ReplicaSetStatus\"},[\"apiVersion\",\"kind\"]],\"V1ReplicaSetCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1ReplicaSetSpec\":[{\"minReadySeconds\":\"i\",\"replicas\":\"i\",\"selector\":\"V1LabelSelector\",\"template\":\"V1PodTemplateSpec\"},[\"selector\"]],\"V1ReplicaSetStatus\":[{\"availableReplicas\":\"i\",\"conditions\":\"[V1ReplicaSetCondition\",\"fullyLabeledReplicas\":\"i\",\"observedGeneration\":\"i\",\"readyReplicas\":\"i\",\"replicas\":\"i\",\"terminatingReplicas\":\"i\"},[\"replicas\"]],\"V1ReplicationController\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ReplicationControllerSpec\",\"status\":\"V1ReplicationControllerStatus\"},[\"apiVersion\",\"kind\"]],\"V1ReplicationControllerCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1ReplicationControllerSpec\":[{\"minReadySeconds\":\"i\",\"replicas\":\"i\",\"selector\":\"{s\",\"template\":\"V1PodTemplateSpec\"},[]],\"V1ReplicationControllerStatus\":[{\"availableReplicas\":\"i\",\"conditions\":\"[V1ReplicationControllerCondition\",\"fullyLabeledReplicas\":\"i\",\"observedGeneration\":\"i\",\"readyReplicas\":\"i\",\"replicas\":\"i\"},[\"replicas\"]],\"V1ResourceAttributes\":[{\"fieldSelector\":\"V1FieldSelectorAttributes\",\"group\":\"s\",\"labelSelector\":\"V1LabelSelectorAttributes\",\"name\":\"s\",\"namespace\":\"s\",\"resource\":\"s\",\"subresource\":\"s\",\"verb\":\"s\",\"version\":\"s\"},[]],\"V1ResourceClaimConsumerReference\":[{\"apiGroup\":\"s\",\"name\":\"s\",\"resource\":\"s\",\"uid\":\"s\"},[\"name\",\"resource\",\"uid\"]],\"V1ResourceClaimSpec\":[{\"devices\":\"V1DeviceClaim\"},[]],\"V1ResourceClaimStatus\":[{\"allocation\":\"V1AllocationResult\",\"devices\":\"[V1AllocatedDeviceStatus\",\"reservedFor\":\"[V1ResourceClaimConsumerReference\"},[]],\"V1ResourceClaimTemplate\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ResourceClaimTemplateSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1ResourceClaimTemplateSpec\":[{\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ResourceClaimSpec\"},[\"spec\"]],\"V1ResourceFieldSelector\":[{\"containerName\":\"s\",\"divisor\":\"q\",\"resource\":\"s\"},[\"resource\"]],\"V1ResourceHealth\":[{\"health\":\"s\",\"message\":\"s\",\"resourceID\":\"s\"},[\"resourceID\"]],\"V1ResourcePolicyRule\":[{\"apiGroups\":\"[s\",\"clusterScope\":\"b\",\"namespaces\":\"[s\",\"resources\":\"[s\",\"verbs\":\"[s\"},[\"apiGroups\",\"resources\",\"verbs\"]],\"V1ResourcePool\":[{\"generation\":\"i\",\"name\":\"s\",\"resourceSliceCount\":\"i\"},[\"generation\",\"name\",\"resourceSliceCount\"]],\"V1ResourceQuota\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ResourceQuotaSpec\",\"status\":\"V1ResourceQuotaStatus\"},[\"apiVersion\",\"kind\"]],\"V1ResourceQuotaSpec\":[{\"hard\":\"{q\",\"scopeSelector\":\"V1ScopeSelector\",\"scopes\":\"[s\"},[]],\"V1ResourceQuotaStatus\":[{\"hard\":\"{q\",\"used\":\"{q\"},[]],\"V1ResourceRequirements\":[{\"claims\":\"[CoreV1ResourceClaim\",\"limits\":\"{q\",\"requests\":\"{q\"},[]],\"V1ResourceRule\":[{\"apiGroups\":\"[s\",\"resourceNames\":\"[s\",\"resources\":\"[s\",\"verbs\":\"[s\"},[\"verbs\"]],\"V1ResourceSlice\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ResourceSliceSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1ResourceSliceSpec\":[{\"allNodes\":\"b\",\"devices\":\"[V1Device\",\"driver\":\"s\",\"nodeName\":\"s\",\"nodeSelector\":\"V1NodeSelector\",\"perDeviceNodeSelection\":\"b\",\"pool\":\"V1ResourcePool\",\"sharedCounters\":\"[V1CounterSet\"},[\"driver\",\"pool\"]],\"V1ResourceStatus\":[{\"name\":\"s\",\"resources\":\"[V1ResourceHealth\"},[\"name\"]],\"V1Role\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"rules\":\"[V1PolicyRule\"},[\"apiVersion\",\"kind\"]],\"V1RoleBinding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"roleRef\":\"V1RoleRef\",\"subjects\":\"[RbacV1Subject\"},[\"apiVersion\",\"kind\",\"roleRef\"]],\"V1RoleRef\":[{\"apiGroup\":\"s\",\"kind\":\"s\",\"name\":\"s\"},[\"kind\",\"name\"]],\"V1RollingUpdateDaemonSet\":[{\"maxSurge\":\"is\",\"maxUnavailable\":\"is\"},[]],\"V1RollingUpdateDeployment\":[{\"maxSurge\":\"is\",\"maxUnavailable\":\"is\"},[]],\"V1RollingUpdateStatefulSetStrategy\":[{\"maxUnavailable\":\"is\",\"partition\":\"i\"},[]],\"V1RuleWithOperations\":[{\"apiGroups\":\"[s\",\"apiVersions\":\"[s\",\"operations\":\"[s\",\"resources\":\"[s\",\"scope\":\"s\"},[]],\"V1RuntimeClass\":[{\"apiVersion\":\"s\",\"handler\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"overhead\":\"V1Overhead\",\"scheduling\":\"V1Scheduling\"},[\"apiVersion\",\"handler\",\"kind\"]],\"V1SELinuxOptions\":[{\"level\":\"s\",\"role\":\"s\",\"type\":\"s\",\"user\":\"s\"},[]],\"V1ScaleIOPersistentVolumeSource\":[{\"fsType\":\"s\",\"gateway\":\"s\",\"protectionDomain\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1SecretReference\",\"sslEnabled\":\"b\",\"storageMode\":\"s\",\"storagePool\":\"s\",\"system\":\"s\",\"volumeName\":\"s\"},[\"gateway\",\"secretRef\",\"system\"]],\"V1ScaleIOVolumeSource\":[{\"fsType\":\"s\",\"gateway\":\"s\",\"protectionDomain\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1LocalObjectReference\",\"sslEnabled\":\"b\",\"storageMode\":\"s\",\"storagePool\":\"s\",\"system\":\"s\",\"volumeName\":\"s\"},[\"gateway\",\"secretRef\",\"system\"]],\"V1Scheduling\":[{\"nodeSelector\":\"{s\",\"tolerations\":\"[V1Toleration\"},[]],\"V1ScopeSelector\":[{\"matchExpressions\":\"[V1ScopedResourceSelectorRequirement\"},[]],\"V1ScopedResourceSelectorRequirement\":[{\"operator\":\"s\",\"scopeName\":\"s\",\"values\":\"[s\"},[\"operator\",\"scopeName\"]],\"V1SeccompProfile\":[{\"localhostProfile\":\"s\",\"type\":\"s\"},[\"type\"]],\"V1Secret\":[{\"apiVersion\":\"s\",\"data\":\"{s\",\"immutable\":\"b\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"stringData\":\"{s\",\"type\":\"s\"},[\"apiVersion\",\"kind\"]],\"V1SecretEnvSource\":[{\"name\":\"s\",\"optional\":\"b\"},[]],\"V1SecretKeySelector\":[{\"key\":\"s\",\"name\":\"s\",\"optional\":\"b\"},[\"key\"]],\"V1SecretProjection\":[{\"items\":\"[V1KeyToPath\",\"name\":\"s\",\"optional\":\"b\"},[]],\"V1SecretReference\":[{\"name\":\"s\",\"namespace\":\"s\"},[]],\"V1SecretVolumeSource\":[{\"defaultMode\":\"i\",\"items\":\"[V1KeyToPath\",\"optional\":\"b\",\"secretName\":\"s\"},[]],\"V1SecurityContext\":[{\"allowPrivilegeEscalation\":\"b\",\"appArmorProfile\":\"V1AppArmorProfile\",\"capabilities\":\"V1Capabilities\",\"privileged\":\"b\",\"procMount\":\"s\",\"readOnlyRootFilesystem\":\"b\",\"runAsGroup\":\"i\",\"runAsNonRoot\":\"b\",\"runAsUser\":\"i\",\"seLinuxOptions\":\"V1SELinuxOptions\",\"seccompProfile\":\"V1SeccompProfile\",\"windowsOptions\":\"V1WindowsSecurityContextOptions\"},[]],\"V1SelectableField\":[{\"jsonPath\":\"s\"},[\"jsonPath\"]],\"V1SelfSubjectAccessReview\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1SelfSubjectAccessReviewSpec\",\"status\":\"V1SubjectAccessReviewStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1SelfSubjectAccessReviewSpec\":[{\"nonResourceAttributes\":\"V1NonResourceAttributes\",\"resourceAttributes\":\"V1ResourceAttributes\"},[]],\"V1SelfSubjectReview\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"status\":\"V1SelfSubjectReviewStatus\"},[\"apiVersion\",\"kind\"]],\"V1SelfSubjectReviewStatus\":[{\"userInfo\":\"V1UserInfo\"},[]],\"V1SelfSubjectRulesReview\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1SelfSubjectRulesReviewSpec\",\"status\":\"V1SubjectRulesReviewStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1SelfSubjectRulesReviewSpec\":[{\"namespace\":\"s\"},[]],\"V1Service\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ServiceSpec\",\"status\":\"V1ServiceStatus\"},[\"apiVersion\",\"kind\"]],\"V1ServiceAccount\":[{\"apiVersion\":\"s\",\"automountServiceAccountToken\":\"b\",\"imagePullSecrets\":\"[V1LocalObjectReference\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"secrets\":\"[V1ObjectReference\"},[\"apiVersion\",\"kind\"]],\"V1ServiceAccountSubject\":[{\"name\":\"s\",\"namespace\":\"s\"},[\"name\",\"namespace\"]],\"V1ServiceAccountTokenProjection\":[{\"audience\":\"s\",\"expirationSeconds\":\"i\",\"path\":\"s\"},[\"path\"]],\"V1ServiceBackendPort\":[{\"name\":\"s\",\"number\":\"i\"},[]],\"V1ServiceCIDR\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ServiceCIDRSpec\",\"status\":\"V1ServiceCIDRStatus\"},[\"apiVersion\",\"kind\"]],\"V1ServiceCIDRSpec\":[{\"cidrs\":\"[s\"},[]],\"V1ServiceCIDRStatus\":[{\"conditions\":\"[V1Condition\"},[]],\"V1ServicePort\":[{\"appProtocol\":\"s\",\"name\":\"s\",\"nodePort\":\"i\",\"port\":\"i\",\"protocol\":\"s\",\"targetPort\":\"is\"},[\"port\"]],\"V1ServiceSpec\":[{\"allocateLoadBalancerNodePorts\":\"b\",\"clusterIP\":\"s\",\"clusterIPs\":\"[s\",\"externalIPs\":\"[s\",\"externalName\":\"s\",\"externalTrafficPolicy\":\"s\",\"healthCheckNodePort\":\"i\",\"internalTrafficPolicy\":\"s\",\"ipFamilies\":\"[s\",\"ipFamilyPolicy\":\"s\",\"loadBalancerClass\":\"s\",\"loadBalancerIP\":\"s\",\"loadBalancerSourceRanges\":\"[s\",\"ports\":\"[V1ServicePort\",\"publishNotReadyAddresses\":\"b\",\"selector\":\"{s\",\"sessionAffinity\":\"s\",\"sessionAffinityConfig\":\"V1SessionAffinityConfig\",\"trafficDistribution\":\"s\",\"type\":\"s\"},[]],\"V1ServiceStatus\":[{\"conditions\":\"[V1Condition\",\"loadBalancer\":\"V1LoadBalancerStatus\"},[]],\"V1SessionAffinityConfig\":[{\"clientIP\":\"V1ClientIPConfig\"},[]],\"V1SleepAction\":[{\"seconds\":\"i\"},[\"seconds\"]],\"V1StatefulSet\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1StatefulSetSpec\",\"status\":\"V1StatefulSetStatus\"},[\"apiVersion\",\"kind\"]],\"V1StatefulSetCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V1StatefulSetOrdinals\":[{\"start\":\"i\"},[]],\"V1StatefulSetPersistentVolumeClaimRetentionPolicy\":[{\"whenDeleted\":\"s\",\"whenScaled\":\"s\"},[]],\"V1StatefulSetSpec\":[{\"minReadySeconds\":\"i\",\"ordinals\":\"V1StatefulSetOrdinals\",\"persistentVolumeClaimRetentionPolicy\":\"V1StatefulSetPersistentVolumeClaimRetentionPolicy\",\"podManagementPolicy\":\"s\",\"replicas\":\"i\",\"revisionHistoryLimit\":\"i\",\"selector\":\"V1LabelSelector\",\"serviceName\":\"s\",\"template\":\"V1PodTemplateSpec\",\"updateStrategy\":\"V1StatefulSetUpdateStrategy\",\"volumeClaimTemplates\":\"[V1PersistentVolumeClaim\"},[\"selector\",\"template\"]],\"V1StatefulSetStatus\":[{\"availableReplicas\":\"i\",\"collisionCount\":\"i\",\"conditions\":\"[V1StatefulSetCondition\",\"currentReplicas\":\"i\",\"currentRevision\":\"s\",\"observedGeneration\":\"i\",\"readyReplicas\":\"i\",\"replicas\":\"i\",\"updateRevision\":\"s\",\"updatedReplicas\":\"i\"},[\"replicas\"]],\"V1StatefulSetUpdateStrategy\":[{\"rollingUpdate\":\"V1RollingUpdateStatefulSetStrategy\",\"type\":\"s\"},[]],\"V1StorageClass\":[{\"allowVolumeExpansion\":\"b\",\"allowedTopologies\":\"[V1TopologySelectorTerm\",\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"mountOptions\":\"[s\",\"parameters\":\"{s\",\"provisioner\":\"s\",\"reclaimPolicy\":\"s\",\"volumeBindingMode\":\"s\"},[\"apiVersion\",\"kind\",\"provisioner\"]],\"V1StorageOSPersistentVolumeSource\":[{\"fsType\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1ObjectReference\",\"volumeName\":\"s\",\"volumeNamespace\":\"s\"},[]],\"V1StorageOSVolumeSource\":[{\"fsType\":\"s\",\"readOnly\":\"b\",\"secretRef\":\"V1LocalObjectReference\",\"volumeName\":\"s\",\"volumeNamespace\":\"s\"},[]],\"V1SubjectAccessReview\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1SubjectAccessReviewSpec\",\"status\":\"V1SubjectAccessReviewStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1SubjectAccessReviewSpec\":[{\"extra\":\"{[s\",\"groups\":\"[s\",\"nonResourceAttributes\":\"V1NonResourceAttributes\",\"resourceAttributes\":\"V1ResourceAttributes\",\"uid\":\"s\",\"user\":\"s\"},[]],\"V1SubjectAccessReviewStatus\":[{\"allowed\":\"b\",\"denied\":\"b\",\"evaluationError\":\"s\",\"reason\":\"s\"},[\"allowed\"]],\"V1SubjectRulesReviewStatus\":[{\"evaluationError\":\"s\",\"incomplete\":\"b\",\"nonResourceRules\":\"[V1NonResourceRule\",\"resourceRules\":\"[V1ResourceRule\"},[\"incomplete\",\"nonResourceRules\",\"resourceRules\"]],\"V1SuccessPolicy\":[{\"rules\":\"[V1SuccessPolicyRule\"},[\"rules\"]],\"V1SuccessPolicyRule\":[{\"succeededCount\":\"i\",\"succeededIndexes\":\"s\"},[]],\"V1Sysctl\":[{\"name\":\"s\",\"value\":\"s\"},[\"name\",\"value\"]],\"V1TCPSocketAction\":[{\"host\":\"s\",\"port\":\"is\"},[\"port\"]],\"V1Taint\":[{\"effect\":\"s\",\"key\":\"s\",\"timeAdded\":\"t\",\"value\":\"s\"},[\"effect\",\"key\"]],\"V1TokenReview\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1TokenReviewSpec\",\"status\":\"V1TokenReviewStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1TokenReviewSpec\":[{\"audiences\":\"[s\",\"token\":\"s\"},[\"token\"]],\"V1TokenReviewStatus\":[{\"audiences\":\"[s\",\"authenticated\":\"b\",\"error\":\"s\",\"user\":\"V1UserInfo\"},[]],\"V1Toleration\":[{\"effect\":\"s\",\"key\":\"s\",\"operator\":\"s\",\"tolerationSeconds\":\"i\",\"value\":\"s\"},[]],\"V1TopologySelectorLabelRequirement\":[{\"key\":\"s\",\"values\":\"[s\"},[\"key\",\"values\"]],\"V1TopologySelectorTerm\":[{\"matchLabelExpressions\":\"[V1TopologySelectorLabelRequirement\"},[]],\"V1TopologySpreadConstraint\":[{\"labelSelector\":\"V1LabelSelector\",\"matchLabelKeys\":\"[s\",\"maxSkew\":\"i\",\"minDomains\":\"i\",\"nodeAffinityPolicy\":\"s\",\"nodeTaintsPolicy\":\"s\",\"topologyKey\":\"s\",\"whenUnsatisfiable\":\"s\"},[\"maxSkew\",\"topologyKey\",\"whenUnsatisfiable\"]],\"V1TypeChecking\":[{\"expressionWarnings\":\"[V1ExpressionWarning\"},[]],\"V1TypedLocalObjectReference\":[{\"apiGroup\":\"s\",\"kind\":\"s\",\"name\":\"s\"},[\"kind\",\"name\"]],\"V1TypedObjectReference\":[{\"apiGroup\":\"s\",\"kind\":\"s\",\"name\":\"s\",\"namespace\":\"s\"},[\"kind\",\"name\"]],\"V1UncountedTerminatedPods\":[{\"failed\":\"[s\",\"succeeded\":\"[s\"},[]],\"V1UserInfo\":[{\"extra\":\"{[s\",\"groups\":\"[s\",\"uid\":\"s\",\"username\":\"s\"},[]],\"V1UserSubject\":[{\"name\":\"s\"},[\"name\"]],\"V1ValidatingAdmissionPolicy\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ValidatingAdmissionPolicySpec\",\"status\":\"V1ValidatingAdmissionPolicyStatus\"},[\"apiVersion\",\"kind\"]],\"V1ValidatingAdmissionPolicyBinding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1ValidatingAdmissionPolicyBindingSpec\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1ValidatingAdmissionPolicyBindingSpec\":[{\"matchResources\":\"V1MatchResources\",\"paramRef\":\"V1ParamRef\",\"policyName\":\"s\",\"validationActions\":\"[s\"},[\"policyName\",\"validationActions\"]],\"V1ValidatingAdmissionPolicySpec\":[{\"auditAnnotations\":\"[V1AuditAnnotation\",\"failurePolicy\":\"s\",\"matchConditions\":\"[V1MatchCondition\",\"matchConstraints\":\"V1MatchResources\",\"paramKind\":\"V1ParamKind\",\"validations\":\"[V1Validation\",\"variables\":\"[V1Variable\"},[]],\"V1ValidatingAdmissionPolicyStatus\":[{\"conditions\":\"[V1Condition\",\"observedGeneration\":\"i\",\"typeChecking\":\"V1TypeChecking\"},[]],\"V1ValidatingWebhook\":[{\"admissionReviewVersions\":\"[s\",\"clientConfig\":\"AdmissionregistrationV1WebhookClientConfig\",\"failurePolicy\":\"s\",\"matchConditions\":\"[V1MatchCondition\",\"matchPolicy\":\"s\",\"name\":\"s\",\"namespaceSelector\":\"V1LabelSelector\",\"objectSelector\":\"V1LabelSelector\",\"rules\":\"[V1RuleWithOperations\",\"sideEffects\":\"s\",\"timeoutSeconds\":\"i\"},[\"admissionReviewVersions\",\"clientConfig\",\"name\",\"sideEffects\"]],\"V1ValidatingWebhookConfiguration\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"webhooks\":\"[V1ValidatingWebhook\"},[\"apiVersion\",\"kind\"]],\"V1Validation\":[{\"expression\":\"s\",\"message\":\"s\",\"messageExpression\":\"s\",\"reason\":\"s\"},[\"expression\"]],\"V1ValidationRule\":[{\"fieldPath\":\"s\",\"message\":\"s\",\"messageExpression\":\"s\",\"optionalOldSelf\":\"b\",\"reason\":\"s\",\"rule\":\"s\"},[\"rule\"]],\"V1Variable\":[{\"expression\":\"s\",\"name\":\"s\"},[\"expression\",\"name\"]],\"V1Volume\":[{\"awsElasticBlockStore\":\"V1AWSElasticBlockStoreVolumeSource\",\"azureDisk\":\"V1AzureDiskVolumeSource\",\"azureFile\":\"V1AzureFileVolumeSource\",\"cephfs\":\"V1CephFSVolumeSource\",\"cinder\":\"V1CinderVolumeSource\",\"configMap\":\"V1ConfigMapVolumeSource\",\"csi\":\"V1CSIVolumeSource\",\"downwardAPI\":\"V1DownwardAPIVolumeSource\",\"emptyDir\":\"V1EmptyDirVolumeSource\",\"ephemeral\":\"V1EphemeralVolumeSource\",\"fc\":\"V1FCVolumeSource\",\"flexVolume\":\"V1FlexVolumeSource\",\"flocker\":\"V1FlockerVolumeSource\",\"gcePersistentDisk\":\"V1GCEPersistentDiskVolumeSource\",\"gitRepo\":\"V1GitRepoVolumeSource\",\"glusterfs\":\"V1GlusterfsVolumeSource\",\"hostPath\":\"V1HostPathVolumeSource\",\"image\":\"V1ImageVolumeSource\",\"iscsi\":\"V1ISCSIVolumeSource\",\"name\":\"s\",\"nfs\":\"V1NFSVolumeSource\",\"persistentVolumeClaim\":\"V1PersistentVolumeClaimVolumeSource\",\"photonPersistentDisk\":\"V1PhotonPersistentDiskVolumeSource\",\"portworxVolume\":\"V1PortworxVolumeSource\",\"projected\":\"V1ProjectedVolumeSource\",\"quobyte\":\"V1QuobyteVolumeSource\",\"rbd\":\"V1RBDVolumeSource\",\"scaleIO\":\"V1ScaleIOVolumeSource\",\"secret\":\"V1SecretVolumeSource\",\"storageos\":\"V1StorageOSVolumeSource\",\"vsphereVolume\":\"V1VsphereVirtualDiskVolumeSource\"},[\"name\"]],\"V1VolumeAttachment\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1VolumeAttachmentSpec\",\"status\":\"V1VolumeAttachmentStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V1VolumeAttachmentSource\":[{\"inlineVolumeSpec\":\"V1PersistentVolumeSpec\",\"persistentVolumeName\":\"s\"},[]],\"V1VolumeAttachmentSpec\":[{\"attacher\":\"s\",\"nodeName\":\"s\",\"source\":\"V1VolumeAttachmentSource\"},[\"attacher\",\"nodeName\",\"source\"]],\"V1VolumeAttachmentStatus\":[{\"attachError\":\"V1VolumeError\",\"attached\":\"b\",\"attachmentMetadata\":\"{s\",\"detachError\":\"V1VolumeError\"},[\"attached\"]],\"V1VolumeAttributesClass\":[{\"apiVersion\":\"s\",\"driverName\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"parameters\":\"{s\"},[\"apiVersion\",\"driverName\",\"kind\"]],\"V1VolumeDevice\":[{\"devicePath\":\"s\",\"name\":\"s\"},[\"devicePath\",\"name\"]],\"V1VolumeError\":[{\"errorCode\":\"i\",\"message\":\"s\",\"time\":\"t\"},[]],\"V1VolumeMount\":[{\"mountPath\":\"s\",\"mountPropagation\":\"s\",\"name\":\"s\",\"readOnly\":\"b\",\"recursiveReadOnly\":\"s\",\"subPath\":\"s\",\"subPathExpr\":\"s\"},[\"mountPath\",\"name\"]],\"V1VolumeMountStatus\":[{\"mountPath\":\"s\",\"name\":\"s\",\"readOnly\":\"b\",\"recursiveReadOnly\":\"s\",\"volumeStatus\":\"V1VolumeStatus\"},[\"mountPath\",\"name\"]],\"V1VolumeNodeAffinity\":[{\"required\":\"V1NodeSelector\"},[]],\"V1VolumeNodeResources\":[{\"count\":\"i\"},[]],\"V1VolumeProjection\":[{\"clusterTrustBundle\":\"V1ClusterTrustBundleProjection\",\"configMap\":\"V1ConfigMapProjection\",\"downwardAPI\":\"V1DownwardAPIProjection\",\"podCertificate\":\"V1PodCertificateProjection\",\"secret\":\"V1SecretProjection\",\"serviceAccountToken\":\"V1ServiceAccountTokenProjection\"},[]],\"V1VolumeResourceRequirements\":[{\"limits\":\"{q\",\"requests\":\"{q\"},[]],\"V1VolumeStatus\":[{\"image\":\"V1ImageVolumeStatus\"},[]],\"V1VsphereVirtualDiskVolumeSource\":[{\"fsType\":\"s\",\"storagePolicyID\":\"s\",\"storagePolicyName\":\"s\",\"volumePath\":\"s\"},[\"volumePath\"]],\"V1WebhookConversion\":[{\"clientConfig\":\"ApiextensionsV1WebhookClientConfig\",\"conversionReviewVersions\":\"[s\"},[\"conversionReviewVersions\"]],\"V1WeightedPodAffinityTerm\":[{\"podAffinityTerm\":\"V1PodAffinityTerm\",\"weight\":\"i\"},[\"podAffinityTerm\",\"weight\"]],\"V1WindowsSecurityContextOptions\":[{\"gmsaCredentialSpec\":\"s\",\"gmsaCredentialSpecName\":\"s\",\"hostProcess\":\"b\",\"runAsUserName\":\"s\"},[]],\"V1alpha1ApplyConfiguration\":[{\"expression\":\"s\"},[]],\"V1alpha1ClusterTrustBundle\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha1ClusterTrustBundleSpec\"},[]],\"V1alpha1ClusterTrustBundleSpec\":[{\"signerName\":\"s\",\"trustBundle\":\"s\"},[]],\"V1alpha1JSONPatch\":[{\"expression\":\"s\"},[]],\"V1alpha1MatchCondition\":[{\"expression\":\"s\",\"name\":\"s\"},[]],\"V1alpha1MatchResources\":[{\"excludeResourceRules\":\"[V1alpha1NamedRuleWithOperations\",\"matchPolicy\":\"s\",\"namespaceSelector\":\"V1LabelSelector\",\"objectSelector\":\"V1LabelSelector\",\"resourceRules\":\"[V1alpha1NamedRuleWithOperations\"},[]],\"V1alpha1MutatingAdmissionPolicy\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha1MutatingAdmissionPolicySpec\"},[]],\"V1alpha1MutatingAdmissionPolicyBinding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha1MutatingAdmissionPolicyBindingSpec\"},[]],\"V1alpha1MutatingAdmissionPolicyBindingSpec\":[{\"matchResources\":\"V1alpha1MatchResources\",\"paramRef\":\"V1alpha1ParamRef\",\"policyName\":\"s\"},[]],\"V1alpha1MutatingAdmissionPolicySpec\":[{\"failurePolicy\":\"s\",\"matchConditions\":\"[V1alpha1MatchCondition\",\"matchConstraints\":\"V1alpha1MatchResources\",\"mutations\":\"[V1alpha1Mutation\",\"paramKind\":\"V1alpha1ParamKind\",\"reinvocationPolicy\":\"s\",\"variables\":\"[V1alpha1Variable\"},[]],\"V1alpha1Mutation\":[{\"applyConfiguration\":\"V1alpha1ApplyConfiguration\",\"jsonPatch\":\"V1alpha1JSONPatch\",\"patchType\":\"s\"},[]],\"V1alpha1NamedRuleWithOperations\":[{\"apiGroups\":\"[s\",\"apiVersions\":\"[s\",\"operations\":\"[s\",\"resourceNames\":\"[s\",\"resources\":\"[s\",\"scope\":\"s\"},[]],\"V1alpha1ParamKind\":[{\"apiVersion\":\"s\",\"kind\":\"s\"},[]],\"V1alpha1ParamRef\":[{\"name\":\"s\",\"namespace\":\"s\",\"parameterNotFoundAction\":\"s\",\"selector\":\"V1LabelSelector\"},[]],\"V1alpha1ServerStorageVersion\":[{\"apiServerID\":\"s\",\"decodableVersions\":\"[s\",\"encodingVersion\":\"s\",\"servedVersions\":\"[s\"},[]],\"V1alpha1StorageVersion\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"a\",\"status\":\"V1alpha1StorageVersionStatus\"},[]],\"V1alpha1StorageVersionCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"observedGeneration\":\"i\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[]],\"V1alpha1StorageVersionStatus\":[{\"commonEncodingVersion\":\"s\",\"conditions\":\"[V1alpha1StorageVersionCondition\",\"storageVersions\":\"[V1alpha1ServerStorageVersion\"},[]],\"V1alpha1Variable\":[{\"expression\":\"s\",\"name\":\"s\"},[]],\"V1alpha2GangSchedulingPolicy\":[{\"minCount\":\"i\"},[]],\"V1alpha2LeaseCandidate\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha2LeaseCandidateSpec\"},[]],\"V1alpha2LeaseCandidateSpec\":[{\"binaryVersion\":\"s\",\"emulationVersion\":\"s\",\"leaseName\":\"s\",\"pingTime\":\"t\",\"renewTime\":\"t\",\"strategy\":\"s\"},[]],\"V1alpha2PodGroup\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha2PodGroupSpec\",\"status\":\"V1alpha2PodGroupStatus\"},[]],\"V1alpha2PodGroupResourceClaim\":[{\"name\":\"s\",\"resourceClaimName\":\"s\",\"resourceClaimTemplateName\":\"s\"},[]],\"V1alpha2PodGroupResourceClaimStatus\":[{\"name\":\"s\",\"resourceClaimName\":\"s\"},[]],\"V1alpha2PodGroupSchedulingConstraints\":[{\"topology\":\"[V1alpha2TopologyConstraint\"},[]],\"V1alpha2PodGroupSchedulingPolicy\":[{\"basic\":\"a\",\"gang\":\"V1alpha2GangSchedulingPolicy\"},[]],\"V1alpha2PodGroupSpec\":[{\"disruptionMode\":\"s\",\"podGroupTemplateRef\":\"V1alpha2PodGroupTemplateReference\",\"priority\":\"i\",\"priorityClassName\":\"s\",\"resourceClaims\":\"[V1alpha2PodGroupResourceClaim\",\"schedulingConstraints\":\"V1alpha2PodGroupSchedulingConstraints\",\"schedulingPolicy\":\"V1alpha2PodGroupSchedulingPolicy\"},[]],\"V1alpha2PodGroupStatus\":[{\"conditions\":\"[V1Condition\",\"resourceClaimStatuses\":\"[V1alpha2PodGroupResourceClaimStatus\"},[]],\"V1alpha2PodGroupTemplate\":[{\"disruptionMode\":\"s\",\"name\":\"s\",\"priority\":\"i\",\"priorityClassName\":\"s\",\"resourceClaims\":\"[V1alpha2PodGroupResourceClaim\",\"schedulingConstraints\":\"V1alpha2PodGroupSchedulingConstraints\",\"schedulingPolicy\":\"V1alpha2PodGroupSchedulingPolicy\"},[]],\"V1alpha2PodGroupTemplateReference\":[{\"workload\":\"V1alpha2WorkloadPodGroupTemplateReference\"},[]],\"V1alpha2TopologyConstraint\":[{\"key\":\"s\"},[]],\"V1alpha2TypedLocalObjectReference\":[{\"apiGroup\":\"s\",\"kind\":\"s\",\"name\":\"s\"},[]],\"V1alpha2Workload\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha2WorkloadSpec\"},[]],\"V1alpha2WorkloadPodGroupTemplateReference\":[{\"podGroupTemplateName\":\"s\",\"workloadName\":\"s\"},[]],\"V1alpha2WorkloadSpec\":[{\"controllerRef\":\"V1alpha2TypedLocalObjectReference\",\"podGroupTemplates\":\"[V1alpha2PodGroupTemplate\"},[]],\"V1alpha3DeviceTaint\":[{\"effect\":\"s\",\"key\":\"s\",\"timeAdded\":\"t\",\"value\":\"s\"},[]],\"V1alpha3DeviceTaintRule\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha3DeviceTaintRuleSpec\",\"status\":\"V1alpha3DeviceTaintRuleStatus\"},[]],\"V1alpha3DeviceTaintRuleSpec\":[{\"deviceSelector\":\"V1alpha3DeviceTaintSelector\",\"taint\":\"V1alpha3DeviceTaint\"},[]],\"V1alpha3DeviceTaintRuleStatus\":[{\"conditions\":\"[V1Condition\"},[]],\"V1alpha3DeviceTaintSelector\":[{\"device\":\"s\",\"driver\":\"s\",\"pool\":\"s\"},[]],\"V1alpha3PoolStatus\":[{\"allocatedDevices\":\"i\",\"availableDevices\":\"i\",\"driver\":\"s\",\"generation\":\"i\",\"nodeName\":\"s\",\"poolName\":\"s\",\"resourceSliceCount\":\"i\",\"totalDevices\":\"i\",\"unavailableDevices\":\"i\",\"validationError\":\"s\"},[]],\"V1alpha3ResourcePoolStatusRequest\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1alpha3ResourcePoolStatusRequestSpec\",\"status\":\"V1alpha3ResourcePoolStatusRequestStatus\"},[]],\"V1alpha3ResourcePoolStatusRequestSpec\":[{\"driver\":\"s\",\"limit\":\"i\",\"poolName\":\"s\"},[]],\"V1alpha3ResourcePoolStatusRequestStatus\":[{\"conditions\":\"[V1Condition\",\"poolCount\":\"i\",\"pools\":\"[V1alpha3PoolStatus\"},[]],\"V1beta1AllocatedDeviceStatus\":[{\"conditions\":\"[V1Condition\",\"data\":\"a\",\"device\":\"s\",\"driver\":\"s\",\"networkData\":\"V1beta1NetworkDeviceData\",\"pool\":\"s\",\"shareID\":\"s\"},[]],\"V1beta1AllocationResult\":[{\"allocationTimestamp\":\"t\",\"devices\":\"V1beta1DeviceAllocationResult\",\"nodeSelector\":\"V1NodeSelector\"},[]],\"V1beta1ApplyConfiguration\":[{\"expression\":\"s\"},[]],\"V1beta1BasicDevice\":[{\"allNodes\":\"b\",\"allowMultipleAllocations\":\"b\",\"attributes\":\"{V1beta1DeviceAttribute\",\"bindingConditions\":\"[s\",\"bindingFailureConditions\":\"[s\",\"bindsToNode\":\"b\",\"capacity\":\"{V1beta1DeviceCapacity\",\"consumesCounters\":\"[V1beta1DeviceCounterConsumption\",\"nodeAllocatableResourceMappings\":\"{V1beta1NodeAllocatableResourceMapping\",\"nodeName\":\"s\",\"nodeSelector\":\"V1NodeSelector\",\"taints\":\"[V1beta1DeviceTaint\"},[]],\"V1beta1CELDeviceSelector\":[{\"expression\":\"s\"},[]],\"V1beta1CapacityRequestPolicy\":[{\"default\":\"s\",\"validRange\":\"V1beta1CapacityRequestPolicyRange\",\"validValues\":\"[s\"},[]],\"V1beta1CapacityRequestPolicyRange\":[{\"max\":\"s\",\"min\":\"s\",\"step\":\"s\"},[]],\"V1beta1CapacityRequirements\":[{\"requests\":\"{s\"},[]],\"V1beta1ClusterTrustBundle\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1ClusterTrustBundleSpec\"},[]],\"V1beta1ClusterTrustBundleSpec\":[{\"signerName\":\"s\",\"trustBundle\":\"s\"},[]],\"V1beta1Counter\":[{\"value\":\"s\"},[]],\"V1beta1CounterSet\":[{\"counters\":\"{V1beta1Counter\",\"name\":\"s\"},[]],\"V1beta1Device\":[{\"basic\":\"V1beta1BasicDevice\",\"name\":\"s\"},[]],\"V1beta1DeviceAllocationConfiguration\":[{\"opaque\":\"V1beta1OpaqueDeviceConfiguration\",\"requests\":\"[s\",\"source\":\"s\"},[]],\"V1beta1DeviceAllocationResult\":[{\"config\":\"[V1beta1DeviceAllocationConfiguration\",\"results\":\"[V1beta1DeviceRequestAllocationResult\"},[]],\"V1beta1DeviceAttribute\":[{\"bool\":\"b\",\"bools\":\"[b\",\"int\":\"i\",\"ints\":\"[n\",\"string\":\"s\",\"strings\":\"[s\",\"version\":\"s\",\"versions\":\"[s\"},[]],\"V1beta1DeviceCapacity\":[{\"requestPolicy\":\"V1beta1CapacityRequestPolicy\",\"value\":\"s\"},[]],\"V1beta1DeviceClaim\":[{\"config\":\"[V1beta1DeviceClaimConfiguration\",\"constraints\":\"[V1beta1DeviceConstraint\",\"requests\":\"[V1beta1DeviceRequest\"},[]],\"V1beta1DeviceClaimConfiguration\":[{\"opaque\":\"V1beta1OpaqueDeviceConfiguration\",\"requests\":\"[s\"},[]],\"V1beta1DeviceClass\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1DeviceClassSpec\"},[]],\"V1beta1DeviceClassConfiguration\":[{\"opaque\":\"V1beta1OpaqueDeviceConfiguration\"},[]],\"V1beta1DeviceClassSpec\":[{\"config\":\"[V1beta1DeviceClassConfiguration\",\"extendedResourceName\":\"s\",\"selectors\":\"[V1beta1DeviceSelector\"},[]],\"V1beta1DeviceConstraint\":[{\"distinctAttribute\":\"s\",\"matchAttribute\":\"s\",\"requests\":\"[s\"},[]],\"V1beta1DeviceCounterConsumption\":[{\"counterSet\":\"s\",\"counters\":\"{V1beta1Counter\"},[]],\"V1beta1DeviceRequest\":[{\"adminAccess\":\"b\",\"allocationMode\":\"s\",\"capacity\":\"V1beta1CapacityRequirements\",\"count\":\"i\",\"deviceClassName\":\"s\",\"firstAvailable\":\"[V1beta1DeviceSubRequest\",\"name\":\"s\",\"selectors\":\"[V1beta1DeviceSelector\",\"tolerations\":\"[V1beta1DeviceToleration\"},[]],\"V1beta1DeviceRequestAllocationResult\":[{\"adminAccess\":\"b\",\"bindingConditions\":\"[s\",\"bindingFailureConditions\":\"[s\",\"consumedCapacity\":\"{s\",\"device\":\"s\",\"driver\":\"s\",\"pool\":\"s\",\"request\":\"s\",\"shareID\":\"s\",\"tolerations\":\"[V1beta1DeviceToleration\"},[]],\"V1beta1DeviceSelector\":[{\"cel\":\"V1beta1CELDeviceSelector\"},[]],\"V1beta1DeviceSubRequest\":[{\"allocationMode\":\"s\",\"capacity\":\"V1beta1CapacityRequirements\",\"count\":\"i\",\"deviceClassName\":\"s\",\"name\":\"s\",\"selectors\":\"[V1beta1DeviceSelector\",\"tolerations\":\"[V1beta1DeviceToleration\"},[]],\"V1beta1DeviceTaint\":[{\"effect\":\"s\",\"key\":\"s\",\"timeAdded\":\"t\",\"value\":\"s\"},[]],\"V1beta1DeviceToleration\":[{\"effect\":\"s\",\"key\":\"s\",\"operator\":\"s\",\"tolerationSeconds\":\"i\",\"value\":\"s\"},[]],\"V1beta1IPAddress\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1IPAddressSpec\"},[]],\"V1beta1IPAddressSpec\":[{\"parentRef\":\"V1beta1ParentReference\"},[]],\"V1beta1JSONPatch\":[{\"expression\":\"s\"},[]],\"V1beta1LeaseCandidate\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1LeaseCandidateSpec\"},[]],\"V1beta1LeaseCandidateSpec\":[{\"binaryVersion\":\"s\",\"emulationVersion\":\"s\",\"leaseName\":\"s\",\"pingTime\":\"t\",\"renewTime\":\"t\",\"strategy\":\"s\"},[]],\"V1beta1MatchCondition\":[{\"expression\":\"s\",\"name\":\"s\"},[]],\"V1beta1MatchResources\":[{\"excludeResourceRules\":\"[V1beta1NamedRuleWithOperations\",\"matchPolicy\":\"s\",\"namespaceSelector\":\"V1LabelSelector\",\"objectSelector\":\"V1LabelSelector\",\"resourceRules\":\"[V1beta1NamedRuleWithOperations\"},[]],\"V1beta1MutatingAdmissionPolicy\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1MutatingAdmissionPolicySpec\"},[]],\"V1beta1MutatingAdmissionPolicyBinding\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1MutatingAdmissionPolicyBindingSpec\"},[]],\"V1beta1MutatingAdmissionPolicyBindingSpec\":[{\"matchResources\":\"V1beta1MatchResources\",\"paramRef\":\"V1beta1ParamRef\",\"policyName\":\"s\"},[]],\"V1beta1MutatingAdmissionPolicySpec\":[{\"failurePolicy\":\"s\",\"matchConditions\":\"[V1beta1MatchCondition\",\"matchConstraints\":\"V1beta1MatchResources\",\"mutations\":\"[V1beta1Mutation\",\"paramKind\":\"V1beta1ParamKind\",\"reinvocationPolicy\":\"s\",\"variables\":\"[V1beta1Variable\"},[]],\"V1beta1Mutation\":[{\"applyConfiguration\":\"V1beta1ApplyConfiguration\",\"jsonPatch\":\"V1beta1JSONPatch\",\"patchType\":\"s\"},[]],\"V1beta1NamedRuleWithOperations\":[{\"apiGroups\":\"[s\",\"apiVersions\":\"[s\",\"operations\":\"[s\",\"resourceNames\":\"[s\",\"resources\":\"[s\",\"scope\":\"s\"},[]],\"V1beta1NetworkDeviceData\":[{\"hardwareAddress\":\"s\",\"interfaceName\":\"s\",\"ips\":\"[s\"},[]],\"V1beta1NodeAllocatableResourceMapping\":[{\"allocationMultiplier\":\"s\",\"capacityKey\":\"s\"},[]],\"V1beta1OpaqueDeviceConfiguration\":[{\"driver\":\"s\",\"parameters\":\"a\"},[]],\"V1beta1ParamKind\":[{\"apiVersion\":\"s\",\"kind\":\"s\"},[]],\"V1beta1ParamRef\":[{\"name\":\"s\",\"namespace\":\"s\",\"parameterNotFoundAction\":\"s\",\"selector\":\"V1LabelSelector\"},[]],\"V1beta1ParentReference\":[{\"group\":\"s\",\"name\":\"s\",\"namespace\":\"s\",\"resource\":\"s\"},[]],\"V1beta1PodCertificateRequest\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1PodCertificateRequestSpec\",\"status\":\"V1beta1PodCertificateRequestStatus\"},[]],\"V1beta1PodCertificateRequestSpec\":[{\"maxExpirationSeconds\":\"i\",\"nodeName\":\"s\",\"nodeUID\":\"s\",\"pkixPublicKey\":\"s\",\"podName\":\"s\",\"podUID\":\"s\",\"proofOfPossession\":\"s\",\"serviceAccountName\":\"s\",\"serviceAccountUID\":\"s\",\"signerName\":\"s\",\"stubPKCS10Request\":\"s\",\"unverifiedUserAnnotations\":\"{s\"},[]],\"V1beta1PodCertificateRequestStatus\":[{\"beginRefreshAt\":\"t\",\"certificateChain\":\"s\",\"conditions\":\"[V1Condition\",\"notAfter\":\"t\",\"notBefore\":\"t\"},[]],\"V1beta1ResourceClaim\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1ResourceClaimSpec\",\"status\":\"V1beta1ResourceClaimStatus\"},[]],\"V1beta1ResourceClaimConsumerReference\":[{\"apiGroup\":\"s\",\"name\":\"s\",\"resource\":\"s\",\"uid\":\"s\"},[]],\"V1beta1ResourceClaimSpec\":[{\"devices\":\"V1beta1DeviceClaim\"},[]],\"V1beta1ResourceClaimStatus\":[{\"allocation\":\"V1beta1AllocationResult\",\"devices\":\"[V1beta1AllocatedDeviceStatus\",\"reservedFor\":\"[V1beta1ResourceClaimConsumerReference\"},[]],\"V1beta1ResourceClaimTemplate\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1ResourceClaimTemplateSpec\"},[]],\"V1beta1ResourceClaimTemplateSpec\":[{\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1ResourceClaimSpec\"},[]],\"V1beta1ResourcePool\":[{\"generation\":\"i\",\"name\":\"s\",\"resourceSliceCount\":\"i\"},[]],\"V1beta1ResourceSlice\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1ResourceSliceSpec\"},[]],\"V1beta1ResourceSliceSpec\":[{\"allNodes\":\"b\",\"devices\":\"[V1beta1Device\",\"driver\":\"s\",\"nodeName\":\"s\",\"nodeSelector\":\"V1NodeSelector\",\"perDeviceNodeSelection\":\"b\",\"pool\":\"V1beta1ResourcePool\",\"sharedCounters\":\"[V1beta1CounterSet\"},[]],\"V1beta1ServiceCIDR\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1ServiceCIDRSpec\",\"status\":\"V1beta1ServiceCIDRStatus\"},[]],\"V1beta1ServiceCIDRSpec\":[{\"cidrs\":\"[s\"},[]],\"V1beta1ServiceCIDRStatus\":[{\"conditions\":\"[V1Condition\"},[]],\"V1beta1StorageVersionMigration\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta1StorageVersionMigrationSpec\",\"status\":\"V1beta1StorageVersionMigrationStatus\"},[]],\"V1beta1StorageVersionMigrationSpec\":[{\"resource\":\"V1GroupResource\"},[]],\"V1beta1StorageVersionMigrationStatus\":[{\"conditions\":\"[V1Condition\",\"resourceVersion\":\"s\"},[]],\"V1beta1Variable\":[{\"expression\":\"s\",\"name\":\"s\"},[]],\"V1beta1VolumeAttributesClass\":[{\"apiVersion\":\"s\",\"driverName\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"parameters\":\"{s\"},[]],\"V1beta2AllocatedDeviceStatus\":[{\"conditions\":\"[V1Condition\",\"data\":\"a\",\"device\":\"s\",\"driver\":\"s\",\"networkData\":\"V1beta2NetworkDeviceData\",\"pool\":\"s\",\"shareID\":\"s\"},[]],\"V1beta2AllocationResult\":[{\"allocationTimestamp\":\"t\",\"devices\":\"V1beta2DeviceAllocationResult\",\"nodeSelector\":\"V1NodeSelector\"},[]],\"V1beta2CELDeviceSelector\":[{\"expression\":\"s\"},[]],\"V1beta2CapacityRequestPolicy\":[{\"default\":\"s\",\"validRange\":\"V1beta2CapacityRequestPolicyRange\",\"validValues\":\"[s\"},[]],\"V1beta2CapacityRequestPolicyRange\":[{\"max\":\"s\",\"min\":\"s\",\"step\":\"s\"},[]],\"V1beta2CapacityRequirements\":[{\"requests\":\"{s\"},[]],\"V1beta2Counter\":[{\"value\":\"s\"},[]],\"V1beta2CounterSet\":[{\"counters\":\"{V1beta2Counter\",\"name\":\"s\"},[]],\"V1beta2Device\":[{\"allNodes\":\"b\",\"allowMultipleAllocations\":\"b\",\"attributes\":\"{V1beta2DeviceAttribute\",\"bindingConditions\":\"[s\",\"bindingFailureConditions\":\"[s\",\"bindsToNode\":\"b\",\"capacity\":\"{V1beta2DeviceCapacity\",\"consumesCounters\":\"[V1beta2DeviceCounterConsumption\",\"name\":\"s\",\"nodeAllocatableResourceMappings\":\"{V1beta2NodeAllocatableResourceMapping\",\"nodeName\":\"s\",\"nodeSelector\":\"V1NodeSelector\",\"taints\":\"[V1beta2DeviceTaint\"},[]],\"V1beta2DeviceAllocationConfiguration\":[{\"opaque\":\"V1beta2OpaqueDeviceConfiguration\",\"requests\":\"[s\",\"source\":\"s\"},[]],\"V1beta2DeviceAllocationResult\":[{\"config\":\"[V1beta2DeviceAllocationConfiguration\",\"results\":\"[V1beta2DeviceRequestAllocationResult\"},[]],\"V1beta2DeviceAttribute\":[{\"bool\":\"b\",\"bools\":\"[b\",\"int\":\"i\",\"ints\":\"[n\",\"string\":\"s\",\"strings\":\"[s\",\"version\":\"s\",\"versions\":\"[s\"},[]],\"V1beta2DeviceCapacity\":[{\"requestPolicy\":\"V1beta2CapacityRequestPolicy\",\"value\":\"s\"},[]],\"V1beta2DeviceClaim\":[{\"config\":\"[V1beta2DeviceClaimConfiguration\",\"constraints\":\"[V1beta2DeviceConstraint\",\"requests\":\"[V1beta2DeviceRequest\"},[]],\"V1beta2DeviceClaimConfiguration\":[{\"opaque\":\"V1beta2OpaqueDeviceConfiguration\",\"requests\":\"[s\"},[]],\"V1beta2DeviceClass\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta2DeviceClassSpec\"},[]],\"V1beta2DeviceClassConfiguration\":[{\"opaque\":\"V1beta2OpaqueDeviceConfiguration\"},[]],\"V1beta2DeviceClassSpec\":[{\"config\":\"[V1beta2DeviceClassConfiguration\",\"extendedResourceName\":\"s\",\"selectors\":\"[V1beta2DeviceSelector\"},[]],\"V1beta2DeviceConstraint\":[{\"distinctAttribute\":\"s\",\"matchAttribute\":\"s\",\"requests\":\"[s\"},[]],\"V1beta2DeviceCounterConsumption\":[{\"counterSet\":\"s\",\"counters\":\"{V1beta2Counter\"},[]],\"V1beta2DeviceRequest\":[{\"exactly\":\"V1beta2ExactDeviceRequest\",\"firstAvailable\":\"[V1beta2DeviceSubRequest\",\"name\":\"s\"},[]],\"V1beta2DeviceRequestAllocationResult\":[{\"adminAccess\":\"b\",\"bindingConditions\":\"[s\",\"bindingFailureConditions\":\"[s\",\"consumedCapacity\":\"{s\",\"device\":\"s\",\"driver\":\"s\",\"pool\":\"s\",\"request\":\"s\",\"shareID\":\"s\",\"tolerations\":\"[V1beta2DeviceToleration\"},[]],\"V1beta2DeviceSelector\":[{\"cel\":\"V1beta2CELDeviceSelector\"},[]],\"V1beta2DeviceSubRequest\":[{\"allocationMode\":\"s\",\"capacity\":\"V1beta2CapacityRequirements\",\"count\":\"i\",\"deviceClassName\":\"s\",\"name\":\"s\",\"selectors\":\"[V1beta2DeviceSelector\",\"tolerations\":\"[V1beta2DeviceToleration\"},[]],\"V1beta2DeviceTaint\":[{\"effect\":\"s\",\"key\":\"s\",\"timeAdded\":\"t\",\"value\":\"s\"},[]],\"V1beta2DeviceTaintRule\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta2DeviceTaintRuleSpec\",\"status\":\"V1beta2DeviceTaintRuleStatus\"},[]],\"V1beta2DeviceTaintRuleSpec\":[{\"deviceSelector\":\"V1beta2DeviceTaintSelector\",\"taint\":\"V1beta2DeviceTaint\"},[]],\"V1beta2DeviceTaintRuleStatus\":[{\"conditions\":\"[V1Condition\"},[]],\"V1beta2DeviceTaintSelector\":[{\"device\":\"s\",\"driver\":\"s\",\"pool\":\"s\"},[]],\"V1beta2DeviceToleration\":[{\"effect\":\"s\",\"key\":\"s\",\"operator\":\"s\",\"tolerationSeconds\":\"i\",\"value\":\"s\"},[]],\"V1beta2ExactDeviceRequest\":[{\"adminAccess\":\"b\",\"allocationMode\":\"s\",\"capacity\":\"V1beta2CapacityRequirements\",\"count\":\"i\",\"deviceClassName\":\"s\",\"selectors\":\"[V1beta2DeviceSelector\",\"tolerations\":\"[V1beta2DeviceToleration\"},[]],\"V1beta2NetworkDeviceData\":[{\"hardwareAddress\":\"s\",\"interfaceName\":\"s\",\"ips\":\"[s\"},[]],\"V1beta2NodeAllocatableResourceMapping\":[{\"allocationMultiplier\":\"s\",\"capacityKey\":\"s\"},[]],\"V1beta2OpaqueDeviceConfiguration\":[{\"driver\":\"s\",\"parameters\":\"a\"},[]],\"V1beta2ResourceClaim\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta2ResourceClaimSpec\",\"status\":\"V1beta2ResourceClaimStatus\"},[]],\"V1beta2ResourceClaimConsumerReference\":[{\"apiGroup\":\"s\",\"name\":\"s\",\"resource\":\"s\",\"uid\":\"s\"},[]],\"V1beta2ResourceClaimSpec\":[{\"devices\":\"V1beta2DeviceClaim\"},[]],\"V1beta2ResourceClaimStatus\":[{\"allocation\":\"V1beta2AllocationResult\",\"devices\":\"[V1beta2AllocatedDeviceStatus\",\"reservedFor\":\"[V1beta2ResourceClaimConsumerReference\"},[]],\"V1beta2ResourceClaimTemplate\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta2ResourceClaimTemplateSpec\"},[]],\"V1beta2ResourceClaimTemplateSpec\":[{\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta2ResourceClaimSpec\"},[]],\"V1beta2ResourcePool\":[{\"generation\":\"i\",\"name\":\"s\",\"resourceSliceCount\":\"i\"},[]],\"V1beta2ResourceSlice\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V1beta2ResourceSliceSpec\"},[]],\"V1beta2ResourceSliceSpec\":[{\"allNodes\":\"b\",\"devices\":\"[V1beta2Device\",\"driver\":\"s\",\"nodeName\":\"s\",\"nodeSelector\":\"V1NodeSelector\",\"perDeviceNodeSelection\":\"b\",\"pool\":\"V1beta2ResourcePool\",\"sharedCounters\":\"[V1beta2CounterSet\"},[]],\"V2ContainerResourceMetricSource\":[{\"container\":\"s\",\"name\":\"s\",\"target\":\"V2MetricTarget\"},[\"container\",\"name\",\"target\"]],\"V2ContainerResourceMetricStatus\":[{\"container\":\"s\",\"current\":\"V2MetricValueStatus\",\"name\":\"s\"},[\"container\",\"current\",\"name\"]],\"V2CrossVersionObjectReference\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"name\":\"s\"},[\"kind\",\"name\"]],\"V2ExternalMetricSource\":[{\"metric\":\"V2MetricIdentifier\",\"target\":\"V2MetricTarget\"},[\"metric\",\"target\"]],\"V2ExternalMetricStatus\":[{\"current\":\"V2MetricValueStatus\",\"metric\":\"V2MetricIdentifier\"},[\"current\",\"metric\"]],\"V2HPAScalingPolicy\":[{\"periodSeconds\":\"i\",\"type\":\"s\",\"value\":\"i\"},[\"periodSeconds\",\"type\",\"value\"]],\"V2HPAScalingRules\":[{\"policies\":\"[V2HPAScalingPolicy\",\"selectPolicy\":\"s\",\"stabilizationWindowSeconds\":\"i\",\"tolerance\":\"q\"},[]],\"V2HorizontalPodAutoscaler\":[{\"apiVersion\":\"s\",\"kind\":\"s\",\"metadata\":\"V1ObjectMeta\",\"spec\":\"V2HorizontalPodAutoscalerSpec\",\"status\":\"V2HorizontalPodAutoscalerStatus\"},[\"apiVersion\",\"kind\",\"spec\"]],\"V2HorizontalPodAutoscalerBehavior\":[{\"scaleDown\":\"V2HPAScalingRules\",\"scaleUp\":\"V2HPAScalingRules\"},[]],\"V2HorizontalPodAutoscalerCondition\":[{\"lastTransitionTime\":\"t\",\"message\":\"s\",\"reason\":\"s\",\"status\":\"s\",\"type\":\"s\"},[\"status\",\"type\"]],\"V2HorizontalPodAutoscalerSpec\":[{\"behavior\":\"V2HorizontalPodAutoscalerBehavior\",\"maxReplicas\":\"i\",\"metrics\":\"[V2MetricSpec\",\"minReplicas\":\"i\",\"scaleTargetRef\":\"V2CrossVersionObjectReference\"},[\"maxReplicas\",\"scaleTargetRef\"]],\"V2HorizontalPodAutoscalerStatus\":[{\"conditions\":\"[V2HorizontalPodAutoscalerCondition\",\"currentMetrics\":\"[V2MetricStatus\",\"currentReplicas\":\"i\",\"desiredReplicas\":\"i\",\"lastScaleTime\":\"t\",\"observedGeneration\":\"i\"},[\"desiredReplicas\"]],\"V2MetricIdentifier\":[{\"name\":\"s\",\"selector\":\"V1LabelSelector\"},[\"name\"]],\"V2MetricSpec\":[{\"containerResource\":\"V2ContainerResourceMetricSource\",\"external\":\"V2ExternalMetricSource\",\"object\":\"V2ObjectMetricSource\",\"pods\":\"V2PodsMetricSource\",\"resource\":\"V2ResourceMetricSource\",\"type\":\"s\"},[\"type\"]],\"V2MetricStatus\":[{\"containerResource\":\"V2ContainerResourceMetricStatus\",\"external\":\"V2ExternalMetricStatus\",\"object\":\"V2ObjectMetricStatus\",\"pods\":\"V2PodsMetricStatus\",\"resource\":\"V2ResourceMetricStatus\",\"type\":\"s\"},[\"type\"]],\"V2MetricTarget\":[{\"averageUtilization\":\"i\",\"averageValue\":\"q\",\"type\":\"s\",\"value\":\"q\"},[\"type\"]],\"V2MetricValueStatus\":[{\"averageUtilization\":\"i\",\"averageValue\":\"q\",\"value\":\"q\"},[]],\"V2ObjectMetricSource\":[{\"describedObject\":\"V2CrossVersionObjectReference\",\"metric\":\"V2MetricIdentifier\",\"target\":\"V2MetricTarget\"},[\"describedObject\",\"metric\",\"target\"]],\"V2ObjectMetricStatus\":[{\"current\":\"V2MetricValueStatus\",\"describedObject\":\"V2CrossVersionObjectReference\",\"metric\":\"V2MetricIdentifier\"},[\"current\",\"describedObject\",\"metric\"]],\"V2PodsMetricSource\":[{\"metric\":\"V2MetricIdentifier\",\"target\":\"V2MetricTarget\"},[\"metric\",\"target\"]],\"V2PodsMetricStatus\":[{\"current\":\"V2MetricValueStatus\",\"metric\":\"V2MetricIdentifier\"},[\"current\",\"metric\"]],\"V2ResourceMetricSource\":[{\"name\":\"s\",\"target\":\"V2MetricTarget\"},[\"name\",\"target\"]],\"V2ResourceMetricStatus\":[{\"current\":\"V2MetricValueStatus\",\"name\":\"s\"},[\"current\",\"name\"]]}}");
@@ -94343,23 +94466,34 @@ const PASSTHROUGH = [
 ];
 let ajv;
 const compiled = new WeakMap();
+/** Schemas that failed to compile, with why: compiled once, not again for every object. */
+const unusable = new WeakMap();
 function getAjv() {
     // Formats are not checked: Kubernetes' own format list differs from ajv's, and the API server
     // ignores unknown ones.
     ajv ??= new ajvExports.Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, unicodeRegExp: false });
     return ajv;
 }
-/** Validates a custom resource (`object`, without regard to metadata) against `schema`. */
-function validateCustomResource(schema, object) {
+/**
+ * Validates a custom resource (`object`, without regard to metadata) against `schema`;
+ * `schemaName` names the CRD and version (and where it is written) for a schema that cannot be used.
+ */
+function validateCustomResource(schema, object, schemaName) {
     let validate = compiled.get(schema);
     if (!validate) {
-        try {
-            validate = getAjv().compile(toAjvSchema(schema, { root: true, inJunctor: false }));
+        let reason = unusable.get(schema);
+        if (reason === undefined) {
+            try {
+                validate = getAjv().compile(toAjvSchema(schema, { root: true, inJunctor: false }));
+                compiled.set(schema, validate);
+            }
+            catch (error) {
+                reason = error.message;
+                unusable.set(schema, reason);
+            }
         }
-        catch (error) {
-            return [{ kind: 'invalid-value', path: [], message: `the CRD's openAPIV3Schema cannot be used: ${error.message}` }];
-        }
-        compiled.set(schema, validate);
+        if (!validate)
+            return [{ kind: 'invalid-value', path: [], message: `the openAPIV3Schema of ${schemaName} cannot be used: ${reason}; fix the CRD` }];
     }
     if (validate(object))
         return [];
@@ -94629,31 +94763,13 @@ function formatPath(path) {
 
 function objectFinding(rendered, severity, rule, message, path) {
     const located = (path && locateKey(rendered.object, path)) || rendered.source;
-    const finding = { severity, rule, message, object: describeObject$1(rendered) };
+    const finding = { severity, rule, message, object: describeObject(rendered) };
     if (located) {
         finding.file = located.file;
         finding.line = located.line;
         finding.column = located.column;
     }
     return finding;
-}
-/** `Kind/namespace/name`; `Kind/(no name)` for objects that have none yet. */
-function describeObject$1(rendered) {
-    const ref = refOf(rendered.object);
-    return describeRef$1({ ...ref, kind: ref.kind || '(no kind)', name: ref.name || String(rendered.object.metadata?.generateName ?? '') || '(no name)' });
-}
-
-/** Validation findings: what every check produces and every report consumes. */
-function hasErrors(findings) {
-    return findings.some((f) => f.severity === 'error');
-}
-/** `file:line:column` or whatever part of it is known. */
-function formatLocation(f) {
-    if (!f.file)
-        return '';
-    if (!f.line)
-        return f.file;
-    return f.column ? `${f.file}:${f.line}:${f.column}` : `${f.file}:${f.line}`;
 }
 
 /** Whether a kind is namespaced: from the built-in schema table, else from a CRD in the repository. */
@@ -94663,15 +94779,9 @@ function isNamespacedKind(apiVersion, kind, crds) {
     return isBuiltinNamespaced(group, kind) ?? crds.lookup(group, kind)?.namespaced;
 }
 
-const DEFAULT_POLICY_LEVELS = {
-    'image-tag': 'warning',
-    'duplicate-object': 'error',
-    'missing-namespace': 'error',
-    'plaintext-secret': 'warning',
-};
 /** The severity to report a policy with, or undefined when it is `off`. */
 function policySeverity(env, policy) {
-    const level = env.policies?.[policy] ?? DEFAULT_POLICY_LEVELS[policy];
+    const level = env.policies?.[policy] ?? DEFAULT_POLICIES[policy];
     return level === 'off' ? undefined : level;
 }
 
@@ -94696,7 +94806,7 @@ function checkDuplicateObjects(objects, env, crds) {
             continue;
         }
         const where = earlier.source ? formatLocation(earlier.source) : 'earlier in the rendered output';
-        findings.push(objectFinding(rendered, severity, 'duplicate-object', `${describeObject$1({ ...rendered, object: { ...rendered.object, metadata: { ...metadata, namespace: namespace || undefined } } })} is defined twice: first at ${where}; keep one definition (the later one would overwrite the first on apply)`, ['metadata', 'name']));
+        findings.push(objectFinding(rendered, severity, 'duplicate-object', `${describeObject({ ...rendered, object: { ...rendered.object, metadata: { ...metadata, namespace: namespace || undefined } } })} is defined twice: first at ${where}; keep one definition (the later one would overwrite the first on apply)`, ['metadata', 'name']));
     }
     return findings;
 }
@@ -95088,8 +95198,10 @@ function validateAgainstCrd(rendered, object, crd, version, findings) {
         findings.push(objectFinding(rendered, 'warning', 'deprecated-api', others.length ? `${note}; use apiVersion ${others.join(' or ')}` : note, ['apiVersion']));
     }
     pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
-    if (match.schema)
-        pushIssues(rendered, validateCustomResource(match.schema, object), findings);
+    if (match.schema) {
+        const where = crd.source ? ` (${formatLocation(crd.source)})` : '';
+        pushIssues(rendered, validateCustomResource(match.schema, object, `CustomResourceDefinition ${crd.name} version ${version}${where}`), findings);
+    }
 }
 function unknownKindFinding(rendered, apiVersion, group, kind, strict, crds) {
     if (isBuiltinGroup(group)) {
@@ -95201,23 +95313,13 @@ function schemaOf(holder) {
     return isPlainObject$1(holder.openAPIV3Schema) ? holder.openAPIV3Schema : undefined;
 }
 
-/**
- * The real implementations behind the flow ports: rendering (src/render), validation
- * (src/validate), the cluster engine (src/kube) and the render-diff change set. One place wires
- * I/O to the flows, so the flows stay testable and the edges stay visible.
- */
 /** Namespace of the per-environment Lease: `default` exists on every cluster, even before an environment's own namespace does. */
 const LOCK_NAMESPACE = 'default';
 function createRenderer(config, runner = processRunner) {
-    const git = new Git(runner, config.root, config.tools.git ?? 'git');
+    const trees = new CommitTrees(Git.forRepository(runner, config.root, config.tools));
     return {
-        render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools }),
-        async existsAt(env, ref) {
-            if (ref === undefined)
-                return existsSync(join(config.root, env.path));
-            const listed = await runner.run(config.tools.git ?? 'git', ['ls-tree', '-d', '--name-only', ref, '--', env.path], { cwd: git.dir, allowFailure: true });
-            return listed.exitCode === 0 && listed.stdout.trim().length > 0;
-        },
+        render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees }),
+        dispose: () => trees.dispose(),
     };
 }
 const validator = {
@@ -95227,6 +95329,13 @@ const validator = {
     },
 };
 const renderDiff = { fromRenders: changeSetFromRenders };
+/** A cluster port that never reads credentials: forks, and diffs asked to compare renders only. */
+function offlineCluster(reason) {
+    return {
+        hasCredentials: () => false,
+        connect: () => Promise.reject(new UserError(reason)),
+    };
+}
 function createClusterPort(access) {
     return {
         hasCredentials(env) {
@@ -95251,7 +95360,7 @@ function clusterSession(client, log) {
             // Nothing to write means nothing to serialise: no Lease writes, so a re-run writes nothing at all.
             if (!hasChanges(changeSet)) {
                 const unchanged = changeSet.entries.length;
-                const apply = { applied: 0, unchanged, deleted: 0, failed: [], conflictsTaken: [] };
+                const apply = { applied: 0, unchanged, deleted: 0, failed: [] };
                 if (!env.wait.enabled)
                     return { apply };
                 return { apply, health: await waitUntilHealthy(client, changeSet.entries.map((e) => e.ref), options.timeoutMs, log, env.name) };
@@ -95264,15 +95373,18 @@ function clusterSession(client, log) {
                 onWait: (holder) => log.info(`${env.name}: waiting for the deploy lock held by ${holder.identity}`),
                 onWarning: (message) => log.warning(`${env.name}: ${message}`),
             }, async (lock) => {
-                const result = await applyChangeSet(client, env, changeSet, { forcePrune: options.forcePrune });
-                const apply = summariseApply(result.results, result.pruneSkipped);
-                if (!result.ok && result.pruneSkipped && apply.failed.length === 0) {
-                    apply.failed.push({ ref: { group: '', version: 'v1', kind: 'ApplySet', namespace: '', name: `slipway-${env.name}` }, message: result.pruneSkipped });
+                // Planned before the lock: another deploy may have written since. Plan again under it.
+                const planned = await buildChangeSet(client, env, plannedObjects(changeSet), { prune: env.prune.enabled });
+                const result = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune });
+                const apply = summariseApply(result.results);
+                if (result.pruneRefused) {
+                    const parent = planned.applySet;
+                    apply.failed.push({ ref: { group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name }, message: result.pruneSkipped ?? 'prune refused' });
                 }
                 if (!env.wait.enabled || apply.failed.length > 0)
-                    return { apply };
+                    return { apply, changeSet: planned };
                 const refs = result.results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
-                return { apply, health: await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) };
+                return { apply, changeSet: planned, health: await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) };
             });
         },
         close: () => client.close(),
@@ -95286,7 +95398,7 @@ async function waitUntilHealthy(client, refs, timeoutMs, log, environment, signa
         onProgress: (objects, round) => {
             const pending = objects.filter((o) => o.status !== 'Current');
             if (pending.length > 0 && round % 3 === 0) {
-                log.info(`${environment}: waiting for ${pending.map((o) => `${o.ref.kind}/${o.ref.name}`).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
+                log.info(`${environment}: waiting for ${pending.map((o) => describeRef$1(o.ref)).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
             }
         },
     });
@@ -95296,8 +95408,14 @@ async function waitUntilHealthy(client, refs, timeoutMs, log, environment, signa
         failing: report.failing.map((f) => ({ ref: f.ref, status: f.status, message: f.message, events: f.events })),
     };
 }
-function summariseApply(results, pruneSkipped) {
-    const outcome = { applied: 0, unchanged: 0, deleted: 0, failed: [], conflictsTaken: [] };
+/** The objects a change set was planned from (deletions are found again from the inventory). */
+function plannedObjects(changeSet) {
+    return changeSet.entries
+        .filter((e) => e.action !== 'delete' && e.desired)
+        .map((e) => ({ object: e.desired, source: e.source }));
+}
+function summariseApply(results) {
+    const outcome = { applied: 0, unchanged: 0, deleted: 0, failed: [] };
     for (const r of results) {
         if (r.outcome === 'applied')
             outcome.applied += 1;
@@ -95307,27 +95425,20 @@ function summariseApply(results, pruneSkipped) {
             outcome.deleted += 1;
         else if (r.outcome === 'failed')
             outcome.failed.push({ ref: r.ref, message: r.message ?? 'failed' });
-        if (r.takenFields?.length && r.message)
-            outcome.conflictsTaken.push(`${r.ref.kind}/${r.ref.name}: ${r.message}`);
     }
-    if (pruneSkipped)
-        outcome.pruneSkipped = pruneSkipped;
     return outcome;
 }
 
 /**
  * Renders every environment at base and head (in parallel, bounded) and marks the affected ones.
- * With no base, every environment is affected. An environment that does not exist at base (new
- * in this change) renders as empty there.
+ * With no base, every environment is affected. An environment whose directory does not exist at
+ * base (new in this change) renders as empty there.
  */
 async function renderAndCompare(environments, refs, renderAt, options = {}) {
-    const concurrency = options.concurrency ?? 4;
-    return mapLimit(environments, concurrency, async (environment) => {
+    return mapLimit(environments, options.concurrency ?? 4, async (environment) => {
         const [head, base] = await Promise.all([
             renderAt(environment, refs.head),
-            refs.base === undefined
-                ? Promise.resolve(undefined)
-                : (options.existsAtBase ? options.existsAtBase(environment) : Promise.resolve(true)).then((exists) => exists ? renderAt(environment, refs.base) : { objects: [], findings: [] }),
+            refs.base === undefined ? Promise.resolve(undefined) : renderAt(environment, refs.base),
         ]);
         const affected = base === undefined || fingerprint(base.objects) !== fingerprint(head.objects);
         return { environment, base, head, affected };
@@ -95396,6 +95507,8 @@ async function runDeploy(request, ports) {
         .flatMap((v) => v.findings)
         .filter((f) => f.severity === 'error');
     const findingsOf = (name) => validations.find((v) => v.environment.name === name)?.findings ?? [];
+    /** Renders already made for validation; a promotion into an environment makes its render stale. */
+    const renders = new Map(validations.map((v) => [v.environment.name, v.render]));
     if (hasErrors(blockingFindings)) {
         return {
             environments: request.environments.map((e) => ({
@@ -95428,7 +95541,7 @@ async function runDeploy(request, ports) {
             results.push({ name: env.name, status: 'skipped', findings: findingsOf(env.name), durationMs: 0, reason: `skipped: ${blockedBy} failed` });
             continue;
         }
-        const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
+        const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, renders.get(env.name), { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
         results.push(outcome);
         if (outcome.status === 'failure') {
             failed.add(env.name);
@@ -95445,6 +95558,7 @@ async function runDeploy(request, ports) {
                     done.delete(target.name);
                     if (promotion.commit)
                         deployedRef.set(target.name, promotion.commit);
+                    renders.delete(target.name);
                     if (!queue.some((q) => q.name === target.name))
                         queue.push(target);
                 }
@@ -95471,9 +95585,11 @@ function upstreamFailure(config, env, failed) {
     }
     return undefined;
 }
-async function deployOne(env, request, ports, findings, now) {
+async function deployOne(env, 
+/** The environment as validated, unless its files changed since. */
+validatedRender, request, ports, findings, now) {
     const started = now();
-    const render = await ports.renderer.render(env, undefined);
+    const render = validatedRender ?? (await ports.renderer.render(env, undefined));
     const renderErrors = render.findings.filter((f) => f.severity === 'error');
     if (renderErrors.length > 0) {
         return { name: env.name, status: 'failure', findings: [...findings, ...renderErrors], durationMs: now() - started, error: 'the environment did not render' };
@@ -95490,15 +95606,14 @@ async function deployOne(env, request, ports, findings, now) {
             const counts = countChanges(changeSet.entries);
             ports.log.info(`${env.name}: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged`);
             if (counts.error > 0) {
-                const messages = changeSet.entries.filter((e) => e.action === 'error').map((e) => `${e.ref.kind}/${e.ref.name}: ${e.message}`);
+                const messages = changeSet.entries.filter((e) => e.action === 'error').map((e) => `${describeRef$1(e.ref)}: ${e.message}`);
                 result = { name: env.name, status: 'failure', findings, changeSet, durationMs: 0, error: `the cluster rejected ${counts.error} object(s): ${messages.join('; ')}` };
             }
             else if (request.dryRun) {
                 result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
             }
             else {
-                const { apply, health } = await session.deploy(env, changeSet, {
-                    dryRun: false,
+                const { apply, health, changeSet: applied } = await session.deploy(env, changeSet, {
                     timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
                     holder: request.holder,
                     forcePrune: request.forcePrune,
@@ -95509,7 +95624,7 @@ async function deployOne(env, request, ports, findings, now) {
                     name: env.name,
                     status: ok ? 'success' : 'failure',
                     findings,
-                    changeSet,
+                    changeSet: applied ?? changeSet,
                     apply,
                     health,
                     durationMs: 0,
@@ -95536,19 +95651,26 @@ async function deployOne(env, request, ports, findings, now) {
 }
 function describeFailure(apply, health) {
     if (apply.failed.length > 0) {
-        return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${f.ref.kind}/${f.ref.name}: ${f.message}`).join('; ')}`;
+        return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${describeRef$1(f.ref)}: ${f.message}`).join('; ')}`;
     }
     if (health?.timedOut)
-        return `not healthy before the timeout: ${health.failing.map((f) => `${f.ref.kind}/${f.ref.name} (${f.message})`).join('; ')}`;
-    return `unhealthy: ${health?.failing.map((f) => `${f.ref.kind}/${f.ref.name}: ${f.message}`).join('; ')}`;
+        return `not healthy before the timeout: ${health.failing.map((f) => `${describeRef$1(f.ref)} (${f.message})`).join('; ')}`;
+    return `unhealthy: ${health?.failing.map((f) => `${describeRef$1(f.ref)}: ${f.message}`).join('; ')}`;
 }
 
 async function runDrift(request, ports) {
     return mapLimit(request.environments, 4, async (env) => {
         try {
             const render = await ports.renderer.render(env, undefined);
-            if (render.findings.some((f) => f.severity === 'error')) {
-                return { name: env.name, drifted: false, error: 'the environment did not render; run `slipway validate`' };
+            const renderErrors = render.findings.filter((f) => f.severity === 'error');
+            if (renderErrors.length > 0) {
+                const first = renderErrors[0];
+                return {
+                    name: env.name,
+                    drifted: false,
+                    findings: renderErrors,
+                    error: `the environment did not render (${formatLocation(first) || env.path}: ${first.message}); run \`slipway validate --env ${env.name}\``,
+                };
             }
             const session = await ports.cluster.connect(env);
             try {
@@ -95558,7 +95680,6 @@ async function runDrift(request, ports) {
                     return { name: env.name, drifted, changeSet };
                 ports.log.info(`${env.name}: drift found, re-applying (heal)`);
                 const healed = await session.deploy(env, changeSet, {
-                    dryRun: false,
                     timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
                     holder: request.holder,
                     forcePrune: false,
@@ -95577,9 +95698,7 @@ async function runDrift(request, ports) {
 
 async function runPreview(request, ports) {
     const { config } = request;
-    const renders = await ports.log.group('Rendering base and head', () => renderAndCompare(config.environments, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref), {
-        existsAtBase: request.base ? (env) => ports.renderer.existsAt(env, request.base) : undefined,
-    }));
+    const renders = await ports.log.group('Rendering base and head', () => renderAndCompare(config.environments, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref)));
     const affected = renders.filter((r) => r.affected).map((r) => r.environment.name);
     const selected = request.environments
         ? selectEnvironments(config, request.environments)
@@ -95637,9 +95756,7 @@ async function runIntent(intent, config, options, ports) {
         case 'plan': {
             if (intent.environments)
                 return { command: 'plan', affected: selectEnvironments(config, intent.environments).map((e) => e.name), ok: true };
-            const renders = await renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref), {
-                existsAtBase: base ? (env) => ports.renderer.existsAt(env, base) : undefined,
-            });
+            const renders = await renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref));
             return { command: 'plan', affected: renders.filter((r) => r.affected).map((r) => r.environment.name), ok: true };
         }
         case 'preview': {
@@ -95651,8 +95768,8 @@ async function runIntent(intent, config, options, ports) {
                 base: previewBase,
                 head: intent.head,
                 environments: intent.environments,
-                clusterAllowed: !fromFork,
-                clusterDeniedReason: fromFork ? 'pull request from a fork: cluster credentials are never used for it' : undefined,
+                clusterAllowed: !fromFork && !options.clusterDeniedReason,
+                clusterDeniedReason: fromFork ? 'pull request from a fork: cluster credentials are never used for it' : options.clusterDeniedReason,
             }, ports);
             const ok = !hasErrors(preview.environments.flatMap((e) => e.findings)) && preview.environments.every((e) => !e.error);
             return { command: 'preview', preview, ok };
@@ -95665,9 +95782,7 @@ async function runIntent(intent, config, options, ports) {
                 affected = environments.map((e) => e.name);
             }
             else {
-                const renders = await ports.log.group('Finding affected environments', () => renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref), {
-                    existsAtBase: base ? (env) => ports.renderer.existsAt(env, base) : undefined,
-                }));
+                const renders = await ports.log.group('Finding affected environments', () => renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref)));
                 environments = renders.filter((r) => r.affected).map((r) => r.environment);
                 affected = environments.map((e) => e.name);
             }
@@ -95817,7 +95932,7 @@ function collectImages(objects, environment) {
     const images = new Map();
     for (const rendered of objects) {
         for (const { text, container } of imagesOf(rendered.object)) {
-            const where = describeObject(rendered);
+            const where = rendered.source ? `${describeObject(rendered)} (${formatLocation(rendered.source)})` : describeObject(rendered);
             let ref;
             try {
                 ref = parseImageRef(text);
@@ -95835,10 +95950,6 @@ function collectImages(objects, environment) {
         }
     }
     return images;
-}
-function describeObject(rendered) {
-    const name = describeRef$1(refOf(rendered.object));
-    return rendered.source ? `${name} (${rendered.source.file}:${rendered.source.line})` : name;
 }
 function* imagesOf(object) {
     for (const { container } of containersOf(object)) {
@@ -96042,7 +96153,6 @@ function scalarString(node) {
  * matches a rendered image by its output name (`newName` when set, else `name`), because
  * that is the name the rendered manifests carry.
  */
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 function isKustomizationPath(path) {
     return KUSTOMIZATION_FILES.includes(path.split('/').at(-1) ?? '');
 }
@@ -96758,11 +96868,15 @@ function selectImages(requests, source, sourceName) {
     return chosen;
 }
 
-/** A unified diff of a plan's files, as `git diff` would show them (paths relative to the repository). */
+/**
+ * A unified diff of a plan's files, as `git diff -U0` would show them (paths relative to the
+ * repository). No context lines: a promotion changes only image references, and a neighbouring
+ * line (a `password:` beside an `image.tag` in a values file) must not travel into a summary.
+ */
 function unifiedDiff(files) {
     let out = '';
     for (const file of files) {
-        const patch = structuredPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, '', '', { context: 3 });
+        const patch = structuredPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, '', '', { context: 0 });
         out += `diff --git a/${file.path} b/${file.path}\n--- a/${file.path}\n+++ b/${file.path}\n`;
         for (const hunk of patch.hunks) {
             out += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@\n`;
@@ -96801,7 +96915,7 @@ async function promote(options) {
         checkDirection(config, source, target);
     const runner = options.runner ?? processRunner;
     const render = options.render ?? moduleRenderer({ runner, tools: config.tools });
-    const git = new Git(runner, root, config.tools.git ?? 'git');
+    const git = Git.forRepository(runner, root, config.tools);
     const needsGit = !options.dryRun && options.mode !== 'working-tree';
     const sourceCommit = source ? await git.revParse(options.sourceRef ?? 'HEAD').catch((error) => {
         if (needsGit || options.sourceRef)
@@ -96927,6 +97041,87 @@ function toOutcome(result) {
     };
 }
 
+/** Small Markdown/HTML building blocks for comments and summaries, safe for any text put in them. */
+/** For text inside HTML elements such as `<summary>`. */
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+/** For one Markdown table cell: no line breaks, no column separators. */
+function escapeCell(text) {
+    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+/** Inline code that survives backticks in the text (CommonMark: a longer backtick string delimits). */
+function inlineCode(text) {
+    const oneLine = text.replace(/\r?\n/g, ' ');
+    const longest = Math.max(0, ...(oneLine.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
+    return `${ticks}${pad}${oneLine}${pad}${ticks}`;
+}
+/**
+ * A fenced code block whose fence is longer than any backtick run inside, so a line of ``` in a
+ * diff (a Markdown file, a ConfigMap holding one) cannot close it early.
+ */
+function fenced(content, language = '') {
+    const longest = Math.max(0, ...(content.match(/`{3,}/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    const body = content.endsWith('\n') ? content : `${content}\n`;
+    return `${fence}${language}\n${body}${fence}\n`;
+}
+/** A collapsible section; the blank line after `<summary>` lets GitHub render Markdown inside. */
+function details(summaryHtml, content, open = false) {
+    return `<details${open ? ' open' : ''}><summary>${summaryHtml}</summary>\n\n${content}${content.endsWith('\n') ? '' : '\n'}</details>\n`;
+}
+const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+const ACTION_LABEL = {
+    create: '🟢 create',
+    update: '🟡 update',
+    delete: '🔴 delete',
+    unchanged: '⚪ unchanged',
+    error: '❌ error',
+};
+/** `✅`, or `❌ 2 ⚠️ 1` style counts of errors and warnings. */
+function validationBadge(findings) {
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const parts = [];
+    if (errors)
+        parts.push(`❌ ${errors}`);
+    if (warnings)
+        parts.push(`⚠️ ${warnings}`);
+    return parts.length ? parts.join(' ') : '✅';
+}
+/** One Markdown list item: icon, `file:line`, rule and message. */
+function findingListItem(finding) {
+    const where = formatLocation(finding);
+    const subject = finding.object ? ` (${escapeMarkdownInline(finding.object)})` : '';
+    return `- ${SEVERITY_ICON[finding.severity]} ${where ? `${inlineCode(where)} ` : ''}**${escapeMarkdownInline(finding.rule)}**: ${escapeMarkdownInline(finding.message)}${subject}\n`;
+}
+/**
+ * Keeps free text on one line and stops it from opening HTML or being read as Markdown syntax.
+ * Secrets are masked first, so the mask itself is escaped too (a bare `***` is Markdown).
+ */
+function escapeMarkdownInline(text) {
+    return escapeHtml(maskSecrets(text).replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
+}
+/** Severity order for listings: errors first. */
+function bySeverity(a, b) {
+    const rank = { error: 0, warning: 1, notice: 2 };
+    return rank[a.severity] - rank[b.severity];
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    const minutes = Math.floor(seconds / 60);
+    return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+function shortSha(sha) {
+    return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : sha;
+}
+
 /**
  * Findings for people: the CLI's text listing, GitHub annotations, and the job summary table.
  * Findings never carry secret values (validation makes sure of that), so nothing is redacted here.
@@ -97027,7 +97222,6 @@ function findingsMarkdownTable(findings, limit = 100) {
         out.push('', `…and ${hidden} more finding${hidden === 1 ? '' : 's'} not shown (${formatTotals(findings)} in all).`);
     return out.join('\n') + '\n';
 }
-const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
 function oneLine(text) {
     return text.replace(/\s*\n\s*/g, ' ');
 }
@@ -97045,4 +97239,4 @@ function code(text) {
     return '`' + oneLine(text).replace(/`/g, "'").replace(/\|/g, '\\|') + '`';
 }
 
-export { DURATION_FORMS as D, Git as G, UserError as U, createRenderer as a, createPromotionPort as b, countChanges as c, describeRef$1 as d, errorMessage as e, formatFindingsText as f, runIntent as g, parseDuration as h, renderDiff as i, createClusterPort as j, commonjsGlobal as k, loadConfig as l, maskSecrets as m, getDefaultExportFromCjs$1 as n, formatLocation as o, processRunner as p, findingsMarkdownTable as q, registerSecret as r, hasChanges as s, findingsToAnnotations as t, distExports as u, validator as v, runPreview as w };
+export { ACTION_LABEL as A, details as B, formatDuration as C, findingsMarkdownTable as D, hasChanges as E, findingsToAnnotations as F, Git as G, kubeconfigSecrets as H, runPreview as I, offlineCluster as J, UserError as U, createRenderer as a, createPromotionPort as b, countChanges as c, describeRef$1 as d, errorMessage as e, formatFindingsText as f, runIntent as g, renderDiff as h, createClusterPort as i, commonjsGlobal as j, getDefaultExportFromCjs$1 as k, loadConfig as l, maskSecrets as m, registerSecret as n, inlineCode as o, processRunner as p, escapeHtml as q, requireDuration as r, shortSha as s, escapeMarkdownInline as t, bySeverity as u, validator as v, findingListItem as w, escapeCell as x, validationBadge as y, fenced as z };
