@@ -228,6 +228,25 @@ describe('prune', () => {
   });
 });
 
+describe('Helm hooks', () => {
+  it('applies hooks after the other objects of their stage, in hook-weight order', async () => {
+    const cluster = new MemoryCluster();
+    const hook = (kind: string, apiVersion: string, name: string, weight?: string): RenderedObject => ({
+      object: { apiVersion, kind, metadata: { name, annotations: { 'helm.sh/hook': 'pre-install,pre-upgrade', ...(weight ? { 'helm.sh/hook-weight': weight } : {}) } } },
+    });
+    const objects: RenderedObject[] = [
+      hook('Service', 'v1', 'migrate', '5'),
+      hook('ConfigMap', 'v1', 'seed', '-5'),
+      hook('ServiceAccount', 'v1', 'hook-sa'),
+      { object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 1 } } },
+      cm('settings'),
+    ];
+    await deploy(cluster, objects);
+    const applied = cluster.requests.filter((r) => r.method === 'PATCH' && !r.dryRun && !r.path.includes('/secrets/')).map((r) => r.path.split('/').pop());
+    expect(applied).toEqual(['settings', 'web', 'seed', 'hook-sa', 'migrate']);
+  });
+});
+
 describe('secrets never appear in output', () => {
   it('masks generated values in diffs and messages, including server errors echoing the object', async () => {
     const cluster = new MemoryCluster();

@@ -18,7 +18,7 @@ import { describeTaken, fieldsTaken } from './ownership.js';
 import { PruneRefusedError, pruneObjects } from './prune.js';
 import type { DeployResult, ObjectResult } from './results.js';
 import { sleep } from './retry.js';
-import { groupByStage } from './stages.js';
+import { groupByStage, hookWaves } from './stages.js';
 import { computeStatus } from './status.js';
 import { safeMessage, subjectOf } from './subject.js';
 
@@ -60,10 +60,15 @@ export async function applyChangeSet(
   applySet = await writeParent(client, env, applySet, superset, writes, defaultNamespace, options, results);
 
   for (const { stage, items } of groupByStage(writes, (e) => e.ref)) {
-    const stageResults = await mapLimit(items, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options));
+    // Helm hooks go after the rest of their stage, wave by wave; results keep the order applied.
+    const waves = hookWaves(items, (e) => e.desired);
+    const stageResults: ObjectResult[] = [];
+    for (const wave of waves) {
+      stageResults.push(...(await mapLimit(wave, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options))));
+    }
     results.push(...stageResults);
     if (stage === 'definitions' && !options.dryRun) {
-      const crds = items.filter((e, i) => e.ref.kind === 'CustomResourceDefinition' && stageResults[i].outcome === 'applied');
+      const crds = waves.flat().filter((e, i) => e.ref.kind === 'CustomResourceDefinition' && stageResults[i].outcome === 'applied');
       if (crds.length) {
         await waitForCrds(client, crds, stageResults, options);
         client.discovery.invalidate();

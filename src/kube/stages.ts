@@ -5,7 +5,8 @@
  * Prune walks the same stages backwards.
  */
 
-import type { ObjectRef } from '../model/objects.js';
+import { helmHookWeight } from '../model/helm-hooks.js';
+import type { KubeObject, ObjectRef } from '../model/objects.js';
 
 export type Stage = 'definitions' | 'resources' | 'webhooks';
 export const STAGES: readonly Stage[] = ['definitions', 'resources', 'webhooks'];
@@ -93,4 +94,21 @@ export function groupByStage<T>(items: readonly T[], refOf: (item: T) => ObjectR
   return STAGES.map((stage) => ({ stage, items: sorted.filter((item) => stageOf(refOf(item).kind) === stage) })).filter(
     (group) => group.items.length > 0,
   );
+}
+
+/**
+ * Splits one stage's items into waves applied one after the other: the objects that are no Helm
+ * hook first, then the hooks, one wave per `helm.sh/hook-weight`, lowest first (Helm's order).
+ * Items keep their order within a wave.
+ */
+export function hookWaves<T>(items: readonly T[], objectOf: (item: T) => KubeObject | undefined): T[][] {
+  const plain: T[] = [];
+  const byWeight = new Map<number, T[]>();
+  for (const item of items) {
+    const weight = helmHookWeight(objectOf(item));
+    if (weight === undefined) plain.push(item);
+    else byWeight.set(weight, [...(byWeight.get(weight) ?? []), item]);
+  }
+  const hooks = [...byWeight.entries()].sort(([a], [b]) => a - b).map(([, wave]) => wave);
+  return [plain, ...hooks].filter((wave) => wave.length > 0);
 }

@@ -1,7 +1,9 @@
 /**
- * The Helm engine: `helm template <release> <chart dir> --namespace <ns> -f <values>...`.
+ * The Helm engine: `helm template <release> <chart dir> --include-crds --namespace <ns> -f <values>...`.
  * Helm prints `# Source: <chart>/templates/<file>` before each document; that names the
  * template in the repository, and the template's `kind:` line gives the line number.
+ * The chart's `crds/` are part of the render (applied first, with the other definitions); test
+ * hooks are not (`helm test` runs them), which one notice says.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { locateTool } from '../exec/tools.js';
 import type { Finding } from '../model/findings.js';
 import type { RenderedObject, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
+import { isHelmTestHook } from '../model/helm-hooks.js';
 import type { EngineInput } from './kustomize.js';
 import { parseManifests } from './parse.js';
 import { toolFailure } from './tool-failure.js';
@@ -27,7 +30,7 @@ export async function renderHelm(
     root: input.toolsRoot,
     neededBy: `environment "${input.environment}" (${input.envPath} has a Chart.yaml)`,
   });
-  const args = ['template', env.helm.releaseName ?? env.name, input.envDir, '--kube-version', env.kubernetesVersion];
+  const args = ['template', env.helm.releaseName ?? env.name, input.envDir, '--include-crds', '--kube-version', env.kubernetesVersion];
   if (env.namespace) args.push('--namespace', env.namespace);
   for (const values of env.helm.valuesFiles) args.push('--values', join(input.envDir, values));
   const result = await input.runner.run(helm, args, {
@@ -42,17 +45,41 @@ export async function renderHelm(
   const chartName = await readChartName(input.envDir);
   const objects: RenderedObject[] = [];
   const findings: Finding[] = [];
+  const testHooks: string[] = [];
   for (const chunk of result.stdout.split(/^---[ \t]*$/m)) {
     const parsed = parseManifests(chunk, undefined);
     findings.push(...parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })));
     if (parsed.objects.length === 0) continue;
     const templatePath = SOURCE_COMMENT.exec(chunk)?.[1]?.trim();
     for (const { object } of parsed.objects) {
+      if (isHelmTestHook(object)) {
+        testHooks.push(templatePath ? inChartPath(chartName, templatePath) : `${object.kind}/${object.metadata?.name ?? ''}`);
+        continue;
+      }
       const source = templatePath ? await templateLocation(input, chartName, templatePath, object.kind) : undefined;
       objects.push(source ? { object, source } : { object });
     }
   }
+  if (testHooks.length) findings.push(testHooksNotice(input.envPath, testHooks));
   return { objects, findings };
+}
+
+function testHooksNotice(envPath: string, hooks: string[]): Finding {
+  const unique = [...new Set(hooks)];
+  return {
+    severity: 'notice',
+    rule: 'helm-test-hooks',
+    message:
+      `left out ${hooks.length} Helm test hook${hooks.length === 1 ? '' : 's'} (helm.sh/hook: test, as \`helm template --skip-tests\` does): ` +
+      `they are run by \`helm test\`, not part of the desired state: ${unique.join(', ')}`,
+    file: envPath,
+  };
+}
+
+/** `podinfo/templates/x.yaml` -> `templates/x.yaml` (subcharts keep their `charts/<name>/` part). */
+function inChartPath(chartName: string | undefined, templatePath: string): string {
+  const prefix = chartName ? `${chartName}/` : templatePath.slice(0, templatePath.indexOf('/') + 1);
+  return templatePath.startsWith(prefix) ? templatePath.slice(prefix.length) : templatePath;
 }
 
 async function readChartName(chartDir: string): Promise<string | undefined> {
