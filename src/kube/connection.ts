@@ -13,6 +13,7 @@ import { delimiter, join } from 'node:path';
 import { kubeconfigSecrets } from '../exec/kubeconfig-secrets.js';
 import { maskSecrets, registerSecret } from '../exec/secrets.js';
 import { UserError } from '../model/errors.js';
+import { describeAuthFailure } from './auth-failure.js';
 
 export interface ConnectOptions {
   /** Kubeconfig content (YAML). When absent: $KUBECONFIG, else ~/.kube/config. */
@@ -89,7 +90,7 @@ export async function resolveSettings(config: KubeConfig): Promise<ConnectionSet
     await config.applyToHTTPSOptions(options);
   } catch (error) {
     throw new UserError(
-      maskSecrets(`Cannot authenticate to cluster ${cluster.server} with kubeconfig context "${config.getCurrentContext()}": ${error instanceof Error ? error.message : String(error)}`),
+      maskSecrets(`Cannot authenticate to cluster ${cluster.server} with kubeconfig context "${config.getCurrentContext()}": ${describeAuthFailure(error)}`),
       'Check the context\'s certificate files and exec plugin (it must be installed on this runner), or the credentials in the kubeconfig.',
     );
   }
