@@ -14,7 +14,10 @@ export class ServerProcess {
     private readonly child: ChildProcessByStdio<Writable, Readable, null>,
     private readonly lines: Interface,
     readonly url: string,
+    /** Through the latency proxy. */
     readonly kubeconfig: string,
+    /** Straight to the server: for untimed setup. */
+    readonly directKubeconfig: string,
   ) {
     lines.on('line', (line) => this.waiting.shift()?.(line));
   }
@@ -27,8 +30,8 @@ export class ServerProcess {
       lines.once('line', resolvePromise);
       child.once('exit', (code) => reject(new Error(`loopback server process exited (${code}) before listening`)));
     });
-    const { url, kubeconfig } = JSON.parse(first) as { url: string; kubeconfig: string };
-    return new ServerProcess(child, lines, url, kubeconfig);
+    const { url, kubeconfig, directKubeconfig } = JSON.parse(first) as { url: string; kubeconfig: string; directKubeconfig: string };
+    return new ServerProcess(child, lines, url, kubeconfig, directKubeconfig);
   }
 
   private command(line: string): Promise<Record<string, unknown>> {
@@ -45,6 +48,21 @@ export class ServerProcess {
   /** Non-dry-run writes the server has accepted so far. */
   async writeCount(): Promise<number> {
     return Number((await this.command('writes')).writes);
+  }
+
+  /** Requests the server has received so far (every client, every outcome). */
+  async requestCount(): Promise<number> {
+    return Number((await this.command('requests')).requests);
+  }
+
+  /** Deployments become Available `delayMs` after each write; undefined stops that. */
+  async simulateRollouts(delayMs: number | undefined): Promise<void> {
+    await this.command(`rollouts ${delayMs ?? 'off'}`);
+  }
+
+  /** When (epoch ms, this machine's clock) the last simulated rollout became Available. */
+  async lastRolloutAt(): Promise<number> {
+    return Number((await this.command('last-rollout')).at);
   }
 
   async stop(): Promise<void> {

@@ -58,6 +58,8 @@ export class FakeKubeApiServer {
   private readonly faults = new Faults();
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private latencyMs: number;
+  private rolloutDelayMs?: number;
+  private lastRollout = 0;
   private stopped = false;
   url = '';
 
@@ -114,6 +116,19 @@ export class FakeKubeApiServer {
 
   setLatency(ms: number): void {
     this.latencyMs = ms;
+  }
+
+  /**
+   * Plays the Deployment controller: `delayMs` after each accepted write of a Deployment, its
+   * status says every replica is updated, ready and available (undefined turns this off).
+   */
+  simulateRollouts(delayMs: number | undefined): void {
+    this.rolloutDelayMs = delayMs;
+  }
+
+  /** When (epoch ms) the last simulated rollout became Available; 0 before any. */
+  lastRolloutAt(): number {
+    return this.lastRollout;
   }
 
   addFault(rule: FaultRule): void {
@@ -250,6 +265,7 @@ export class FakeKubeApiServer {
       body,
     });
     record.status = result.status;
+    if (this.rolloutDelayMs !== undefined && result.status < 300 && MUTATING.has(record.method) && !record.dryRun) this.scheduleRollout(record.path, this.rolloutDelayMs);
     const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
     res.writeHead(result.status, { 'Content-Type': result.contentType ?? 'application/json', 'Cache-Control': 'no-cache, private' });
     res.end(text);
@@ -265,6 +281,17 @@ export class FakeKubeApiServer {
     res.flushHeaders();
     const seconds = Number(query.timeoutSeconds ?? 0);
     if (seconds > 0) void this.delay(seconds * 1000).then(() => res.end());
+  }
+
+  private scheduleRollout(path: string, delayMs: number): void {
+    const match = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(path);
+    if (!match) return;
+    const [, namespace, name] = match;
+    void this.delay(delayMs).then(() => {
+      if (this.stopped) return;
+      const written = this.api.writeStatus('apps', 'Deployment', decodeURIComponent(namespace), decodeURIComponent(name), availableStatus);
+      if (written) this.lastRollout = Date.now();
+    });
   }
 
   private sendError(res: ServerResponse, record: RecordedRequest, error: ApiError): void {
@@ -285,6 +312,23 @@ export class FakeKubeApiServer {
       this.pending.add(wait);
     });
   }
+}
+
+/** A Deployment whose rollout finished: what kstatus calls Current. */
+function availableStatus(object: KubeObject): Record<string, unknown> {
+  const spec = (object.spec ?? {}) as { replicas?: unknown };
+  const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+  return {
+    observedGeneration: object.metadata.generation ?? 1,
+    replicas,
+    updatedReplicas: replicas,
+    readyReplicas: replicas,
+    availableReplicas: replicas,
+    conditions: [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${object.metadata.name}" has successfully progressed.` },
+    ],
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

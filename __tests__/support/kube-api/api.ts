@@ -163,6 +163,16 @@ export class KubeApi {
     return this.write(type, object, next, 'status', 'kube-controller-manager', 'Update', false).object;
   }
 
+  /** Writes `status` on a stored object as a controller would (manager kube-controller-manager, /status); false when the object is gone. */
+  writeStatus(group: string, kind: string, namespace: string, name: string, status: (object: KubeObject) => Record<string, unknown>): boolean {
+    const type = this.registry.byGroupKind(group, kind);
+    const live = type && this.store.peek(group, kind, type.namespaced ? namespace : '', name);
+    if (!type || !live) return false;
+    const next = { ...clone(live), status: clone(status(clone(live))) };
+    this.write(type, live, next, 'status', 'kube-controller-manager', 'Update', false);
+    return true;
+  }
+
   private get(route: ResourceRoute): ApiResponse {
     const { type } = route;
     const live = this.store.peek(type.group, type.kind, route.namespace ?? '', route.name ?? '');
