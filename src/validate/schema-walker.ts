@@ -24,12 +24,18 @@ export type Checker = (value: unknown, path: PathSegment[], out: SchemaIssue[]) 
 // Kubernetes resource.Quantity: decimal with an optional binary/decimal SI suffix or exponent.
 const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
+const TOP_LEVEL_ONLY = new Set(['apiVersion', 'kind', 'metadata']);
+
 const acceptAll: Checker = () => {};
 
 export class SchemaWalker {
   private readonly compiled = new Map<string, Checker>();
+  /** Types of top-level kinds: they also appear embedded (a StatefulSet's volumeClaimTemplates). */
+  private readonly rootTypes: Set<string>;
 
-  constructor(private readonly data: BuiltinSchemaData) {}
+  constructor(private readonly data: BuiltinSchemaData) {
+    this.rootTypes = new Set(Object.values(data.kinds).flatMap((byKind) => Object.values(byKind).map(([typeName]) => typeName)));
+  }
 
   /** A checker for a named type of the table (e.g. `V1Deployment`), compiled once. */
   checkerFor(typeName: string): Checker {
@@ -124,7 +130,10 @@ export class SchemaWalker {
   }
 
   private compileObject(typeName: string): Checker {
-    const [fieldRefs, required] = this.data.types[typeName];
+    const [fieldRefs, listed] = this.data.types[typeName];
+    // The API server requires apiVersion, kind and metadata of top-level objects only, and
+    // validateObjects checks those; embedded copies of a kind's type go without them.
+    const required = this.rootTypes.has(typeName) ? listed.filter((name) => !TOP_LEVEL_ONLY.has(name)) : listed;
     const fields = new Map<string, Checker>();
     for (const [name, ref] of Object.entries(fieldRefs)) fields.set(name, this.compileRef(ref));
     const readable = readableTypeName(typeName);
