@@ -117,7 +117,32 @@ spec:
     expect(validateYaml('kind: ConfigMap\nmetadata: {name: a}\n')[0].message).toContain('apiVersion');
     expect(validateYaml('apiVersion: v1\nmetadata: {name: a}\n')[0].message).toContain('kind');
     expect(validateYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n')[0].message).toContain('metadata.name is required');
-    expect(validateYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: a-}\n')).toEqual([]);
+  });
+
+  it('refuses generateName objects, which server-side apply cannot create, at the generateName line', () => {
+    const text = `apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: db-migrate-
+  namespace: apps
+  annotations: {argocd.argoproj.io/hook: PreSync}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: "busybox:1.36"}]
+`;
+    const findings = validateYaml(text);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ severity: 'error', rule: 'server-name', file: 'envs/dev/app.yaml', line: 4, column: 3 });
+    expect(findings[0].message).toContain('metadata.generateName');
+    expect(findings[0].message).toContain('give it a metadata.name');
+    expect(findings[0].message).toContain('move it out of the environment');
+    expect(findings[0].message).toContain('Argo CD hooks are not run by Slipway');
+  });
+
+  it('accepts generateName next to a name (the name wins)', () => {
+    expect(validateYaml('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, generateName: a-, namespace: apps}\n')).toEqual([]);
   });
 
   it('falls back to the document start when no key locator is attached', async () => {

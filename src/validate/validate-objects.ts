@@ -36,6 +36,10 @@ export type ValidationEnvironment = Pick<EnvironmentConfig, 'kubernetesVersion' 
   Partial<Pick<EnvironmentConfig, 'name'>>;
 
 const walker = new SchemaWalker(builtinSchemaData);
+
+const GENERATE_NAME_MESSAGE =
+  'metadata.generateName without metadata.name: server-side apply needs a fixed name, so this object cannot be applied; ' +
+  'give it a metadata.name, or move it out of the environment (Argo CD hooks are not run by Slipway)';
 const OBJECT_META = 'V1ObjectMeta';
 
 export function validateObjects(
@@ -79,8 +83,10 @@ function validateObject(
     return false;
   }
   const metadata = object.metadata;
-  if (!isPlainObject(metadata) || (!metadata.name && !metadata.generateName)) {
-    findings.push(objectFinding(rendered, 'error', 'schema', 'metadata.name is required (or metadata.generateName)', isPlainObject(metadata) ? ['metadata'] : []));
+  if (isPlainObject(metadata) && !metadata.name && metadata.generateName) {
+    findings.push(objectFinding(rendered, 'error', 'server-name', GENERATE_NAME_MESSAGE, ['metadata', 'generateName']));
+  } else if (!isPlainObject(metadata) || !metadata.name) {
+    findings.push(objectFinding(rendered, 'error', 'schema', 'metadata.name is required', isPlainObject(metadata) ? ['metadata'] : []));
     if (!isPlainObject(metadata)) return false;
   }
 
