@@ -16,6 +16,7 @@ import {
 import type { CrdDefinition, CrdSchemaIndex } from './crd-schemas.js';
 import { validateCustomResource } from './crd-validator.js';
 import { deprecationStatus } from './deprecated-apis.js';
+import { emptyEnvironmentFinding } from './empty-environment.js';
 import { formatPath } from './json-path.js';
 import { parseKubeVersion, type KubeVersion } from './kube-version.js';
 import { objectFinding } from './object-finding.js';
@@ -33,7 +34,7 @@ export interface ValidationContext {
 }
 
 export type ValidationEnvironment = Pick<EnvironmentConfig, 'kubernetesVersion' | 'strict' | 'namespace' | 'policies'> &
-  Partial<Pick<EnvironmentConfig, 'name'>>;
+  Partial<Pick<EnvironmentConfig, 'name' | 'path' | 'prune'>>;
 
 const walker = new SchemaWalker(builtinSchemaData);
 
@@ -49,6 +50,7 @@ export function validateObjects(
 ): Finding[] {
   const target = parseKubeVersion(env.kubernetesVersion) ?? parseKubeVersion(schemaKubernetesVersion)!;
   const findings: Finding[] = [];
+  if (objects.length === 0 && env.path !== undefined) findings.push(emptyEnvironmentFinding(env));
   const wellFormed: RenderedObject[] = [];
   for (const rendered of objects) {
     if (validateObject(rendered, env, context.crds, target, findings)) wellFormed.push(rendered);
