@@ -15,7 +15,8 @@ import {
 } from './builtin-kinds.js';
 import type { CrdDefinition, CrdSchemaIndex } from './crd-schemas.js';
 import { validateCustomResource } from './crd-validator.js';
-import { deprecationStatus } from './deprecated-apis.js';
+import { deprecationStatus, lookupDeprecatedApi } from './deprecated-apis.js';
+import { notYetServedMessage } from './api-introductions.js';
 import { emptyEnvironmentFinding } from './empty-environment.js';
 import { formatPath } from './json-path.js';
 import { parseKubeVersion, type KubeVersion } from './kube-version.js';
@@ -92,6 +93,9 @@ function validateObject(
     if (!isPlainObject(metadata)) return false;
   }
 
+  const notServed = notYetServedMessage(apiVersion, kind, target);
+  if (notServed) findings.push(objectFinding(rendered, 'error', 'unknown-kind', notServed, ['apiVersion']));
+
   const deprecation = deprecationStatus(apiVersion, kind, target);
   if (deprecation) {
     findings.push(
@@ -104,8 +108,12 @@ function validateObject(
     pushIssues(rendered, walker.validate(builtin.typeName, object), findings);
     return true;
   }
-  // A removed or deprecated API with no schema in the table: the deprecation finding says it all.
-  if (deprecation) return true;
+  // An API the table once served but whose schema it no longer carries (policy/v1beta1 in 1.20):
+  // only its metadata can be checked; when it is removed in the target, the deprecation finding says so.
+  if (lookupDeprecatedApi(apiVersion, kind)) {
+    pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
+    return true;
+  }
 
   const { group, version } = splitApiVersion(apiVersion);
   const crd = crds.lookup(group, kind);
