@@ -98,17 +98,32 @@ describe('racing pushes', () => {
   };
 
   it('10 promotions from 10 clones into one remote all land; none is lost', async () => {
+    // Deterministic whatever the machine's speed. The remote takes one push at a time (GitHub's
+    // ref updates are atomic too), so a push is rejected only when another promotion landed since
+    // this clone fetched: each of the 9 others lands once, so 10 attempts always suffice. The
+    // first pushes race for real; the back-off then lets the rejected retry one at a time
+    // instead of waiting on the clock, so they do not keep colliding.
     const dirs = Array.from({ length: 10 }, (_, i) => clone(`c${i}`));
+    const lock = join(clones, 'receive.lock');
+    for (const dir of dirs) git(dir, 'config', 'remote.origin.receivepack', `flock ${lock} git-receive-pack`);
+    const turns = oneRetryAtATime();
     const results = await Promise.all(
-      dirs.map((dir, i) => promote({ root: dir, config: config(dir), to: `svc${i}`, images: [`ghcr.io/acme/svc${i}=2.0.${i}`], mode: 'commit', dryRun: false, author: IDENTITY })),
+      dirs.map((dir, i) =>
+        promote({
+          root: dir, config: config(dir), to: `svc${i}`, images: [`ghcr.io/acme/svc${i}=2.0.${i}`], mode: 'commit', dryRun: false, author: IDENTITY,
+          maxPushAttempts: 10, pushSleep: () => turns.backOff(i),
+        }).finally(() => turns.done(i)),
+      ),
     );
     expect(results.every((r) => r.commit)).toBe(true);
+    // All ten started from the same tip and only one push can land on it: the others were rejected and retried.
+    expect(turns.backOffs()).toBeGreaterThanOrEqual(9);
     const check = clone('check');
     for (let i = 0; i < 10; i += 1) {
       expect(readFileSync(join(check, `apps/svc${i}/deployment.yaml`), 'utf8')).toBe(onePlainEnv(`svc${i}`).replace(':1.0.0', `:2.0.${i}`));
     }
     expect(git(check, 'rev-list', '--count', 'HEAD')).toBe('11');
-  });
+  }, 300_000);
 
   it('the target line changed differently meanwhile: a conflict, nothing pushed, branch back where it was', async () => {
     const mine = clone('mine');
@@ -156,3 +171,29 @@ describe('racing pushes', () => {
     expect(git(mine, 'rev-list', '--count', 'HEAD')).toBe('2');
   });
 });
+
+/**
+ * A back-off for racing promotions: a rejected promotion waits for its turn, and holds it until it
+ * backs off again or finishes, so at most one retry is in flight at a time.
+ */
+function oneRetryAtATime() {
+  const waiting: { who: number; go: () => void }[] = [];
+  let holder: number | undefined;
+  let count = 0;
+  const release = (who: number) => {
+    if (holder !== who) return;
+    const next = waiting.shift();
+    holder = next?.who;
+    next?.go();
+  };
+  return {
+    async backOff(who: number): Promise<void> {
+      count += 1;
+      release(who);
+      if (holder === undefined) holder = who;
+      else await new Promise<void>((go) => waiting.push({ who, go }));
+    },
+    done: release,
+    backOffs: () => count,
+  };
+}

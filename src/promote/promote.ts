@@ -48,6 +48,8 @@ export interface PromoteOptions {
   pullRequests?: PullRequestApi;
   repository?: RepositoryLink;
   maxPushAttempts?: number;
+  /** Back-off between push attempts (default a timer); tests pass one that does not wait on the clock. */
+  pushSleep?: (ms: number) => Promise<void>;
   /** Accumulates time spent rendering (for benchmarks). */
   renderTime?: { ms: number };
 }
@@ -119,6 +121,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
       ...(options.token ? { token: options.token } : {}),
       ...(options.author ? { author: options.author } : {}),
       ...(options.maxPushAttempts ? { maxAttempts: options.maxPushAttempts } : {}),
+      ...(options.pushSleep ? { sleep: options.pushSleep } : {}),
       ...(options.push === false ? { push: false } : {}),
     });
     return { ...result(outcome.plan), ...(outcome.commit ? { commit: outcome.commit, pushed: options.push !== false } : {}) };
