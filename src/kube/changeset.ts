@@ -18,6 +18,7 @@ import { type ResourceRef, UnknownKindError } from './discovery.js';
 import { KubeApiError } from './errors.js';
 import { type LiveReader, prefetchLive } from './live-objects.js';
 import { deepEqual, normalize } from './normalize.js';
+import { applyChangesNothing } from './owned-match.js';
 import { describeTaken, fieldsTaken } from './ownership.js';
 import { safeMessage, subjectOf } from './subject.js';
 
@@ -148,6 +149,8 @@ async function planObject(
     desired = withMemberLabel(placeObject(rendered.object, resource, defaultNamespace), applySetIdValue);
     ref = resource.refOf(desired);
     live = await liveObjects.get(ref);
+    // Live already holds exactly what this manifest sets, owned by us: no dry-run needed.
+    if (live && applyChangesNothing(desired, live, FIELD_MANAGER)) return { ref, action: 'unchanged', diff: '', source, desired, live };
     let dryRun: KubeObject;
     try {
       dryRun = await client.apply(desired, { dryRun: true, force: env.forceConflicts, subject: subjectOf(ref, source) });
