@@ -1,20 +1,25 @@
 /**
- * Maps objects printed by `kustomize build` back to the repository file that declares them.
- * kustomize's output carries no positions, so this indexes the files listed under `resources:`
- * (and `bases:`, `components:`) of the kustomization and everything it includes, by kind and name.
+ * Maps objects printed by `kustomize build` back to the repository: kustomize's origin
+ * annotations (kustomize-build-metadata.ts) name the file each object was read from; the
+ * document in it is found by kind and name, and findings about a field point at its key there,
+ * or at the patch that set it. Objects with no origin fall back to an index of the files listed
+ * under `resources:` (and `bases:`, `components:`) of every kustomization reached, by kind and name.
  *
  * Limits (best effort, documented in the README):
  * - names changed by namePrefix/nameSuffix are matched by stripping any prefix/suffix seen on the way;
  *   other renames (replacements, patches changing names) are not followed;
  * - generated objects (configMapGenerator, secretGenerator, helmCharts) point at the kustomization file;
- * - remote resources (URLs) are not indexed.
+ * - remote resources (URLs) point at the kustomization that lists them.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import type { KubeObject, SourceLocation } from '../model/objects.js';
+import type { KubeObject, RenderedObject, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
+import { attachKeyLocator, locateKey } from '../validate/key-locations.js';
 import { isInside, MAX_MANIFEST_BYTES } from './files.js';
+import type { BuildOrigin } from './kustomize-build-metadata.js';
+import { KustomizationPatches } from './kustomize-patches.js';
 import { parseManifests } from './parse.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -24,12 +29,18 @@ export class KustomizeOrigins {
   private readonly byKindName = new Map<string, SourceLocation>();
   private readonly prefixes = new Set<string>();
   private readonly suffixes = new Set<string>();
+  private readonly files = new Map<string, Promise<RenderedObject[]>>();
+  private readonly patches: KustomizationPatches;
+  /** Every local kustomization file reached from the environment, absolute, in visiting order. */
+  readonly kustomizations: string[] = [];
 
   private constructor(
     private readonly rootReal: string,
     /** Where objects with no other origin point: the environment's kustomization file. */
     private readonly fallback: SourceLocation | undefined,
-  ) {}
+  ) {
+    this.patches = new KustomizationPatches(rootReal, (file) => toRepoPath(rootReal, file));
+  }
 
   static async build(rootReal: string, envDir: string): Promise<KustomizeOrigins> {
     const kustomization = await findKustomization(envDir);
@@ -39,18 +50,56 @@ export class KustomizeOrigins {
     return origins;
   }
 
+  /**
+   * Where the object was written, from kustomize's origin when there is one; also attaches a key
+   * locator, so findings point at the field's line, in the patch that set it if one did.
+   */
+  async place(object: KubeObject, origin: BuildOrigin): Promise<SourceLocation | undefined> {
+    const document = origin.file ? await this.documentFor(object, origin.file) : undefined;
+    await this.patches.load(origin.patchedBy);
+    const names = (name: string) => this.declaredNames(name);
+    attachKeyLocator(object, (path) => {
+      const patched = origin.patchedBy.length ? this.patches.locate(origin.patchedBy, object, path, names) : undefined;
+      return patched ?? (document ? locateKey(document.object, path) : undefined);
+    });
+    if (document?.source) return document.source;
+    if (origin.generatedBy && isInside(this.rootReal, origin.generatedBy)) return { file: toRepoPath(this.rootReal, origin.generatedBy), line: 1, column: 1 };
+    return this.locate(object);
+  }
+
+  /** From the index of listed resources: for objects kustomize gave no origin. */
   locate(object: KubeObject): SourceLocation | undefined {
-    const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '';
-    const exact = this.byKindName.get(`${object.kind}/${name}`);
-    if (exact) return exact;
+    for (const name of this.declaredNames(typeof object.metadata?.name === 'string' ? object.metadata.name : '')) {
+      const found = this.byKindName.get(`${object.kind}/${name}`);
+      if (found) return found;
+    }
+    return this.fallback;
+  }
+
+  /** The names an object may have been declared with: its own, then without each namePrefix/nameSuffix seen. */
+  declaredNames(name: string): string[] {
+    const names = [name];
     for (const prefix of ['', ...this.prefixes]) {
       for (const suffix of ['', ...this.suffixes]) {
         if (!name.startsWith(prefix) || !name.endsWith(suffix) || name.length <= prefix.length + suffix.length) continue;
-        const found = this.byKindName.get(`${object.kind}/${name.slice(prefix.length, name.length - suffix.length)}`);
-        if (found) return found;
+        const declared = name.slice(prefix.length, name.length - suffix.length);
+        if (!names.includes(declared)) names.push(declared);
       }
     }
-    return this.fallback;
+    return names;
+  }
+
+  /** The document of `file` that declares the object: same kind and a declared name, else the only one of its kind. */
+  private async documentFor(object: KubeObject, file: string): Promise<RenderedObject | undefined> {
+    if (!isInside(this.rootReal, file)) return undefined;
+    let parsed = this.files.get(file);
+    if (!parsed) {
+      parsed = readDocuments(file, toRepoPath(this.rootReal, file));
+      this.files.set(file, parsed);
+    }
+    const ofKind = (await parsed).filter((d) => d.object.kind === object.kind);
+    const names = this.declaredNames(typeof object.metadata?.name === 'string' ? object.metadata.name : '');
+    return ofKind.find((d) => names.includes(String(d.object.metadata?.name ?? ''))) ?? (ofKind.length === 1 ? ofKind[0] : undefined);
   }
 
   private async visit(dir: string, seen: Set<string>, depth: number): Promise<void> {
@@ -58,6 +107,7 @@ export class KustomizeOrigins {
     seen.add(dir);
     const file = await findKustomization(dir);
     if (!file) return;
+    this.kustomizations.push(file);
     const spec = await readYaml(file);
     if (!isPlainObject(spec)) return;
     if (typeof spec.namePrefix === 'string' && spec.namePrefix) this.prefixes.add(spec.namePrefix);
@@ -84,6 +134,14 @@ export class KustomizeOrigins {
       if (source && !this.byKindName.has(key)) this.byKindName.set(key, source);
     }
   }
+}
+
+async function readDocuments(file: string, repoPath: string): Promise<RenderedObject[]> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile() || info.size > MAX_MANIFEST_BYTES) return [];
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined || text.includes('\0')) return [];
+  return parseManifests(text, repoPath).objects;
 }
 
 export async function findKustomization(dir: string): Promise<string | undefined> {

@@ -1,10 +1,16 @@
-/** The kustomize engine: `kustomize build <dir>` (or `kubectl kustomize <dir>`), output mapped back to files. */
+/**
+ * The kustomize engine: `kustomize build` (or `kubectl kustomize`) of the environment through a
+ * temporary kustomization that asks for origin annotations, output mapped back to files and
+ * lines; kustomize's warnings become notices.
+ */
 import type { ToolPaths } from '../config/types.js';
 import { locateKustomize } from '../exec/tools.js';
 import type { CommandRunner } from '../exec/run.js';
 import type { RenderedObject } from '../model/objects.js';
 import type { Finding } from '../model/findings.js';
+import { takeBuildOrigin, withBuildMetadata } from './kustomize-build-metadata.js';
 import { KustomizeOrigins } from './kustomize-origins.js';
+import { kustomizeWarnings } from './kustomize-warnings.js';
 import { parseManifests } from './parse.js';
 import { toolFailure } from './tool-failure.js';
 
@@ -30,17 +36,21 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
     root: input.toolsRoot,
     neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
   });
-  const result = await input.runner.run(kustomize.command, [...kustomize.args, input.envDir], {
-    cwd: input.envDir,
-    timeoutMs: RENDER_TIMEOUT_MS,
-    allowFailure: true,
+  return withBuildMetadata(input.envDir, async (wrapperDir) => {
+    const result = await input.runner.run(kustomize.command, [...kustomize.args, wrapperDir], {
+      cwd: input.envDir,
+      timeoutMs: RENDER_TIMEOUT_MS,
+      allowFailure: true,
+    });
+    if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('kustomize', input, result.stderr)] };
+    const parsed = parseManifests(result.stdout, undefined);
+    const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
+    const objects: RenderedObject[] = [];
+    for (const { object } of parsed.objects) {
+      const source = await origins.place(object, takeBuildOrigin(object, wrapperDir));
+      objects.push(source ? { object, source } : { object });
+    }
+    const warnings = await kustomizeWarnings(result.stderr, origins.kustomizations, input.rootReal, input.envPath);
+    return { objects, findings: [...parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })), ...warnings] };
   });
-  if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('kustomize', input, result.stderr)] };
-  const parsed = parseManifests(result.stdout, undefined);
-  const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
-  const objects = parsed.objects.map(({ object }) => {
-    const source = origins.locate(object);
-    return source ? { object, source } : { object };
-  });
-  return { objects, findings: parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })) };
 }
