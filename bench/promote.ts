@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EnvironmentConfig, PipelineConfig } from '../src/config/types.js';
 import { promote } from '../src/promote/promote.js';
+import { parseImageRequests } from '../src/promote/select-images.js';
 import { countChangedLines } from '../src/promote/unified-diff.js';
 
 const IMAGES = 20;
@@ -58,7 +59,7 @@ export async function benchPromotion(): Promise<PromotionBench> {
       environments.push(environment(`env-${e}`, `envs/env-${e}`));
     }
     const config: PipelineConfig = { file: 'slipway.yaml', root, environments, tools: {} };
-    const pins = Array.from({ length: IMAGES }, (_, i) => `ghcr.io/acme/svc-${i}=2.0.0`);
+    const pins = parseImageRequests(Array.from({ length: IMAGES }, (_, i) => `ghcr.io/acme/svc-${i}=2.0.0`));
 
     const renderTime = { ms: 0 };
     let diff = '';

@@ -68,7 +68,7 @@ describe('decideIntent', () => {
 describe('readInputs', () => {
   it('parses lists, booleans and durations', () => {
     const parsed = inputs({ environments: 'dev\nstaging', images: 'app=1.2.3\n\nweb', 'dry-run': 'true', timeout: '90s' });
-    expect(parsed).toMatchObject({ command: 'auto', environments: ['dev', 'staging'], images: ['app=1.2.3', 'web'], dryRun: true, timeoutMs: 90_000 });
+    expect(parsed).toMatchObject({ command: 'auto', environments: ['dev', 'staging'], images: [{ name: 'app', text: 'app=1.2.3', pin: { name: 'app', tag: '1.2.3' } }, { name: 'web', text: 'web' }], dryRun: true, timeoutMs: 90_000 });
   });
 
   it('names the input and the allowed values on a bad value', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promote, type PromoteOptions } from '../../src/promote/promote.js';
+import { parseImageRequests } from '../../src/promote/select-images.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { fixtureRepo, shopConfig } from './support.js';
 
@@ -23,18 +24,18 @@ describe('bad input: a clear error, and the working tree left as it was', () => 
   });
 
   it('an invalid pin', async () => {
-    await expect(run({ images: ['ghcr.io/acme/shop-web=1.5.0@sha256:123'] })).rejects.toThrow(/images: .* is not a valid image reference: the digest 'sha256:123'/);
+    expect(() => parseImageRequests(['ghcr.io/acme/shop-web=1.5.0@sha256:123'])).toThrow(/images: .* is not a valid image reference: the digest 'sha256:123'/);
   });
 
   it('a tag that does not exist in the source', async () => {
-    await expect(run({ from: 'dev', images: ['ghcr.io/acme/shop-web=9.9.9'] })).rejects.toThrow(
+    await expect(run({ from: 'dev', images: parseImageRequests(['ghcr.io/acme/shop-web=9.9.9']) })).rejects.toThrow(
       /ghcr.io\/acme\/shop-web=9.9.9: version 9.9.9 does not exist in source environment dev, which runs ghcr.io\/acme\/shop-web:1.5.0/,
     );
   });
 
   it('an image the source does not run, and one the target does not use', async () => {
-    await expect(run({ images: ['ghcr.io/acme/nope'] })).rejects.toThrow(/ghcr.io\/acme\/nope is not used by source environment dev/);
-    await expect(run({ images: ['ghcr.io/acme/otel-agent'], to: 'prod', from: 'dev' })).rejects.toThrow(/Target environment prod \(envs\/prod\) does not use image ghcr.io\/acme\/otel-agent/);
+    await expect(run({ images: parseImageRequests(['ghcr.io/acme/nope']) })).rejects.toThrow(/ghcr.io\/acme\/nope is not used by source environment dev/);
+    await expect(run({ images: parseImageRequests(['ghcr.io/acme/otel-agent']), to: 'prod', from: 'dev' })).rejects.toThrow(/Target environment prod \(envs\/prod\) does not use image ghcr.io\/acme\/otel-agent/);
   });
 
   it('a YAML file in the target that does not parse names its file and line', async () => {
@@ -65,7 +66,7 @@ describe('bad input: a clear error, and the working tree left as it was', () => 
     repo.write({ 'envs/staging/kustomization.yaml': kustomization });
     repo.commit('drop the patch');
     const version = read('envs/staging/version.yml');
-    await expect(run({ images: ['ghcr.io/acme/shop-web'] })).rejects.toThrow(
+    await expect(run({ images: parseImageRequests(['ghcr.io/acme/shop-web']) })).rejects.toThrow(
       /After editing envs\/staging\/version.yml, environment staging does not render the promoted images:\n {2}- ghcr.io\/acme\/shop-web: expected ghcr.io\/acme\/shop-web:1.5.0, rendered ghcr.io\/acme\/shop-web:1.0.0[\s\S]*restored/,
     );
     expect(read('envs/staging/version.yml')).toBe(version);

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promote } from '../../src/promote/promote.js';
+import { parseImageRequests } from '../../src/promote/select-images.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { environment, fixtureRepo, pipeline, shopConfig } from './support.js';
 
@@ -43,7 +44,7 @@ describe('commit mode', () => {
     process.env.GIT_CONFIG_GLOBAL = '/dev/null';
     process.env.GIT_CONFIG_NOSYSTEM = '1';
     try {
-      await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-web'], mode: 'commit', dryRun: false });
+      await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: parseImageRequests(['ghcr.io/acme/shop-web']), mode: 'commit', dryRun: false });
     } finally {
       for (const [key, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.system]] as const) {
         if (value === undefined) delete process.env[key];
@@ -110,7 +111,7 @@ describe('racing pushes', () => {
     const results = await Promise.all(
       dirs.map((dir, i) =>
         promote({
-          root: dir, config: config(dir), to: `svc${i}`, images: [`ghcr.io/acme/svc${i}=2.0.${i}`], mode: 'commit', dryRun: false, author: IDENTITY,
+          root: dir, config: config(dir), to: `svc${i}`, images: parseImageRequests([`ghcr.io/acme/svc${i}=2.0.${i}`]), mode: 'commit', dryRun: false, author: IDENTITY,
           maxPushAttempts: 10, pushSleep: () => turns.backOff(i),
         }).finally(() => turns.done(i)),
       ),
@@ -134,7 +135,7 @@ describe('racing pushes', () => {
     git(theirs, 'push', '-q', 'origin', 'HEAD:main');
     const start = git(mine, 'rev-parse', 'HEAD');
     await expect(
-      promote({ root: mine, config: config(mine), to: 'shared', images: ['ghcr.io/acme/shared=2.0.0'], mode: 'commit', dryRun: false, author: IDENTITY }),
+      promote({ root: mine, config: config(mine), to: 'shared', images: parseImageRequests(['ghcr.io/acme/shared=2.0.0']), mode: 'commit', dryRun: false, author: IDENTITY }),
     ).rejects.toThrow(/Conflict: while promoting, someone else changed ghcr.io\/acme\/shared in shared to 1.5.0-hotfix \(apps\/shared\/deployment.yaml:10\); the promotion expected 1.0.0/);
     expect(git(mine, 'rev-parse', 'HEAD')).toBe(start);
     expect(git(mine, 'status', '--porcelain')).toBe('');
@@ -153,7 +154,7 @@ describe('racing pushes', () => {
     const hook = join(repo.origin, 'hooks', 'pre-receive');
     writeFileSync(hook, `#!/bin/sh\nif [ ! -e "$GIT_DIR/raced" ]; then touch "$GIT_DIR/raced"; env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main ${other}; fi\n`);
     chmodSync(hook, 0o755);
-    const result = await promote({ root: mine, config: config(mine), to: 'shared', images: ['ghcr.io/acme/shared=2.0.0'], mode: 'commit', dryRun: false, author: IDENTITY, maxPushAttempts: 3 });
+    const result = await promote({ root: mine, config: config(mine), to: 'shared', images: parseImageRequests(['ghcr.io/acme/shared=2.0.0']), mode: 'commit', dryRun: false, author: IDENTITY, maxPushAttempts: 3 });
     expect(result.commit).toBe(git(repo.origin, 'rev-parse', 'main'));
     expect(git(repo.origin, 'rev-parse', `${result.commit}^`)).toBe(other);
     expect(git(mine, 'rev-parse', 'HEAD')).toBe(result.commit);
@@ -163,8 +164,8 @@ describe('racing pushes', () => {
     const mine = clone('mine');
     const theirs = clone('theirs');
     // A different author, so the two promotion commits differ and the second push is rejected.
-    await promote({ root: theirs, config: config(theirs), to: 'shared', images: ['ghcr.io/acme/shared=2.0.0'], mode: 'commit', dryRun: false, author: { name: 'Other', email: 'other@example.com' } });
-    const result = await promote({ root: mine, config: config(mine), to: 'shared', images: ['ghcr.io/acme/shared=2.0.0'], mode: 'commit', dryRun: false, author: IDENTITY });
+    await promote({ root: theirs, config: config(theirs), to: 'shared', images: parseImageRequests(['ghcr.io/acme/shared=2.0.0']), mode: 'commit', dryRun: false, author: { name: 'Other', email: 'other@example.com' } });
+    const result = await promote({ root: mine, config: config(mine), to: 'shared', images: parseImageRequests(['ghcr.io/acme/shared=2.0.0']), mode: 'commit', dryRun: false, author: IDENTITY });
     expect(result.commit).toBeUndefined();
     expect(result.changes).toEqual([]);
     expect(git(mine, 'rev-parse', 'HEAD')).toBe(git(repo.origin, 'rev-parse', 'main'));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createPromotionPort } from '../../src/flows/promotion.js';
 import { silentLog } from '../../src/flows/log.js';
 import { promote } from '../../src/promote/promote.js';
+import { parseImageRequests } from '../../src/promote/select-images.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { DIGEST_A, DIGEST_C, fixtureRepo, shopConfig } from './support.js';
 
@@ -47,11 +48,11 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
   });
 
   it('promotes only the images named, and a pin with no source', async () => {
-    const filtered = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-web'], mode: 'working-tree', dryRun: false });
+    const filtered = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: parseImageRequests(['ghcr.io/acme/shop-web']), mode: 'working-tree', dryRun: false });
     expect(filtered.changes.map((c) => c.image)).toEqual(['ghcr.io/acme/shop-web']);
     expect(repo.git('diff', '--name-only')).toBe('envs/staging/version.yml');
 
-    const pinned = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'prod', images: [`ghcr.io/acme/shop-migrate@${DIGEST_C}`], mode: 'working-tree', dryRun: false });
+    const pinned = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'prod', images: parseImageRequests([`ghcr.io/acme/shop-migrate@${DIGEST_C}`]), mode: 'working-tree', dryRun: false });
     expect(pinned.source).toBeUndefined();
     // prod has no images: entry for shop-migrate, so one is added in prod's own list style.
     expect(read('envs/prod/kustomization.yaml')).toBe(
@@ -62,7 +63,7 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
   it('switching from a digest to a tag removes the stale digest line', async () => {
     repo.write({ 'envs/dev/kustomization.yaml': read('envs/dev/kustomization.yaml').replace(`digest: ${DIGEST_A}`, 'newTag: 3.0.0') });
     repo.commit('dev runs migrate by tag');
-    const result = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-migrate'], mode: 'working-tree', dryRun: false });
+    const result = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: parseImageRequests(['ghcr.io/acme/shop-migrate']), mode: 'working-tree', dryRun: false });
     expect(result.changes).toEqual([{ image: 'ghcr.io/acme/shop-migrate', from: `sha256:${'b'.repeat(64)}`, to: '3.0.0', file: 'envs/staging/kustomization.yaml', line: 15 }]);
     expect(repo.git('diff', '-U0', 'envs/staging/kustomization.yaml').split('\n').filter((l) => /^[-+][^-+]/.test(l)).sort()).toEqual([
       '+    newTag: 3.0.0',
@@ -83,7 +84,7 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
     const first = repo.head();
     repo.write({ 'envs/dev/kustomization.yaml': read('envs/dev/kustomization.yaml').replace('newTag: "1.5.0"', 'newTag: "1.6.0"') });
     repo.commit('dev: web 1.6.0');
-    const result = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: ['ghcr.io/acme/shop-web'], sourceRef: first, mode: 'working-tree', dryRun: false });
+    const result = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'staging', images: parseImageRequests(['ghcr.io/acme/shop-web']), sourceRef: first, mode: 'working-tree', dryRun: false });
     expect(result.sourceCommit).toBe(first);
     expect(result.changes.map((c) => c.to)).toEqual(['1.5.0']);
   });

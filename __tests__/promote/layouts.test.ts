@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promote } from '../../src/promote/promote.js';
+import { parseImageRequests } from '../../src/promote/select-images.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { DIGEST_C, environment, fixtureRepo, pipeline } from './support.js';
 
@@ -44,7 +45,7 @@ describe('Helm values in several conventions', () => {
   it('an image written only in a chart template is an error that says where it is set', async () => {
     const repo = track(fixtureRepo('helm'));
     await expect(
-      promote({ root: repo.dir, config: devToStaging(repo.dir, 'envs'), to: 'staging', images: ['ghcr.io/acme/exporter=0.6.0'], mode: 'working-tree', dryRun: false }),
+      promote({ root: repo.dir, config: devToStaging(repo.dir, 'envs'), to: 'staging', images: parseImageRequests(['ghcr.io/acme/exporter=0.6.0']), mode: 'working-tree', dryRun: false }),
     ).rejects.toThrow(/ghcr\.io\/acme\/exporter is set outside the target directory envs\/staging \(used by Deployment\/api.*\)[\s\S]*values file of envs\/staging/);
     expect(repo.git('status', '--porcelain')).toBe('');
   });
@@ -157,7 +158,7 @@ describe('golden: a deliberately ugly file', () => {
       root: repo.dir,
       config,
       to: 'live',
-      images: ['ghcr.io/acme/web=1.1.0', `ghcr.io/acme/api@${DIGEST_C}`, 'ghcr.io/acme/worker=1.10'],
+      images: parseImageRequests(['ghcr.io/acme/web=1.1.0', `ghcr.io/acme/api@${DIGEST_C}`, 'ghcr.io/acme/worker=1.10']),
       mode: 'working-tree',
       dryRun: false,
     });

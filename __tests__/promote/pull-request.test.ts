@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { githubPullRequestApi } from '../../src/promote/github-pull-requests.js';
 import { promote } from '../../src/promote/promote.js';
+import { parseImageRequests } from '../../src/promote/select-images.js';
 import type { PullRequestApi } from '../../src/promote/pull-request.js';
 import { useGitHubFake } from '../github/fixture.js';
 import type { TestRepo } from '../support/git-repo.js';
@@ -91,7 +92,7 @@ describe('pull-request mode', () => {
       expect(fake().pulls[0]).toMatchObject({ state: 'open', title: 'Promote staging -> prod: shop-web 1.5.0, shop-migrate sha256:aaaaaaaaaaaa' });
       expect(fake().pulls[0].labels.map((l) => l.name)).toEqual(['promotion', 'prod']);
 
-      const again = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'prod', images: ['ghcr.io/acme/shop-web'], mode: 'pull-request', dryRun: false, author: IDENTITY, pullRequests: api });
+      const again = await promote({ root: repo.dir, config: shopConfig(repo.dir), to: 'prod', images: parseImageRequests(['ghcr.io/acme/shop-web']), mode: 'pull-request', dryRun: false, author: IDENTITY, pullRequests: api });
       expect(again.pullRequest).toMatchObject({ action: 'updated', number: first.pullRequest!.number });
       expect(fake().pulls).toHaveLength(1);
       expect(fake().pulls[0].title).toBe('Promote staging -> prod: shop-web 1.5.0');

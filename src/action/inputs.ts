@@ -4,6 +4,7 @@
  */
 import { UserError } from '../model/errors.js';
 import { requireDuration } from '../config/duration.js';
+import { parseImageRequests, type ImageRequest } from '../promote/select-images.js';
 
 export const COMMANDS = ['auto', 'validate', 'plan', 'preview', 'deploy', 'promote', 'drift'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -18,8 +19,8 @@ export interface ActionInputs {
   githubToken?: string;
   from?: string;
   to?: string;
-  /** Promotion filter: names, or `name=tag` / `name@digest` pins. */
-  images: string[];
+  /** Promotion filter: names, or `name=tag` / `name:tag` / `name@digest` pins, parsed once here. */
+  images: ImageRequest[];
   dryRun: boolean;
   comment: CommentMode;
   timeoutMs?: number;
@@ -44,7 +45,7 @@ export function readInputs(read: InputReader): ActionInputs {
     githubToken: read('github-token') || undefined,
     from: read('from') || undefined,
     to: read('to') || undefined,
-    images: splitList(read('images'), /\r?\n/),
+    images: parseImageRequests(splitList(read('images'), /\r?\n/)),
     dryRun: parseBoolean('dry-run', read('dry-run') || 'false'),
     comment,
     timeoutMs: timeout ? requireDuration(timeout, "input 'timeout'") : undefined,

@@ -1,6 +1,7 @@
 /** Command-line arguments, parsed once into a typed object. */
 import { parseArgs } from 'node:util';
 import { UserError } from '../model/errors.js';
+import { parseImageRequests, type ImageRequest } from '../promote/select-images.js';
 
 export const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift'] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
@@ -15,7 +16,8 @@ export interface CliArgs {
   kubeconfig?: string;
   from?: string;
   to?: string;
-  images: string[];
+  /** `--image` flags, parsed once: filters and pins (`name=tag`, `name:tag`, `name@digest`). */
+  images: ImageRequest[];
   dryRun: boolean;
   commit: boolean;
   heal: boolean;
@@ -101,7 +103,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
     kubeconfig: values.kubeconfig,
     from: values.from,
     to: values.to,
-    images: values.image ?? [],
+    images: parseImageRequests(values.image ?? [], '--image'),
     dryRun: values['dry-run'] ?? false,
     commit: values.commit ?? false,
     heal: values.heal ?? false,

@@ -16,6 +16,7 @@ import { createPromotionPort } from '../flows/promotion.js';
 import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
 import { requireDuration } from '../config/duration.js';
+import { CLI_SETTING_NAMES } from '../model/setting-names.js';
 import { parseCliArgs, UsageRequest, USAGE, type CliArgs } from './args.js';
 import { printOutcome } from './print.js';
 
@@ -57,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
 async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const root = resolve(args.repo);
-  const config = await loadConfig(root, args.config);
+  const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
   const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
   const git = Git.forRepository(processRunner, root, config.tools);
   const renderer = createRenderer(config);
@@ -70,7 +71,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
     cluster,
     renderDiff,
     // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
-    promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false }),
+    promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
     resolveRef: (ref: string) => git.revParse(ref),
     mergeBase: (a: string, b: string) => git.mergeBase(a, b),
     log,
@@ -85,6 +86,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
       from: args.from,
       to: args.to,
       images: args.images,
+      names: CLI_SETTING_NAMES,
       promoteAfterDeploy: false,
       heal: args.heal,
       clusterDeniedReason: args.renderOnly ? '--render-only: compared with the base render' : undefined,

@@ -15,6 +15,8 @@ import { ConfigError, NodeReader } from './reader.js';
 import { readSettings, SETTING_KEYS } from './settings.js';
 import type { PartialSettings } from './settings.js';
 import { closestMatch } from '../model/suggest.js';
+import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
+
 
 const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools', 'preview'] as const;
 const PREVIEW_KEYS = ['commentWithoutChanges'] as const;
@@ -42,7 +44,8 @@ interface EnvironmentDraft {
   settings: PartialSettings;
 }
 
-export async function loadConfig(root: string, file = 'slipway.yaml'): Promise<PipelineConfig> {
+/** `names` spells the config setting in the not-found hint: the action input (default) or `--config`. */
+export async function loadConfig(root: string, file = 'slipway.yaml', names: SettingNames = ACTION_SETTING_NAMES): Promise<PipelineConfig> {
   const rootAbs = resolve(root);
   const configAbs = resolve(rootAbs, file);
   const configRel = relative(rootAbs, configAbs).split('\\').join('/');
@@ -53,7 +56,7 @@ export async function loadConfig(root: string, file = 'slipway.yaml'): Promise<P
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT' ? `Config file ${configRel} was not found in ${rootAbs}.` : `Config file ${configRel} could not be read (${code ?? String(error)}).`,
-      'Create slipway.yaml with an environments list (see README "Configuration"), or set the `config` input to its path.',
+      `Create slipway.yaml with an environments list (see README "Configuration"), or set ${names.config} to its path.`,
     );
   }
   const rootReal = await realpath(rootAbs);

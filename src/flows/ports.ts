@@ -7,6 +7,7 @@ import type { ChangeSet } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { ObjectRef, RenderedObject } from '../model/objects.js';
 import type { RenderOutcome } from '../plan/affected.js';
+import type { ImageRequest } from '../promote/select-images.js';
 
 export interface RendererPort {
   /** Renders an environment at a commit (undefined: the working tree). */
@@ -95,5 +96,5 @@ export interface PromotionOutcome {
 
 export interface PromotionPort {
   /** Edits the target directory to the source's images (or the pins) and commits / opens a PR. */
-  promote(request: { from?: string; to: string; images: string[]; mode: 'commit' | 'pull-request' | 'working-tree'; dryRun: boolean }): Promise<PromotionOutcome>;
+  promote(request: { from?: string; to: string; images: readonly ImageRequest[]; mode: 'commit' | 'pull-request' | 'working-tree'; dryRun: boolean }): Promise<PromotionOutcome>;
 }

@@ -3,6 +3,7 @@ import type { PipelineConfig } from '../config/types.js';
 import { promote, type PromotionResult } from '../promote/promote.js';
 import type { PullRequestApi } from '../promote/pull-request.js';
 import type { RepositoryLink } from '../promote/message.js';
+import type { SettingNames } from '../model/setting-names.js';
 import type { Log } from './log.js';
 import type { PromotionOutcome, PromotionPort } from './ports.js';
 
@@ -19,6 +20,8 @@ export interface PromotionAccess {
   branch?: string;
   pullRequests?: PullRequestApi;
   repository?: RepositoryLink;
+  /** How hints name settings (default: action inputs). */
+  names?: SettingNames;
   /** Called after a promotion pull request is created or updated (to post its preview). */
   onPullRequest?: (result: PromotionResult) => Promise<void>;
 }
@@ -39,6 +42,7 @@ export function createPromotionPort(access: PromotionAccess): PromotionPort {
         push: access.push,
         pullRequests: access.pullRequests,
         repository: access.repository,
+        names: access.names,
       });
       if (result.changes.length === 0) access.log.info(`${request.to}: already at the promoted images; nothing to change`);
       if (result.pullRequest && access.onPullRequest) await access.onPullRequest(result);

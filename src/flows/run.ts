@@ -22,6 +22,8 @@ import { selectEnvironments } from './select.js';
 import { runValidate, type EnvironmentValidation } from './validate.js';
 import { hasErrors } from '../model/findings.js';
 import { UserError } from '../model/errors.js';
+import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
+import type { ImageRequest } from '../promote/select-images.js';
 
 export type RunOutcome =
   | { command: 'skip'; reason: string }
@@ -54,7 +56,10 @@ export interface RunOptions {
   forcePrune?: boolean;
   from?: string;
   to?: string;
-  images?: string[];
+  /** The `images` input / `--image` flags, parsed at the edge. */
+  images?: readonly ImageRequest[];
+  /** How hints name settings: action inputs (default) or CLI flags. */
+  names?: SettingNames;
   /** Run the promotion chain after deploys (the action does; `slipway apply` does not). */
   promoteAfterDeploy: boolean;
   heal?: boolean;
@@ -140,13 +145,14 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
     case 'promote': {
       if (!ports.promotion) throw new UserError('promotion is not available in this run');
       const to = options.to ?? (intent.environments && intent.environments !== 'all' ? intent.environments[0] : undefined);
-      if (!to) throw new UserError("promotion needs a target environment: the input 'to'");
+      const names = options.names ?? ACTION_SETTING_NAMES;
+      if (!to) throw new UserError(`promotion needs a target environment: ${names.to}`);
       const [target] = selectEnvironments(config, [to]);
       const from = options.from ?? target.promoteFrom;
-      if (!from && !(options.images ?? []).some((i) => /[=@]/.test(i))) {
+      if (!from && !(options.images ?? []).some((request) => request.pin)) {
         throw new UserError(
-          `promotion to '${to}' has no source: '${to}' has no promoteFrom in ${config.file} and no input 'from'`,
-          "Set the input 'from', or pin images with 'images' (name=tag).",
+          `promotion to '${to}' has no source: '${to}' has no promoteFrom in ${config.file} and no ${names.from}`,
+          `Set ${names.from}, or pin images with ${names.imageEntry('NAME=TAG')}.`,
         );
       }
       // Only an explicit from: with every image pinned there is no source, and a pin need not match promoteFrom's version.

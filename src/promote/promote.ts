@@ -8,12 +8,13 @@ import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import { Git, type Person } from '../exec/git.js';
 import { processRunner, type CommandRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
+import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
 import { applyPromotion } from './apply-promotion.js';
 import { collectImages } from './collect-images.js';
 import { commitPromotion } from './commit.js';
 import type { RepositoryLink } from './message.js';
 import { pullRequestPromotion, type PullRequestApi, type PullRequestRef } from './pull-request.js';
-import { parseImageRequests, selectImages, type DesiredImage } from './select-images.js';
+import { selectImages, type DesiredImage, type ImageRequest } from './select-images.js';
 import type { PromotionChange, PromotionPlan, RenderEnvironment } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
 import { moduleRenderer } from './render-adapter.js';
@@ -28,8 +29,10 @@ export interface PromoteOptions {
   /** Source environment; default the target's promoteFrom, or none when every image is pinned. */
   from?: string;
   to: string;
-  /** Filter (`name`) and pins (`name=tag`, `name@sha256:…`). */
-  images?: string[];
+  /** Filter (`name`) and pins (`name=tag`, `name:tag`, `name@sha256:…`), parsed by parseImageRequests. */
+  images?: readonly ImageRequest[];
+  /** How hints name from, images, ...: action inputs (default) or CLI flags. */
+  names?: SettingNames;
   mode: PromotionMode;
   dryRun: boolean;
   /** Commit to render the source at; default the working tree (its commit is HEAD). */
@@ -73,11 +76,12 @@ export interface PromotionResult {
 export async function promote(options: PromoteOptions): Promise<PromotionResult> {
   const { config, root } = options;
   const target = environment(config, options.to, 'to');
-  const requests = parseImageRequests(options.images ?? []);
+  const names = options.names ?? ACTION_SETTING_NAMES;
+  const requests = options.images ?? [];
   const allPinned = requests.length > 0 && requests.every((r) => r.pin);
   const sourceName = options.from ?? (allPinned ? undefined : target.promoteFrom);
   if (!sourceName && !allPinned) {
-    throw new UserError(`Environment ${target.name} has no promoteFrom and no source was given.`, 'Pass from, or pin every image (images: name=tag).');
+    throw new UserError(`Environment ${target.name} has no promoteFrom and no source was given.`, `Set ${names.from}, or pin every image (${names.imageEntry('NAME=TAG')}).`);
   }
   const source = sourceName ? environment(config, sourceName, 'from') : undefined;
   if (source) checkDirection(config, source, target);
@@ -94,7 +98,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const sourceImages = source
     ? collectImages((await timed(options.renderTime, () => render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects, source.name)
     : undefined;
-  const desired = selectImages(requests, sourceImages, source?.name);
+  const desired = selectImages(requests, sourceImages, source?.name, names);
   const applyInput = { root, target, desired, render, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
   const summary = { ...(source ? { from: source.name } : {}), to: target.name, ...(sourceCommit ? { sourceCommit } : {}) };
   const result = (plan: PromotionPlan): PromotionResult => ({

@@ -5,6 +5,7 @@
  * promotion never ships a version the source environment has not run.
  */
 import { UserError } from '../model/errors.js';
+import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
 import type { CollectedImage } from './collect-images.js';
 import { formatImageRef, parseImageRef, versionOf, type ImageRef } from './image-ref.js';
 
@@ -22,8 +23,11 @@ export interface ImageRequest {
   text: string;
 }
 
-/** Parses the `images` input: one entry per line (or array item); `name`, `name=tag`, `name@digest`, `name=tag@digest`, `name:tag`. */
-export function parseImageRequests(entries: readonly string[]): ImageRequest[] {
+/**
+ * Parses the `images` input (or `--image` flags) once, at the edge: one entry per line (or array
+ * item); `name`, `name=tag`, `name@digest`, `name=tag@digest`, `name:tag`. `label` prefixes errors.
+ */
+export function parseImageRequests(entries: readonly string[], label = 'images'): ImageRequest[] {
   const requests: ImageRequest[] = [];
   for (const raw of entries.flatMap((e) => e.split(/\r?\n/))) {
     const text = raw.trim();
@@ -36,10 +40,10 @@ export function parseImageRequests(entries: readonly string[]): ImageRequest[] {
     try {
       ref = parseImageRef(refText);
     } catch (error) {
-      throw new UserError(`images: ${(error as Error).message}`, 'Write each entry as NAME, NAME=TAG, NAME@sha256:<digest> or NAME=TAG@sha256:<digest>.');
+      throw new UserError(`${label}: ${(error as Error).message}`, 'Write each entry as NAME, NAME=TAG, NAME@sha256:<digest> or NAME=TAG@sha256:<digest>.');
     }
     const pinned = ref.tag !== undefined || ref.digest !== undefined;
-    if (requests.some((r) => r.name === ref.name)) throw new UserError(`images: ${ref.name} is listed twice.`);
+    if (requests.some((r) => r.name === ref.name)) throw new UserError(`${label}: ${ref.name} is listed twice.`);
     requests.push({ name: ref.name, text, ...(pinned ? { pin: ref } : {}) });
   }
   return requests;
@@ -53,14 +57,15 @@ export function selectImages(
   requests: readonly ImageRequest[],
   source: ReadonlyMap<string, CollectedImage> | undefined,
   sourceName: string | undefined,
+  names: SettingNames = ACTION_SETTING_NAMES,
 ): DesiredImage[] {
   if (!source) {
     if (requests.length === 0) {
-      throw new UserError('Nothing to promote: no source environment and no images.', 'Set from (or promoteFrom in slipway.yaml), or pin images as name=tag.');
+      throw new UserError('Nothing to promote: no source environment and no images.', `Set ${names.from} (or promoteFrom in slipway.yaml), or pin images with ${names.imageEntry('NAME=TAG')}.`);
     }
     return requests.map((request) => {
       if (!request.pin) {
-        throw new UserError(`images: '${request.text}' names an image without a version and there is no source environment to take it from.`, `Pin it as ${request.name}=<tag>, or set from.`);
+        throw new UserError(`${names.imagesLabel}: '${request.text}' names an image without a version and there is no source environment to take it from.`, `Pin it as ${names.imageEntry(`${request.name}=<tag>`)}, or set ${names.from}.`);
       }
       return { ...request.pin, origin: 'pinned', explicit: true };
     });
@@ -73,8 +78,8 @@ export function selectImages(
     const explicit = requests.length > 0;
     if (!found) {
       throw new UserError(
-        `images: ${request.name} is not used by source environment ${sourceName}.`,
-        `It runs: ${[...source.values()].map(formatImageRef).join(', ') || 'no images'}. Check the name (registry and path must match exactly) or pin a version without from.`,
+        `${names.imagesLabel}: ${request.name} is not used by source environment ${sourceName}.`,
+        `It runs: ${[...source.values()].map(formatImageRef).join(', ') || 'no images'}. Check the name (registry and path must match exactly) or pin a version without ${names.from}.`,
       );
     }
     if (found.tag === undefined && found.digest === undefined) {
@@ -83,8 +88,8 @@ export function selectImages(
     const pinDisagrees = request.pin && ((request.pin.tag !== undefined && request.pin.tag !== found.tag) || (request.pin.digest !== undefined && request.pin.digest !== found.digest));
     if (request.pin && pinDisagrees) {
       throw new UserError(
-        `images: ${request.text}: version ${versionOf(request.pin)} does not exist in source environment ${sourceName}, which runs ${formatImageRef(found)} (${found.usedBy}).`,
-        `Promote what ${sourceName} runs (images: ${request.name}), or pin the version without from.`,
+        `${names.imagesLabel}: ${request.text}: version ${versionOf(request.pin)} does not exist in source environment ${sourceName}, which runs ${formatImageRef(found)} (${found.usedBy}).`,
+        `Promote what ${sourceName} runs (${names.imageEntry(request.name)}), or pin the version without ${names.from}.`,
       );
     }
     const { usedBy, ...ref } = found;
