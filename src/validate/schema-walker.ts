@@ -8,7 +8,7 @@ import type { BuiltinSchemaData } from './builtin-schema-data.js';
 import type { PathSegment } from './json-path.js';
 import { closestMatch } from '../model/suggest.js';
 
-export type SchemaIssueKind = 'unknown-field' | 'wrong-type' | 'missing-required' | 'invalid-value';
+export type SchemaIssueKind = 'unknown-field' | 'wrong-type' | 'missing-required' | 'invalid-value' | 'unsupported-value';
 
 export interface SchemaIssue {
   kind: SchemaIssueKind;
@@ -33,7 +33,14 @@ export class SchemaWalker {
   /** Types of top-level kinds: they also appear embedded (a StatefulSet's volumeClaimTemplates). */
   private readonly rootTypes: Set<string>;
 
-  constructor(private readonly data: BuiltinSchemaData) {
+  /**
+   * `enums`: allowed values of string fields (and of string-list items) by type and field name,
+   * which the schema table does not carry; a value outside them is an `unsupported-value` issue.
+   */
+  constructor(
+    private readonly data: BuiltinSchemaData,
+    private readonly enums: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {},
+  ) {
     this.rootTypes = new Set(Object.values(data.kinds).flatMap((byKind) => Object.values(byKind).map(([typeName]) => typeName)));
   }
 
@@ -135,7 +142,11 @@ export class SchemaWalker {
     // validateObjects checks those; embedded copies of a kind's type go without them.
     const required = this.rootTypes.has(typeName) ? listed.filter((name) => !TOP_LEVEL_ONLY.has(name)) : listed;
     const fields = new Map<string, Checker>();
-    for (const [name, ref] of Object.entries(fieldRefs)) fields.set(name, this.compileRef(ref));
+    const enums = this.enums[typeName] ?? {};
+    for (const [name, ref] of Object.entries(fieldRefs)) {
+      const checker = this.compileRef(ref);
+      fields.set(name, enums[name] ? withAllowedValues(checker, enums[name]) : checker);
+    }
     const readable = readableTypeName(typeName);
     return (v, p, o) => {
       if (!isPlainObject(v)) {
@@ -160,6 +171,25 @@ export class SchemaWalker {
       }
     };
   }
+}
+
+/** Adds to `checker` a check that strings (or the strings of a list) are among `allowed`. */
+function withAllowedValues(checker: Checker, allowed: readonly string[]): Checker {
+  const values = new Set(allowed);
+  const list = allowed.map((v) => `"${v}"`).join(', ');
+  const check = (v: unknown, p: PathSegment[], o: SchemaIssue[]) => {
+    if (typeof v === 'string' && v !== '' && !values.has(v))
+      o.push({ kind: 'unsupported-value', path: [...p], message: `unsupported value "${v}": supported values: ${list}` });
+  };
+  return (v, p, o) => {
+    checker(v, p, o);
+    if (!Array.isArray(v)) return check(v, p, o);
+    for (let i = 0; i < v.length; i++) {
+      p.push(i);
+      check(v[i], p, o);
+      p.pop();
+    }
+  };
 }
 
 function unknownFieldMessage(key: string, typeName: string, allowed: Iterable<string>): string {

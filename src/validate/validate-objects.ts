@@ -26,6 +26,9 @@ import { checkImageTags } from './policies/image-tag.js';
 import { checkMissingNamespaces } from './policies/missing-namespace.js';
 import { checkPlaintextSecrets } from './policies/plaintext-secret.js';
 import { SchemaWalker, type SchemaIssue } from './schema-walker.js';
+import { BUILTIN_ENUMS } from './server/enums.js';
+import type { ServerIssue } from './server/issue.js';
+import { checkServerRules } from './server/server-rules.js';
 import { builtinSchemaData } from './schemas/builtin.js';
 import { closestMatch } from '../model/suggest.js';
 
@@ -37,7 +40,7 @@ export interface ValidationContext {
 export type ValidationEnvironment = Pick<EnvironmentConfig, 'kubernetesVersion' | 'strict' | 'namespace' | 'policies'> &
   Partial<Pick<EnvironmentConfig, 'name' | 'path' | 'prune'>>;
 
-const walker = new SchemaWalker(builtinSchemaData);
+const walker = new SchemaWalker(builtinSchemaData, BUILTIN_ENUMS);
 
 const GENERATE_NAME_MESSAGE =
   'metadata.generateName without metadata.name: server-side apply needs a fixed name, so this object cannot be applied; ' +
@@ -104,8 +107,10 @@ function validateObject(
   }
 
   const builtin = lookupBuiltinKind(apiVersion, kind);
+  const { group, version } = splitApiVersion(apiVersion);
   if (builtin) {
     pushIssues(rendered, walker.validate(builtin.typeName, object), findings);
+    pushServerIssues(rendered, checkServerRules(group, kind, object, true, target), findings);
     return true;
   }
   // An API the table once served but whose schema it no longer carries (policy/v1beta1 in 1.20):
@@ -115,10 +120,10 @@ function validateObject(
     return true;
   }
 
-  const { group, version } = splitApiVersion(apiVersion);
   const crd = crds.lookup(group, kind);
   if (crd) {
     validateAgainstCrd(rendered, object, crd, version, findings);
+    pushServerIssues(rendered, checkServerRules(group, kind, object, false, target), findings);
     return true;
   }
   findings.push(unknownKindFinding(rendered, apiVersion, group, kind, env.strict, crds));
@@ -195,6 +200,13 @@ function otherGroupsServing(kind: string): string[] {
 }
 
 function pushIssues(rendered: RenderedObject, issues: readonly SchemaIssue[], findings: Finding[]): void {
+  for (const issue of issues) {
+    const rule = issue.kind === 'unsupported-value' ? 'server-enum' : 'schema';
+    findings.push(objectFinding(rendered, 'error', rule, `${formatPath(issue.path)}: ${issue.message}`, issue.path));
+  }
+}
+
+function pushServerIssues(rendered: RenderedObject, issues: readonly ServerIssue[], findings: Finding[]): void {
   for (const issue of issues)
-    findings.push(objectFinding(rendered, 'error', 'schema', `${formatPath(issue.path)}: ${issue.message}`, issue.path));
+    findings.push(objectFinding(rendered, 'error', issue.rule, `${formatPath(issue.path)}: ${issue.message}`, issue.path));
 }
