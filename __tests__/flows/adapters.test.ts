@@ -50,4 +50,59 @@ describe('cluster port deploy', () => {
       session.close();
     }
   });
+
+  it('under the lock plans again only what changed since the plan: an object someone else edited is dry-run again, untouched ones are not', async () => {
+    const port = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
+    const session = await port.connect(env);
+    try {
+      const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+      await session.deploy(env, await session.changeSet(env, names.map((n) => ({ object: configMap(n, '1') })), { prune: true }), { timeoutMs: 5_000, holder: 'test', forcePrune: false });
+
+      // The plan changes `a`; everything else is unchanged in it.
+      const wanted = names.map((n) => ({ object: configMap(n, n === 'a' ? '2' : '1') }));
+      const plan = await session.changeSet(env, wanted, { prune: true });
+      expect(plan.entries.filter((e) => e.action !== 'unchanged').map((e) => e.ref.name)).toEqual(['a']);
+
+      // Between plan and lock someone edits `c` (and, with another manager, takes its field).
+      const other = await KubeClient.connect({ kubeconfig: kube.kubeconfig() });
+      await other.apply(configMap('c', 'edited'), { fieldManager: 'kubectl-edit', force: true });
+      other.close();
+
+      kube.clearRequests();
+      const result = await session.deploy(env, plan, { timeoutMs: 5_000, holder: 'test', forcePrune: false });
+      expect(result.apply.failed).toEqual([]);
+      const dryRuns = kube.requests.filter((r) => r.dryRun).map((r) => r.path.split('/').pop());
+      expect(dryRuns).toEqual(['c']);
+      const writes = kube.requests.filter((r) => r.method === 'PATCH' && !r.dryRun && r.path.includes('/configmaps/')).map((r) => r.path.split('/').pop());
+      expect(writes.sort()).toEqual(['a', 'c']);
+      expect(kube.getObject('v1', 'ConfigMap', 'c')?.data).toEqual({ value: '1' });
+      expect(result.changeSet?.entries.find((e) => e.ref.name === 'c')?.action).toBe('update');
+    } finally {
+      session.close();
+    }
+  });
+
+  it('plans everything again under the lock when a member appeared that the plan does not know', async () => {
+    const port = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
+    const session = await port.connect(env);
+    try {
+      await session.deploy(env, await session.changeSet(env, [{ object: configMap('a', '1') }, { object: configMap('b', '1') }], { prune: true }), { timeoutMs: 5_000, holder: 'test', forcePrune: false });
+      const plan = await session.changeSet(env, [{ object: configMap('a', '2') }, { object: configMap('b', '1') }], { prune: true });
+
+      // Another deploy of this environment (a newer render) adds member `z` meanwhile.
+      const other = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
+      const otherSession = await other.connect(env);
+      const three = [configMap('a', '1'), configMap('b', '1'), configMap('z', '1')].map((object) => ({ object }));
+      await otherSession.deploy(env, await otherSession.changeSet(env, three, { prune: true }), { timeoutMs: 5_000, holder: 'other', forcePrune: false });
+      otherSession.close();
+
+      const result = await session.deploy(env, plan, { timeoutMs: 5_000, holder: 'test', forcePrune: false });
+      expect(result.apply.failed).toEqual([]);
+      // The full re-plan found `z` as a prune candidate, as a fresh plan would.
+      expect(result.changeSet?.entries.find((e) => e.ref.name === 'z')?.action).toBe('delete');
+      expect(kube.getObject('v1', 'ConfigMap', 'z')).toBeUndefined();
+    } finally {
+      session.close();
+    }
+  });
 });

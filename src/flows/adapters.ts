@@ -8,14 +8,15 @@ import { changeSetFromRenders } from '../changeset/from-renders.js';
 import { Git } from '../exec/git.js';
 import { processRunner, type CommandRunner } from '../exec/run.js';
 import { applyChangeSet } from '../kube/apply.js';
-import { buildChangeSet } from '../kube/changeset.js';
+import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
 import { loadKubeConfig } from '../kube/connection.js';
 import { withEnvironmentLock } from '../kube/lock.js';
+import { replanChanged } from '../kube/replan.js';
 import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
 import { hasChanges, type ChangeSet } from '../model/changeset.js';
 import { UserError } from '../model/errors.js';
-import { describeRef, type KubeObject, type ObjectRef, type RenderedObject } from '../model/objects.js';
+import { describeRef, type KubeObject, type ObjectRef } from '../model/objects.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
 import { collectCrdSchemas, validateObjects } from '../validate/index.js';
@@ -95,8 +96,13 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           onWarning: (message) => log.warning(`${env.name}: ${message}`),
         },
         async (lock) => {
-          // Planned before the lock: another deploy may have written since. Plan again under it.
-          const planned = await buildChangeSet(client, env, plannedObjects(changeSet), { prune: env.prune.enabled });
+          // Planned before the lock: another deploy may have written since. Plan again under it
+          // what moved since the plan (one LIST per kind and namespace shows what did).
+          const { changeSet: planned, replanned, fullReplan } = isClusterChangeSet(changeSet)
+            ? await replanChanged(client, env, changeSet)
+            : { changeSet: await buildChangeSet(client, env, changeSet.entries.filter((e) => e.action !== 'delete' && e.desired).map((e) => ({ object: e.desired as KubeObject, source: e.source })), { prune: env.prune.enabled }), replanned: [], fullReplan: 'the plan was not made against this cluster' };
+          if (fullReplan) log.info(`${env.name}: planned again under the lock: ${fullReplan}`);
+          else if (replanned.length > 0) log.info(`${env.name}: planned again under the lock: ${replanned.length} object(s) changed since the plan`);
           const result = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune });
           const apply = summariseApply(result.results);
           if (result.pruneRefused) {
@@ -132,11 +138,8 @@ async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs
   };
 }
 
-/** The objects a change set was planned from (deletions are found again from the inventory). */
-function plannedObjects(changeSet: ChangeSet): RenderedObject[] {
-  return changeSet.entries
-    .filter((e) => e.action !== 'delete' && e.desired)
-    .map((e) => ({ object: e.desired as KubeObject, source: e.source }));
+function isClusterChangeSet(changeSet: ChangeSet): changeSet is ClusterChangeSet {
+  return changeSet.mode === 'cluster' && 'applySet' in changeSet;
 }
 
 function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string }>): ApplyOutcome {

@@ -105,20 +105,48 @@ export async function buildChangeSet(
     memberCount = members.length;
     const wanted = new Set(entries.map((entry) => refKey(entry.ref)));
     for (const member of members) {
-      const ref = refOf(member);
-      if (wanted.has(refKey(ref))) continue;
-      const before = normalize(member);
-      entries.push({
-        ref,
-        action: 'delete',
-        diff: diffObjects(ref, before, undefined),
-        message: isPruneProtected(member) ? `kept: annotated ${PRUNE_ANNOTATION}: disabled` : 'no longer in Git',
-        live: member,
-        pruneProtected: isPruneProtected(member) || undefined,
-      });
+      if (wanted.has(refKey(refOf(member)))) continue;
+      entries.push(pruneEntry(member));
     }
   }
   return { environment: env.name, mode: 'cluster', entries, applySet, memberCount };
+}
+
+/** A member of the ApplySet the render no longer contains. */
+export function pruneEntry(member: KubeObject): ChangeEntry {
+  const ref = refOf(member);
+  return {
+    ref,
+    action: 'delete',
+    diff: diffObjects(ref, normalize(member), undefined),
+    message: isPruneProtected(member) ? `kept: annotated ${PRUNE_ANNOTATION}: disabled` : 'no longer in Git',
+    live: member,
+    pruneProtected: isPruneProtected(member) || undefined,
+  };
+}
+
+/**
+ * Plans `objects[i]` for each index again, reading live objects from `live` (for instance the
+ * lists taken under the lock); the whole render still decides which CRDs and Namespaces it creates.
+ */
+export async function planAgain(
+  client: KubeClient,
+  env: EnvironmentConfig,
+  objects: readonly RenderedObject[],
+  indices: readonly number[],
+  live: LiveReader,
+  applySet: ApplySet,
+  concurrency = DEFAULT_CONCURRENCY,
+): Promise<ChangeEntry[]> {
+  const defaultNamespace = env.namespace || client.contextNamespace || 'default';
+  const pendingKinds = kindsDefinedByRender(objects);
+  const pendingNamespaces = namespacesDefinedByRender(objects);
+  return mapLimit(indices, concurrency, (i) => {
+    const rendered = objects[i];
+    const resolution = client.discovery.resolveObject(rendered.object, subjectOf(refOf(rendered.object), rendered.source));
+    resolution.catch(() => undefined);
+    return planObject(client, env, rendered, resolution, live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces);
+  });
 }
 
 async function planObject(
