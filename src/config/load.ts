@@ -241,6 +241,8 @@ function finish(draft: EnvironmentDraft, defaults: PartialSettings): Environment
     },
     policies: { ...DEFAULT_POLICIES, ...defaults.policies, ...own.policies },
     promotionLabels: pick('promotionLabels') ?? [],
+    exclude: pick('exclude'),
+    recurse: pick('recurse'),
   };
 }
 

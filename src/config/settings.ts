@@ -3,11 +3,12 @@
  * read into a partial form. Merging (built-in defaults <- defaults: <- environment) happens in
  * load.ts; nested mappings (prune, wait, helm, policies) merge key by key.
  */
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import type { PolicyConfig, PolicyLevel, PromotionMode } from './types.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import type { NodeReader } from './reader.js';
+import { compileGlob } from '../model/glob.js';
 
 export const SETTING_KEYS = [
   'context',
@@ -22,6 +23,8 @@ export const SETTING_KEYS = [
   'helm',
   'policies',
   'promotionLabels',
+  'exclude',
+  'recurse',
 ] as const;
 
 export const POLICY_RULES = ['image-tag', 'duplicate-object', 'missing-namespace', 'plaintext-secret'] as const;
@@ -48,6 +51,8 @@ export interface PartialSettings {
   helm?: { releaseName?: string; valuesFiles?: ValuesFileEntry[] };
   policies?: Partial<PolicyConfig>;
   promotionLabels?: string[];
+  exclude?: string[];
+  recurse?: boolean;
 }
 
 /** Reads the setting keys of an already key-checked mapping; `where` names it in messages, e.g. `environment "dev"`. */
@@ -77,6 +82,8 @@ export function readSettings(
   if (has('helm')) settings.helm = readHelm(reader, value('helm'), where);
   if (has('policies')) settings.policies = readPolicies(reader, value('policies'), where);
   if (has('promotionLabels')) settings.promotionLabels = reader.strings(value('promotionLabels'), `${where}: promotionLabels`);
+  if (has('exclude')) settings.exclude = readGlobs(reader, value('exclude'), `${where}: exclude`);
+  if (has('recurse')) settings.recurse = reader.boolean(value('recurse'), `${where}: recurse`);
   return settings;
 }
 
@@ -149,4 +156,17 @@ function readPolicies(reader: NodeReader, node: YamlNode | null, where: string):
     if (level !== undefined) policies[rule as keyof PolicyConfig] = level;
   }
   return policies;
+}
+
+/** `exclude:` globs, each compiled once here so a broken one is named at its own position. */
+function readGlobs(reader: NodeReader, node: YamlNode | null, what: string): string[] | undefined {
+  const globs = reader.strings(node, what);
+  if (!globs || !isSeq(node)) return globs;
+  const valid: string[] = [];
+  globs.forEach((glob, index) => {
+    const compiled = compileGlob(glob);
+    if (typeof compiled === 'string') reader.problem(node.items[index] as YamlNode, `${what}[${index}]: ${compiled}`);
+    else valid.push(glob);
+  });
+  return valid;
 }

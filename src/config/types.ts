@@ -61,6 +61,10 @@ export interface EnvironmentConfig {
   policies: PolicyConfig;
   /** Labels for promotion pull requests. */
   promotionLabels: string[];
+  /** Plain directories: globs of files left out of the render (see model/glob.ts); none when absent. */
+  exclude?: string[];
+  /** Plain directories: read subdirectories; absent means true. */
+  recurse?: boolean;
 }
 
 export interface ToolPaths {

@@ -6,6 +6,8 @@
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Finding } from '../model/findings.js';
+import type { PathMatcher } from '../model/glob.js';
+import { findKustomization } from './kustomize-origins.js';
 
 /** Larger manifests are refused unread; the biggest real-world CRD bundles stay well under this. */
 export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
@@ -19,20 +21,39 @@ export interface ManifestFile {
 
 export interface ReadOptions {
   maxBytes?: number;
+  /** Files (and directories) left out, matched against the path relative to `dir`. */
+  exclude?: readonly PathMatcher[];
+  /** Read subdirectories (default true). */
+  recurse?: boolean;
+}
+
+/** A subdirectory holding a kustomization: rendered with kustomize as one unit, as Flux does. */
+export interface KustomizeUnit {
+  /** Absolute directory. */
+  dir: string;
+  /** Repository-relative, `/`-separated. */
+  path: string;
+  /** How many of `files` come before it, so the render keeps directory order. */
+  afterFiles: number;
 }
 
 /**
  * Every .yaml/.yml/.json file under `dir` (absolute, inside `root`), recursively, sorted by
  * name at each level. Names starting with `.` are skipped, like editors' and tools' own files.
+ * A subdirectory with a kustomization file is not read: it becomes a kustomize unit.
  */
 export async function readManifestFiles(
   root: string,
   dir: string,
   options: ReadOptions = {},
-): Promise<{ files: ManifestFile[]; findings: Finding[] }> {
+): Promise<{ files: ManifestFile[]; findings: Finding[]; kustomizeUnits: KustomizeUnit[] }> {
   const rootReal = await realpath(root);
   const files: ManifestFile[] = [];
   const findings: Finding[] = [];
+  const kustomizeUnits: KustomizeUnit[] = [];
+  const inEnvironment = (path: string) => relative(dir, path).split(sep).join('/');
+  const excluded = (path: string, isDirectory: boolean) =>
+    (options.exclude ?? []).some((matches) => matches(inEnvironment(path)) || (isDirectory && matches(`${inEnvironment(path)}/`)));
   const visited = new Set<string>();
   const maxBytes = options.maxBytes ?? MAX_MANIFEST_BYTES;
   const repoPath = (path: string) => relative(root, path).split(sep).join('/');
@@ -65,8 +86,11 @@ export async function readManifestFiles(
         target = resolved;
       }
       const info = await stat(target);
+      if (excluded(full, info.isDirectory())) continue;
       if (info.isDirectory()) {
-        await walk(full);
+        if (options.recurse === false) continue;
+        if (await findKustomization(full)) kustomizeUnits.push({ dir: full, path, afterFiles: files.length });
+        else await walk(full);
         continue;
       }
       if (!info.isFile() || !MANIFEST_EXTENSIONS.test(name)) continue;
@@ -93,7 +117,7 @@ export async function readManifestFiles(
     }
   };
   await walk(dir);
-  return { files, findings };
+  return { files, findings, kustomizeUnits };
 }
 
 /** The file as UTF-8 text, or undefined when it holds a NUL byte (binary). */

@@ -127,10 +127,21 @@ function pushIfKubeObject(
   objects.push({ object, source: { file: file ?? placement.file, line: line ?? 1, column: column ?? 1 } });
 }
 
-/** The finding for a mapping that is not a Kubernetes object (no apiVersion or kind), if it is not. */
+/** The finding for a mapping that is not a Kubernetes object (no apiVersion or kind), if it is not: an error, or a notice for a document that never meant to be one. */
 export function missingKindFinding(value: Record<string, unknown>, position: Position): Finding | undefined {
   const missing = ['apiVersion', 'kind'].filter((key) => typeof value[key] !== 'string' || value[key] === '');
   if (missing.length === 0) return undefined;
+  if (missing.length === 2 && !('apiVersion' in value) && !('kind' in value) && !('metadata' in value)) {
+    // Not meant as a Kubernetes object at all (an application's config file kept next to the
+    // manifests): Flux and Argo CD skip these, so Slipway says so and goes on.
+    return {
+      severity: 'notice',
+      rule: 'not-kubernetes-object',
+      message:
+        "skipped: this document has neither apiVersion nor kind, so it is no Kubernetes object (an application's own config file, say); exclude the file in slipway.yaml to silence this",
+      ...position,
+    };
+  }
   const name = isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined;
   return {
     severity: 'error',

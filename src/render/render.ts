@@ -1,7 +1,8 @@
 /**
  * Renders one environment directory, from the working tree or from any commit, into objects
  * with the repository file and line each came from. The engine follows the directory's content:
- * a kustomization -> kustomize, a Chart.yaml -> helm, else plain YAML/JSON files.
+ * a kustomization -> kustomize, a Chart.yaml -> helm, else plain YAML/JSON files (where, as in
+ * Flux, a subdirectory holding a kustomization is built with kustomize as one unit).
  * Objects are returned exactly as rendered: namespace defaulting happens later.
  */
 import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { locateTool } from '../exec/tools.js';
 import type { CommandRunner } from '../exec/run.js';
 import { processRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
+import { compileGlob } from '../model/glob.js';
+import type { PathMatcher } from '../model/glob.js';
 import type { Finding } from '../model/findings.js';
 import type { RenderedObject } from '../model/objects.js';
 import type { CommitTrees } from './commit-trees.js';
@@ -88,7 +91,7 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
   };
   const engine = await detectEngine(envDir);
   const rendered =
-    engine === 'kustomize' ? await renderKustomize(input) : engine === 'helm' ? await renderHelm(input, env) : await renderPlain(input, deps);
+    engine === 'kustomize' ? await renderKustomize(input) : engine === 'helm' ? await renderHelm(input, env) : await renderPlain(input, env, deps);
   const findings = rendered.findings.map((finding) => ({ ...finding, environment: env.name }));
   return { environment: env.name, objects: rendered.objects, findings, engine };
 }
@@ -99,13 +102,29 @@ export async function detectEngine(envDir: string): Promise<RenderEngine> {
   return 'plain';
 }
 
-async function renderPlain(input: EngineInput, deps: RenderDeps): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
-  const { files, findings } = await readManifestFiles(input.rootReal, input.envDir, { maxBytes: deps.maxFileBytes });
+async function renderPlain(input: EngineInput, env: EnvironmentConfig, deps: RenderDeps): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+  const exclude = (env.exclude ?? []).map((glob) => compileGlob(glob)).filter((m): m is PathMatcher => typeof m !== 'string');
+  const { files, findings, kustomizeUnits } = await readManifestFiles(input.rootReal, input.envDir, {
+    maxBytes: deps.maxFileBytes,
+    exclude,
+    recurse: env.recurse,
+  });
   const objects: RenderedObject[] = [];
-  for (const file of files) {
+  let nextUnit = 0;
+  const renderUnitsBefore = async (fileIndex: number) => {
+    for (; nextUnit < kustomizeUnits.length && kustomizeUnits[nextUnit]!.afterFiles <= fileIndex; nextUnit++) {
+      const unit = kustomizeUnits[nextUnit]!;
+      const rendered = await renderKustomize({ ...input, envDir: unit.dir, envPath: unit.path });
+      objects.push(...rendered.objects);
+      findings.push(...rendered.findings);
+    }
+  };
+  for (const [index, file] of files.entries()) {
+    await renderUnitsBefore(index);
     const parsed = parseManifests(file.text, file.path, deps.parse);
     objects.push(...parsed.objects);
     findings.push(...parsed.findings);
   }
+  await renderUnitsBefore(files.length);
   return { objects, findings };
 }
