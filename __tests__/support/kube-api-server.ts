@@ -52,11 +52,27 @@ export interface RecordedRequest {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A request held unanswered by `hold()`: `reached` resolves once it arrives; `release()` lets it (and later matches) through. */
+export interface HeldRequest {
+  reached: Promise<RecordedRequest>;
+  release(): void;
+}
+
+interface HoldRule {
+  match: (req: RecordedRequest) => boolean;
+  /** Matching requests still to hold. */
+  remaining: number;
+  arrived: (req: RecordedRequest) => void;
+  released: Promise<void>;
+  release: () => void;
+}
+
 export class FakeKubeApiServer {
   readonly requests: RecordedRequest[] = [];
   private readonly api: KubeApi;
   private readonly faults = new Faults();
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly holds: HoldRule[] = [];
   private latencyMs: number;
   private rolloutDelayMs?: number;
   private lastRollout = 0;
@@ -108,6 +124,7 @@ export class FakeKubeApiServer {
       clearTimeout(wait.timer);
       wait.resolve();
     }
+    for (const hold of this.holds) hold.release();
     this.pending.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
@@ -137,6 +154,20 @@ export class FakeKubeApiServer {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /**
+   * 'hang' for as long as the test wants: the first `count` requests matching are held (no
+   * answer at all) until `release()`, then handled normally; stop() also lets them go. Lets a
+   * test order two clients by events instead of time.
+   */
+  hold(match: (req: RecordedRequest) => boolean, count = 1): HeldRequest {
+    let arrived!: (req: RecordedRequest) => void;
+    const reached = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ match, remaining: count, arrived, released, release });
+    return { reached, release };
   }
 
   getObject(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {
@@ -228,6 +259,13 @@ export class FakeKubeApiServer {
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.sendError(res, record, errors.unauthorized());
     if (this.latencyMs > 0) await this.delay(this.latencyMs);
     if (this.stopped) return void res.destroy();
+    const hold = this.holds.find((h) => h.remaining > 0 && h.match(record));
+    if (hold) {
+      hold.remaining -= 1;
+      hold.arrived(record);
+      await hold.released;
+      if (this.stopped) return void res.destroy();
+    }
 
     const fault = this.faults.decide({ method: record.method, path: record.path, dryRun: record.dryRun });
     if (fault) {

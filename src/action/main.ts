@@ -9,6 +9,7 @@ import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
 import { maskSecrets } from '../exec/secrets.js';
 import { createClusterPort, createRenderer, offlineCluster, renderDiff, validator } from '../flows/adapters.js';
+import { gitHistory } from '../flows/git-history.js';
 import { createPromotionPort } from '../flows/promotion.js';
 import { runIntent } from '../flows/run.js';
 import { runPreview } from '../flows/preview.js';
@@ -82,6 +83,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         renderDiff,
         deployments: gh && context.owner ? deploymentsPort(gh, context) : undefined,
         promotion,
+        history: gitHistory(git, { token: inputs.githubToken }),
         resolveRef: (ref) => git.revParse(ref),
         mergeBase: (a, b) => git.mergeBase(a, b),
         log: actionLog,

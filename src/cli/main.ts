@@ -13,6 +13,7 @@ import { createClusterPort, createRenderer, renderDiff, validator } from '../flo
 import type { Log } from '../flows/log.js';
 import { runIntent, type RunOutcome } from '../flows/run.js';
 import { createPromotionPort } from '../flows/promotion.js';
+import { gitHistory } from '../flows/git-history.js';
 import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
 import { requireDuration } from '../config/duration.js';
@@ -72,6 +73,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
     renderDiff,
     // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
     promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
+    history: gitHistory(git),
     resolveRef: (ref: string) => git.revParse(ref),
     mergeBase: (a: string, b: string) => git.mergeBase(a, b),
     log,

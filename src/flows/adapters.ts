@@ -3,7 +3,7 @@
  * (src/validate), the cluster engine (src/kube) and the render-diff change set. One place wires
  * I/O to the flows, so the flows stay testable and the edges stay visible.
  */
-import type { PipelineConfig } from '../config/types.js';
+import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import { changeSetFromRenders } from '../changeset/from-renders.js';
 import { Git } from '../exec/git.js';
 import { processRunner, type CommandRunner } from '../exec/run.js';
@@ -11,11 +11,12 @@ import { applyChangeSet } from '../kube/apply.js';
 import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
 import { loadKubeConfig } from '../kube/connection.js';
+import { readDeployedCommit, recordDeployedCommit } from '../kube/deployed-commit.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { replanChanged } from '../kube/replan.js';
 import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
 import { hasChanges, type ChangeSet } from '../model/changeset.js';
-import { UserError } from '../model/errors.js';
+import { errorMessage, UserError } from '../model/errors.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/objects.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
@@ -96,6 +97,11 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           onWarning: (message) => log.warning(`${env.name}: ${message}`),
         },
         async (lock) => {
+          // The Lease orders applies, not commits: a run holding an older commit may get it last.
+          const recorded = options.revision ? await readDeployedCommit(client, env) : undefined;
+          if (recorded && options.revision && recorded !== options.revision.commit && (await options.revision.isSupersededBy(recorded))) {
+            return { apply: { applied: 0, unchanged: 0, deleted: 0, failed: [] }, newerCommit: recorded };
+          }
           // Planned before the lock: another deploy may have written since. Plan again under it
           // what moved since the plan (one LIST per kind and namespace shows what did).
           const { changeSet: planned, replanned, fullReplan } = isClusterChangeSet(changeSet)
@@ -109,14 +115,25 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
             const parent = planned.applySet;
             apply.failed.push({ ref: { group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name }, message: result.pruneSkipped ?? 'prune refused' });
           }
-          if (!env.wait.enabled || apply.failed.length > 0) return { apply, changeSet: planned };
+          if (apply.failed.length > 0) return { apply, changeSet: planned };
           const refs = result.results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
-          return { apply, changeSet: planned, health: await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) };
+          const health = env.wait.enabled ? await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) : undefined;
+          if (options.revision && options.revision.commit !== recorded && (!health || health.healthy)) await recordRevision(client, env, options.revision.commit, log);
+          return health ? { apply, changeSet: planned, health } : { apply, changeSet: planned };
         },
       );
     },
     close: () => client.close(),
   };
+}
+
+/** A deploy that is healthy stays so when its record cannot be written: that only weakens the next run's check. */
+async function recordRevision(client: KubeClient, env: EnvironmentConfig, commit: string, log: Log): Promise<void> {
+  try {
+    await recordDeployedCommit(client, env, commit);
+  } catch (error) {
+    log.warning(`${env.name}: could not record the deployed commit ${commit} on the ApplySet parent: ${errorMessage(error)}`);
+  }
 }
 
 async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs: number, log: Log, environment: string, signal?: AbortSignal): Promise<HealthResult> {

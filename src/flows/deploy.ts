@@ -15,6 +15,7 @@ import type { Log } from './log.js';
 import type {
   ApplyOutcome,
   ClusterPort,
+  CommitHistoryPort,
   DeploymentsPort,
   HealthResult,
   PromotionOutcome,
@@ -22,6 +23,7 @@ import type {
   RendererPort,
   ValidatorPort,
 } from './ports.js';
+import { deployRevision } from './revision.js';
 import { promotionTargets } from './select.js';
 import { runValidate } from './validate.js';
 
@@ -52,8 +54,10 @@ export interface DeployRequest {
   config: PipelineConfig;
   /** Environments to deploy, config order. */
   environments: EnvironmentConfig[];
-  /** Commit being deployed, for GitHub deployments. */
+  /** Commit being deployed: for GitHub deployments, and compared with the one the environment last deployed. */
   ref: string;
+  /** `ref` was pushed by this run (commit-mode promotion): fetch before comparing it with the deployed commit. */
+  refPushed?: boolean;
   dryRun: boolean;
   timeoutMs?: number;
   holder: string;
@@ -68,6 +72,8 @@ export interface DeployPorts {
   cluster: ClusterPort;
   deployments?: DeploymentsPort;
   promotion?: PromotionPort;
+  /** Orders commits, so an older one is never deployed over a newer one; absent: no check, nothing recorded. */
+  history?: CommitHistoryPort;
   log: Log;
   now?: () => number;
 }
@@ -121,12 +127,17 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
       continue;
     }
 
-    const outcome = await ports.log.group(`Deploying ${env.name}`, () => deployOne(env, renders.get(env.name), { ...request, ref: deployedRef.get(env.name) ?? request.ref }, ports, findingsOf(env.name), now));
+    const outcome = await ports.log.group(`Deploying ${env.name}`, () => {
+      const promoted = deployedRef.get(env.name);
+      return deployOne(env, renders.get(env.name), promoted ? { ...request, ref: promoted, refPushed: true } : request, ports, findingsOf(env.name), now);
+    });
     results.push(outcome);
     if (outcome.status === 'failure') {
       failed.add(env.name);
       continue;
     }
+    // Skipped for a newer deployed commit: the run that deployed it promotes from it.
+    if (outcome.status === 'skipped') continue;
     if (!request.promote || !ports.promotion) continue;
 
     for (const target of promotionTargets(config, env.name)) {
@@ -198,11 +209,18 @@ async function deployOne(
       } else if (request.dryRun) {
         result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
       } else {
-        const { apply, health, changeSet: applied } = await session.deploy(env, changeSet, {
+        const revision = await deployRevision(request.ref, ports.history, { environment: env.name, fetchFirst: request.refPushed ?? false }, ports.log);
+        const { apply, health, changeSet: applied, newerCommit } = await session.deploy(env, changeSet, {
           timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
           holder: request.holder,
           forcePrune: request.forcePrune,
+          revision,
         });
+        if (newerCommit) {
+          const reason = `a newer commit (${newerCommit}) is already deployed`;
+          ports.log.info(`${env.name}: ${reason}; ${revision?.commit ?? request.ref} was not applied`);
+          return await finish({ name: env.name, status: 'skipped', findings, changeSet, apply, durationMs: 0, reason });
+        }
         const healthy = !health || health.healthy;
         const ok = apply.failed.length === 0 && healthy;
         result = {
@@ -223,13 +241,18 @@ async function deployOne(
   } catch (error) {
     result = { name: env.name, status: 'failure', findings, durationMs: 0, error: errorMessage(error) };
   }
-  result.durationMs = now() - started;
-  if (handle) {
-    await ports.deployments
-      ?.finish(handle, result.status === 'success' ? 'success' : 'failure', result.error ?? 'deployed and healthy')
-      .catch((error) => ports.log.warning(`${env.name}: could not update the GitHub deployment: ${errorMessage(error)}`));
+  return finish(result);
+
+  async function finish(done: DeployedEnvironment): Promise<DeployedEnvironment> {
+    done.durationMs = now() - started;
+    if (handle) {
+      const state = done.status === 'success' ? 'success' : done.status === 'skipped' ? 'inactive' : 'failure';
+      await ports.deployments
+        ?.finish(handle, state, done.error ?? done.reason ?? 'deployed and healthy')
+        .catch((error) => ports.log.warning(`${env.name}: could not update the GitHub deployment: ${errorMessage(error)}`));
+    }
+    return done;
   }
-  return result;
 }
 
 function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {

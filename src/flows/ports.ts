@@ -39,6 +39,35 @@ export interface DeployOptions {
   /** Who holds the environment lock: the run URL. */
   holder: string;
   forcePrune: boolean;
+  /** The commit being deployed: compared under the lock with the last healthy deploy's, and recorded when healthy. */
+  revision?: DeployRevision;
+}
+
+export interface DeployRevision {
+  /** Full SHA of the commit being deployed. */
+  commit: string;
+  /** Whether `recorded` (the commit of the environment's last healthy deploy) descends from `commit`: applying would deploy the past. */
+  isSupersededBy(recorded: string): Promise<boolean>;
+}
+
+/** Git history, to tell which of two commits is newer. */
+export interface CommitHistoryPort {
+  /** Full SHA of a ref; throws when it names no commit. */
+  resolve(ref: string): Promise<string>;
+  /** Whether the commit exists in the local repository. */
+  has(sha: string): Promise<boolean>;
+  /** Whether `descendant` has `ancestor` in its history. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Fetches a commit from the remote (a newer one may have been pushed by another run). */
+  fetch(sha: string): Promise<void>;
+}
+
+export interface DeployOutcome {
+  apply: ApplyOutcome;
+  health?: HealthResult;
+  changeSet?: ChangeSet;
+  /** Set when nothing was applied because the environment already runs this newer commit (a descendant of ours). */
+  newerCommit?: string;
 }
 
 export interface ClusterSession {
@@ -47,7 +76,7 @@ export interface ClusterSession {
    * Lock, plan again under the lock, apply in stages, prune, wait, unlock. `changeSet` is what
    * was applied when that differs from the one passed in (another deploy wrote in between).
    */
-  deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<{ apply: ApplyOutcome; health?: HealthResult; changeSet?: ChangeSet }>;
+  deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<DeployOutcome>;
   close(): void;
 }
 
@@ -70,7 +99,8 @@ export interface DeploymentHandle {
 /** GitHub deployments for environments; absent outside GitHub. */
 export interface DeploymentsPort {
   start(environment: string, ref: string): Promise<DeploymentHandle | undefined>;
-  finish(handle: DeploymentHandle, state: 'success' | 'failure', description: string): Promise<void>;
+  /** `inactive`: nothing of this ref was deployed (a newer commit already is). */
+  finish(handle: DeploymentHandle, state: 'success' | 'failure' | 'inactive', description: string): Promise<void>;
 }
 
 export interface PromotionChange {

@@ -10,6 +10,7 @@ import { runDrift, type DriftEnvironment } from './drift.js';
 import type { Log } from './log.js';
 import type {
   ClusterPort,
+  CommitHistoryPort,
   DeploymentsPort,
   PromotionOutcome,
   PromotionPort,
@@ -41,6 +42,8 @@ export interface RunPorts {
   renderDiff: RenderDiffPort;
   deployments?: DeploymentsPort;
   promotion?: PromotionPort;
+  /** Orders commits for deploys (never an older one over a newer one). */
+  history?: CommitHistoryPort;
   /** Resolves `<ref>^1` (for merge commits) and other refs. */
   resolveRef(ref: string): Promise<string>;
   /** Common ancestor of two commits: a pull request is previewed against it, as GitHub diffs it. */
@@ -162,7 +165,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
       // edited working tree or a local commit (the command line) is the user's to review and push.
       if (promotion.pushed && promotion.changes.length > 0 && !options.dryRun) {
         deploy = await runDeploy(
-          { config, environments: [target], ref: promotion.commit ?? 'HEAD', dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy },
+          { config, environments: [target], ref: promotion.commit ?? 'HEAD', refPushed: true, dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy },
           ports,
         );
       }

@@ -6,7 +6,7 @@
 import { maskSecrets } from '../exec/secrets.js';
 import type { Octokit } from './client.js';
 
-export type DeploymentOutcome = 'success' | 'failure' | 'error';
+export type DeploymentOutcome = 'success' | 'failure' | 'error' | 'inactive';
 
 export interface StartDeploymentRequest {
   owner: string;
