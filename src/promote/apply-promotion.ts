@@ -16,6 +16,8 @@ export interface ApplyInput {
   target: EnvironmentConfig;
   desired: readonly DesiredImage[];
   render: RenderEnvironment;
+  /** Every environment of the pipeline (files they read are not edited for the target). */
+  environments?: readonly EnvironmentConfig[];
   /** Time spent rendering, added up (so benchmarks can leave it out). */
   renderTime?: { ms: number };
 }
@@ -32,7 +34,7 @@ export async function applyPromotion(input: ApplyInput): Promise<PromotionPlan> 
     }
   };
   const before = await render();
-  const plan = await planPromotion({ root, target, desired, targetObjects: before });
+  const plan = await planPromotion({ root, target, desired, targetObjects: before, environments: input.environments });
   if (plan.files.length === 0) return plan;
 
   await writePlannedFiles(plan.files);

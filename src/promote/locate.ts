@@ -7,7 +7,7 @@
  * patches, so a lower level is overridden anyway. Within that level, settings that disagree
  * are a conflict the user must resolve; settings that agree are all edited.
  */
-import { isAlias, isMap, isScalar, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { UserError } from '../model/errors.js';
 import { dominantStyle, findPair, insertPair, removePair, replaceScalar, scalarString, type TextEdit } from './edit-yaml.js';
 import { parseImageRef, versionOf, type ImageRef } from './image-ref.js';
@@ -25,6 +25,12 @@ export interface ImageSetting {
   current?: Pick<ImageRef, 'tag' | 'digest'>;
   /** Edits that make this place say `desired`. */
   edit(desired: ImageRef): TextEdit[];
+  /**
+   * Values files: the keys from the document root to the map holding the setting (undefined
+   * inside a list, which a later values file replaces whole), and the keys a later values file
+   * sets there to override it with `desired`.
+   */
+  override?: { path: string[]; values(desired: ImageRef): Array<[string, string]> };
 }
 
 const LEVELS: readonly SettingKind[] = ['kustomize-images', 'image-field', 'helm-values'];
@@ -102,7 +108,7 @@ function kustomizeSetting(file: YamlFile, entry: KustomizeImageEntry): ImageSett
 function imageFieldSettings(file: YamlFile, document: Document.Parsed, add: AddSetting): void {
   const seen = new Set<number>();
   visit(document, {
-    Pair(_key, pair) {
+    Pair(_key, pair, ancestors) {
       if (!isScalar(pair.key) || pair.key.value !== 'image') return;
       const node = resolve(document, pair.value);
       if (!isScalar(node) || typeof node.value !== 'string' || !node.range || seen.has(node.range[0])) return;
@@ -118,7 +124,8 @@ function imageFieldSettings(file: YamlFile, document: Document.Parsed, add: AddS
         file,
         line: lineOf(file, node.range[0]),
         current: { tag: ref.tag, digest: ref.digest },
-        edit: (desired) => [replaceScalar(file, node, `${ref.name}${desired.tag !== undefined ? `:${desired.tag}` : ''}${desired.digest !== undefined ? `@${desired.digest}` : ''}`)],
+        edit: (desired) => [replaceScalar(file, node, referenceText(ref.name, desired))],
+        ...overrideAt(keysTo(ancestors), (desired) => [['image', referenceText(ref.name, desired)]]),
       });
     },
   });
@@ -127,7 +134,7 @@ function imageFieldSettings(file: YamlFile, document: Document.Parsed, add: AddS
 /** `{registry?, repository, tag?, digest?}` maps, as Helm charts commonly lay out `image:` values. */
 function helmValueSettings(file: YamlFile, document: Document.Parsed, add: AddSetting): void {
   visit(document, {
-    Map(_key, map) {
+    Map(_key, map, ancestors) {
       const repository = scalarString(resolve(document, findPair(map, 'repository')?.value));
       if (!repository) return;
       const registry = scalarString(resolve(document, findPair(map, 'registry')?.value));
@@ -142,9 +149,40 @@ function helmValueSettings(file: YamlFile, document: Document.Parsed, add: AddSe
         line: lineOf(file, at.range![0]),
         ...(tag !== undefined || digest !== undefined ? { current: { tag, digest } } : {}),
         edit: (desired) => helmEdits(file, map, tagNode, digestNode, desired),
+        ...overrideAt(keysTo([...ancestors, map]), (desired) => helmOverride(file, map, digestNode, desired)),
       });
     },
   });
+}
+
+function referenceText(name: string, desired: ImageRef): string {
+  return `${name}${desired.tag !== undefined ? `:${desired.tag}` : ''}${desired.digest !== undefined ? `@${desired.digest}` : ''}`;
+}
+
+/** Map keys from the document root down to the last node of `ancestors`; undefined through a list or a complex key. */
+function keysTo(ancestors: readonly unknown[]): string[] | undefined {
+  const keys: string[] = [];
+  for (const node of ancestors) {
+    if (isSeq(node)) return undefined;
+    if (isPair(node)) {
+      if (!isScalar(node.key)) return undefined;
+      keys.push(String(node.key.value));
+    }
+  }
+  return keys;
+}
+
+function overrideAt(path: string[] | undefined, values: (desired: ImageRef) => Array<[string, string]>): Pick<ImageSetting, 'override'> {
+  return path ? { override: { path, values } } : {};
+}
+
+/** What a later values file sets over `{repository, tag, digest}`: the tag, and the digest when the chart has that key. */
+function helmOverride(file: YamlFile, map: YAMLMap, digestNode: Scalar | undefined, desired: ImageRef): Array<[string, string]> {
+  const values: Array<[string, string]> = [];
+  if (desired.tag !== undefined) values.push(['tag', desired.tag]);
+  if (digestNode) values.push(['digest', desired.digest ?? '']);
+  else if (desired.digest !== undefined) helmEdits(file, map, undefined, undefined, desired); // raises the "no digest: key" error
+  return values;
 }
 
 function helmEdits(file: YamlFile, map: YAMLMap, tagNode: Scalar | undefined, digestNode: Scalar | undefined, desired: ImageRef): TextEdit[] {

@@ -99,7 +99,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     ? collectImages((await timed(options.renderTime, () => render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects, source.name)
     : undefined;
   const desired = selectImages(requests, sourceImages, source?.name, names);
-  const applyInput = { root, target, desired, render, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
+  const applyInput = { root, target, desired, render, environments: config.environments, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
   const summary = { ...(source ? { from: source.name } : {}), to: target.name, ...(sourceCommit ? { sourceCommit } : {}) };
   const result = (plan: PromotionPlan): PromotionResult => ({
     ...(source ? { source: source.name } : {}),
