@@ -9,6 +9,7 @@ import { isPlainObject } from '../model/objects.js';
 import type { PathSegment } from './json-path.js';
 import type { SchemaIssue } from './schema-walker.js';
 import { closestMatch } from '../model/suggest.js';
+import { CRD_FORMATS } from './crd/formats.js';
 
 type Schema = Record<string, unknown>;
 
@@ -24,9 +25,11 @@ const compiled = new WeakMap<Schema, ValidateFunction>();
 const unusable = new WeakMap<Schema, string>();
 
 function getAjv(): Ajv {
-  // Formats are not checked: Kubernetes' own format list differs from ajv's, and the API server
-  // ignores unknown ones.
-  ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, unicodeRegExp: false });
+  // Only the formats the API server checks are passed on (see toAjvSchema); it ignores the rest.
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, verbose: true, unicodeRegExp: false });
+    for (const [name, format] of Object.entries(CRD_FORMATS)) ajv.addFormat(name, format);
+  }
   return ajv;
 }
 
@@ -74,6 +77,8 @@ export function toAjvSchema(schema: Schema, context: ConvertContext): Schema {
     delete out.maximum;
   }
 
+  if (typeof schema.format === 'string' && Object.hasOwn(CRD_FORMATS, schema.format)) out.format = schema.format;
+
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
   const embedded = schema['x-kubernetes-embedded-resource'] === true;
   let type: unknown = schema.type;
@@ -95,6 +100,8 @@ export function toAjvSchema(schema: Schema, context: ConvertContext): Schema {
     properties.kind = { type: 'string' };
     properties.metadata = {};
     if (Array.isArray(out.required)) out.required = (out.required as string[]).filter((r) => r !== 'metadata');
+    // An embedded resource needs apiVersion and kind, as the server checks (metadata stays optional).
+    if (embedded && !context.root) out.required = [...new Set([...((out.required as string[] | undefined) ?? []), 'apiVersion', 'kind'])];
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
 
@@ -149,6 +156,8 @@ function issueOf(error: ErrorObject, path: PathSegment[]): SchemaIssue | undefin
       const expected = Array.isArray(params.type) ? params.type.join(' or ') : String(params.type);
       return { kind: 'wrong-type', path, message: `expected ${expected}, got ${jsonType(error.data)}` };
     }
+    case 'format':
+      return { kind: 'invalid-value', path, message: `value does not match format "${String(params.format)}"` };
     case 'enum': {
       const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map((v) => JSON.stringify(v)).join(', ') : '';
       return { kind: 'invalid-value', path, message: `value is not allowed; allowed values: ${allowed}` };

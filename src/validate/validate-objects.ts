@@ -15,6 +15,8 @@ import {
 } from './builtin-kinds.js';
 import type { CrdDefinition, CrdSchemaIndex } from './crd-schemas.js';
 import { validateCustomResource } from './crd-validator.js';
+import { withDefaults } from './crd/defaults.js';
+import { checkCrdRules } from './crd/rules.js';
 import { deprecationStatus, lookupDeprecatedApi } from './deprecated-apis.js';
 import { notYetServedMessage } from './api-introductions.js';
 import { emptyEnvironmentFinding } from './empty-environment.js';
@@ -156,7 +158,11 @@ function validateAgainstCrd(
   pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
   if (match.schema) {
     const where = crd.source ? ` (${formatLocation(crd.source)})` : '';
-    pushIssues(rendered, validateCustomResource(match.schema, object, `CustomResourceDefinition ${crd.name} version ${version}${where}`), findings);
+    // The server applies defaults before it validates: a default can satisfy `required` or a rule.
+    const defaulted = withDefaults(match.schema, object) as Record<string, unknown>;
+    pushIssues(rendered, validateCustomResource(match.schema, defaulted, `CustomResourceDefinition ${crd.name} version ${version}${where}`), findings);
+    for (const issue of checkCrdRules(match.schema, defaulted))
+      findings.push(objectFinding(rendered, issue.severity, issue.rule, `${formatPath(issue.path)}: ${issue.message}`, issue.path));
   }
 }
 
