@@ -3,7 +3,8 @@
  * Helm prints `# Source: <chart>/templates/<file>` before each document; that names the
  * template in the repository, and the template's `kind:` line gives the line number.
  * The chart's `crds/` are part of the render (applied first, with the other definitions); test
- * hooks are not (`helm test` runs them), which one notice says.
+ * hooks are not (`helm test` runs them), which one notice says. Dependencies not vendored in
+ * `charts/` are fetched first, into a temporary copy (helm-dependencies.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import type { RenderedObject, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
 import { isHelmTestHook } from '../model/helm-hooks.js';
 import type { EngineInput } from './kustomize.js';
+import { localSubchartFile, prepareChart } from './helm-dependencies.js';
 import { parseManifests } from './parse.js';
 import { toolFailure } from './tool-failure.js';
 
@@ -30,23 +32,31 @@ export async function renderHelm(
     root: input.toolsRoot,
     neededBy: `environment "${input.environment}" (${input.envPath} has a Chart.yaml)`,
   });
-  const args = ['template', env.helm.releaseName ?? env.name, input.envDir, '--include-crds', '--kube-version', env.kubernetesVersion];
-  if (env.namespace) args.push('--namespace', env.namespace);
-  for (const values of env.helm.valuesFiles) args.push('--values', join(input.envDir, values));
-  const result = await input.runner.run(helm, args, {
-    cwd: input.envDir,
-    timeoutMs: RENDER_TIMEOUT_MS,
-    allowFailure: true,
-    // No cluster is contacted by `helm template`; keep helm away from the user's kubeconfig anyway.
-    env: { KUBECONFIG: '/dev/null' },
-  });
-  if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('helm', input, result.stderr)] };
-
   const chartName = await readChartName(input.envDir);
+  const prepared = await prepareChart(input, helm, chartName);
+  if ('finding' in prepared) return { objects: [], findings: [prepared.finding] };
+  let stdout: string;
+  try {
+    const args = ['template', env.helm.releaseName ?? env.name, prepared.chartDir, '--include-crds', '--kube-version', env.kubernetesVersion];
+    if (env.namespace) args.push('--namespace', env.namespace);
+    for (const values of env.helm.valuesFiles) args.push('--values', join(input.envDir, values));
+    const result = await input.runner.run(helm, args, {
+      cwd: prepared.chartDir,
+      timeoutMs: RENDER_TIMEOUT_MS,
+      allowFailure: true,
+      // No cluster is contacted by `helm template`; keep helm away from the user's kubeconfig anyway.
+      env: { KUBECONFIG: '/dev/null' },
+    });
+    if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('helm', input, result.stderr)] };
+    stdout = result.stdout;
+  } finally {
+    await prepared.dispose();
+  }
+
   const objects: RenderedObject[] = [];
   const findings: Finding[] = [];
   const testHooks: string[] = [];
-  for (const chunk of result.stdout.split(/^---[ \t]*$/m)) {
+  for (const chunk of stdout.split(/^---[ \t]*$/m)) {
     const parsed = parseManifests(chunk, undefined);
     findings.push(...parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })));
     if (parsed.objects.length === 0) continue;
@@ -56,7 +66,7 @@ export async function renderHelm(
         testHooks.push(templatePath ? inChartPath(chartName, templatePath) : `${object.kind}/${object.metadata?.name ?? ''}`);
         continue;
       }
-      const source = templatePath ? await templateLocation(input, chartName, templatePath, object.kind) : undefined;
+      const source = templatePath ? await templateLocation(input, chartName, templatePath, object.kind, prepared.localSubcharts) : undefined;
       objects.push(source ? { object, source } : { object });
     }
   }
@@ -92,15 +102,22 @@ async function readChartName(chartDir: string): Promise<string | undefined> {
 }
 
 /** `<chart>/templates/x.yaml` -> `<envPath>/templates/x.yaml`, at the template's `kind: <Kind>` line. */
-async function templateLocation(input: EngineInput, chartName: string | undefined, templatePath: string, kind: string): Promise<SourceLocation | undefined> {
+async function templateLocation(
+  input: EngineInput,
+  chartName: string | undefined,
+  templatePath: string,
+  kind: string,
+  localSubcharts: ReadonlyMap<string, string>,
+): Promise<SourceLocation | undefined> {
   const slash = templatePath.indexOf('/');
   if (slash < 0 || (chartName && templatePath.slice(0, slash) !== chartName)) return undefined;
   const inChart = templatePath.slice(slash + 1);
   if (inChart.split('/').includes('..')) return undefined;
-  const file = input.envPath === '.' ? inChart : `${input.envPath}/${inChart}`;
+  // A file:// subchart fetched into the temporary copy is a directory of the repository.
+  const file = localSubchartFile(inChart, localSubcharts, input.rootReal) ?? (input.envPath === '.' ? inChart : `${input.envPath}/${inChart}`);
   let line = 1;
   try {
-    const text = await readFile(join(input.envDir, inChart), 'utf8');
+    const text = await readFile(join(input.rootReal, ...file.split('/')), 'utf8');
     const kindLine = new RegExp(`^[ \\t]*kind:[ \\t]*["']?${kind.replace(/[^A-Za-z0-9]/g, '')}["']?\\s*$`, 'm').exec(text);
     if (kindLine) line = text.slice(0, kindLine.index).split('\n').length;
   } catch {

@@ -33,6 +33,8 @@ export class KustomizeOrigins {
   private readonly patches: KustomizationPatches;
   /** Every local kustomization file reached from the environment, absolute, in visiting order. */
   readonly kustomizations: string[] = [];
+  /** Some kustomization reached inflates Helm charts (`helmCharts:`), so kustomize needs `--enable-helm`. */
+  usesHelmCharts = false;
 
   private constructor(
     private readonly rootReal: string,
@@ -110,6 +112,7 @@ export class KustomizeOrigins {
     this.kustomizations.push(file);
     const spec = await readYaml(file);
     if (!isPlainObject(spec)) return;
+    if (Array.isArray(spec.helmCharts) && spec.helmCharts.length > 0) this.usesHelmCharts = true;
     if (typeof spec.namePrefix === 'string' && spec.namePrefix) this.prefixes.add(spec.namePrefix);
     if (typeof spec.nameSuffix === 'string' && spec.nameSuffix) this.suffixes.add(spec.nameSuffix);
     for (const field of ['resources', 'bases', 'components']) {

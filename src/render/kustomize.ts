@@ -4,11 +4,12 @@
  * lines; kustomize's warnings become notices.
  */
 import type { ToolPaths } from '../config/types.js';
-import { locateKustomize } from '../exec/tools.js';
+import { locateKustomize, locateTool } from '../exec/tools.js';
 import type { CommandRunner } from '../exec/run.js';
 import type { RenderedObject } from '../model/objects.js';
 import type { Finding } from '../model/findings.js';
 import { takeBuildOrigin, withBuildMetadata } from './kustomize-build-metadata.js';
+import { helmChartArgs } from './kustomize-helm.js';
 import { KustomizeOrigins } from './kustomize-origins.js';
 import { kustomizeWarnings } from './kustomize-warnings.js';
 import { parseManifests } from './parse.js';
@@ -36,15 +37,29 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
     root: input.toolsRoot,
     neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
   });
+  const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
   return withBuildMetadata(input.envDir, async (wrapperDir) => {
-    const result = await input.runner.run(kustomize.command, [...kustomize.args, wrapperDir], {
+    const helmArgs = origins.usesHelmCharts
+      ? await helmChartArgs(
+          locateTool('helm', { configured: input.tools, root: input.toolsRoot, neededBy: `environment "${input.environment}" (its kustomization has helmCharts)` }),
+          wrapperDir,
+        )
+      : [];
+    const result = await input.runner.run(kustomize.command, [...kustomize.args, ...helmArgs, wrapperDir], {
       cwd: input.envDir,
       timeoutMs: RENDER_TIMEOUT_MS,
       allowFailure: true,
     });
-    if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('kustomize', input, result.stderr)] };
+    if (result.exitCode !== 0) {
+      // Built directly, kustomize names the environment's own paths instead of the wrapper's.
+      const direct = await input.runner.run(kustomize.command, [...kustomize.args, ...helmArgs, input.envDir], {
+        cwd: input.envDir,
+        timeoutMs: RENDER_TIMEOUT_MS,
+        allowFailure: true,
+      });
+      return { objects: [], findings: [toolFailure('kustomize', input, direct.exitCode !== 0 ? direct.stderr : result.stderr)] };
+    }
     const parsed = parseManifests(result.stdout, undefined);
-    const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
     const objects: RenderedObject[] = [];
     for (const { object } of parsed.objects) {
       const source = await origins.place(object, takeBuildOrigin(object, wrapperDir));
