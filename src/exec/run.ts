@@ -5,11 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { UserError } from '../model/errors.js';
+import { childEnvironment } from './child-env.js';
 import { maskSecrets } from './secrets.js';
 
 export interface RunOptions {
   cwd?: string;
-  /** Added to (not replacing) the current environment. */
+  /** Added to the allow-listed part of this process's environment (see child-env.ts); undefined removes one. */
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
   /** Kill the program after this long; default 10 minutes. */
@@ -63,7 +64,7 @@ export const processRunner: CommandRunner = {
     return new Promise<RunResult>((resolve, reject) => {
       const child = spawn(command, args as string[], {
         cwd: options.cwd,
-        env: { ...process.env, ...options.env },
+        env: childEnvironment(process.env, options.env),
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
