@@ -62,7 +62,8 @@ describe('renderEnvironment: bad input in a plain directory', () => {
     symlinkSync(join(outside, 'secret.yaml'), join(root, 'envs/dev/link.yaml'));
     symlinkSync(outside, join(root, 'envs/dev/linkdir'));
     const result = await renderEnvironment(environment('envs/dev'), { root });
-    expect(names(result.objects)).toEqual(['ConfigMap/ok']);
+    // Issue 8: an environment with a link out of the repository renders nothing at all.
+    expect(names(result.objects)).toEqual([]);
     expect(result.findings.map((f) => [f.rule, f.file])).toEqual([
       ['symlink-escape', 'envs/dev/link.yaml'],
       ['symlink-escape', 'envs/dev/linkdir'],
@@ -135,7 +136,11 @@ describe('renderEnvironment: kustomize', () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(renderEnvironment(environment('envs/dev'), { root: join(FIXTURES, 'kustomize') })).rejects.toThrow(
+      // Issue 9: a missing tool fails only its environment, as a finding, instead of the whole run.
+      const result = await renderEnvironment(environment('envs/dev'), { root: join(FIXTURES, 'kustomize') });
+      expect(result.objects).toEqual([]);
+      expect(result.findings).toEqual([expect.objectContaining({ severity: 'error', rule: 'render-failed', file: 'envs/dev' })]);
+      expect(result.findings[0]!.message).toMatch(
         /Neither kustomize nor kubectl was found on PATH \(needed by environment "dev" \(envs\/dev has a kustomization\)\)[\s\S]*tools\.kustomize/,
       );
     } finally {

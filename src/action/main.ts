@@ -39,7 +39,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   const config = await loadConfig(root, inputs.config);
   const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl }) : undefined;
   const git = Git.forRepository(processRunner, root, config.tools);
-  const renderer = createRenderer(config);
+  // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
+  const renderer = createRenderer(config, processRunner, { allowRemote: !fromFork });
   const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
   const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
 

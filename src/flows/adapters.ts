@@ -27,10 +27,10 @@ import type { ApplyOutcome, ClusterPort, ClusterSession, HealthResult, RenderDif
 /** Namespace of the per-environment Lease: `default` exists on every cluster, even before an environment's own namespace does. */
 const LOCK_NAMESPACE = 'default';
 
-export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner): RendererPort {
+export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner, options: { allowRemote?: boolean } = {}): RendererPort {
   const trees = new CommitTrees(Git.forRepository(runner, config.root, config.tools));
   return {
-    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees }),
+    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees, allowRemote: options.allowRemote }),
     dispose: () => trees.dispose(),
   };
 }

@@ -11,6 +11,11 @@ import { mapLimit } from '../model/concurrency.js';
 export interface RenderOutcome {
   objects: RenderedObject[];
   findings: Finding[];
+  /**
+   * Why the environment was not rendered (a tool it needs is missing, remote content in a fork's
+   * pull request): nothing shows it is unaffected, so it counts as affected and its findings are shown.
+   */
+  skipped?: string;
 }
 
 export type RenderAt = (env: EnvironmentConfig, ref: string | undefined) => Promise<RenderOutcome>;
@@ -39,7 +44,7 @@ export async function renderAndCompare(
       renderAt(environment, refs.head),
       refs.base === undefined ? Promise.resolve(undefined) : renderAt(environment, refs.base),
     ]);
-    const affected = base === undefined || fingerprint(base.objects) !== fingerprint(head.objects);
+    const affected = base === undefined || head.skipped !== undefined || fingerprint(base.objects) !== fingerprint(head.objects);
     return { environment, base, head, affected };
   });
 }

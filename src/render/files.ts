@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Finding } from '../model/findings.js';
 import type { PathMatcher } from '../model/glob.js';
 import { findKustomization } from './kustomize-origins.js';
+import { findInvalidUtf8, invalidUtf8Finding, type BytePosition } from './utf8.js';
 
 /** Larger manifests are refused unread; the biggest real-world CRD bundles stay well under this. */
 export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
@@ -104,6 +105,10 @@ export async function readManifestFiles(
         continue;
       }
       const text = await readText(target);
+      if (typeof text === 'object') {
+        findings.push(invalidUtf8Finding(path, text.line, text.column));
+        continue;
+      }
       if (text === undefined) {
         findings.push({
           severity: 'error',
@@ -120,12 +125,13 @@ export async function readManifestFiles(
   return { files, findings, kustomizeUnits };
 }
 
-/** The file as UTF-8 text, or undefined when it holds a NUL byte (binary). */
-async function readText(file: string): Promise<string | undefined> {
+/** The file as UTF-8 text; undefined when it holds a NUL byte (binary); where it is not UTF-8. */
+async function readText(file: string): Promise<string | undefined | BytePosition> {
   const handle = await open(file, 'r');
   try {
     const buffer = await handle.readFile();
-    return buffer.includes(0) ? undefined : buffer.toString('utf8');
+    if (buffer.includes(0)) return undefined;
+    return findInvalidUtf8(buffer) ?? buffer.toString('utf8');
   } finally {
     await handle.close();
   }

@@ -16,10 +16,11 @@ import { processRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
 import { compileGlob } from '../model/glob.js';
 import type { PathMatcher } from '../model/glob.js';
-import type { Finding } from '../model/findings.js';
+import { hasErrors, type Finding } from '../model/findings.js';
 import type { RenderedObject } from '../model/objects.js';
 import type { CommitTrees } from './commit-trees.js';
-import { readManifestFiles } from './files.js';
+import { MAX_MANIFEST_BYTES, readManifestFiles } from './files.js';
+import { checkRenderInputs } from './input-check.js';
 import { renderHelm } from './helm.js';
 import { findKustomization } from './kustomize-origins.js';
 import { renderKustomize } from './kustomize.js';
@@ -41,6 +42,8 @@ export interface RenderResult {
   objects: RenderedObject[];
   findings: Finding[];
   engine: RenderEngine;
+  /** Why nothing was rendered although nothing is wrong (remote content in a fork's pull request). */
+  skipped?: string;
 }
 
 export interface RenderDeps {
@@ -51,6 +54,8 @@ export interface RenderDeps {
   maxFileBytes?: number;
   /** Commits already written out for this run; without it each render at a ref writes its own. */
   trees?: CommitTrees;
+  /** Fetch remote kustomize bases and chart dependencies (default true; false for pull requests from forks). */
+  allowRemote?: boolean;
 }
 
 export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps = {}): Promise<RenderResult> {
@@ -80,6 +85,21 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
       'Create the directory or fix its path in slipway.yaml.',
     );
   }
+  const engine = await detectEngine(envDir);
+  const checked = await checkRenderInputs({
+    engine,
+    rootReal,
+    envDir,
+    envPath: env.path,
+    environment: env.name,
+    valuesFiles: env.helm.valuesFiles,
+    maxFileBytes: deps.maxFileBytes ?? MAX_MANIFEST_BYTES,
+    allowRemote: deps.allowRemote ?? true,
+  });
+  if (checked.skipped !== undefined || hasErrors(checked.findings)) {
+    const findings = checked.findings.map((finding) => ({ ...finding, environment: env.name }));
+    return { environment: env.name, objects: [], findings, engine, ...(checked.skipped !== undefined ? { skipped: checked.skipped } : {}) };
+  }
   const input: EngineInput = {
     rootReal,
     envDir,
@@ -89,10 +109,16 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
     tools: deps.tools ?? {},
     toolsRoot: checkout,
   };
-  const engine = await detectEngine(envDir);
-  const rendered =
-    engine === 'kustomize' ? await renderKustomize(input) : engine === 'helm' ? await renderHelm(input, env) : await renderPlain(input, env, deps);
-  const findings = rendered.findings.map((finding) => ({ ...finding, environment: env.name }));
+  let rendered: { objects: RenderedObject[]; findings: Finding[] };
+  try {
+    rendered = engine === 'kustomize' ? await renderKustomize(input) : engine === 'helm' ? await renderHelm(input, env) : await renderPlain(input, env, deps);
+  } catch (error) {
+    // A missing tool or a renderer stopped for its time or memory: only this environment fails.
+    if (!(error instanceof UserError)) throw error;
+    const finding: Finding = { severity: 'error', rule: 'render-failed', message: error.message, file: env.path, environment: env.name };
+    return { environment: env.name, objects: [], findings: [finding], engine, skipped: error.message };
+  }
+  const findings = [...checked.findings, ...rendered.findings].map((finding) => ({ ...finding, environment: env.name }));
   return { environment: env.name, objects: rendered.objects, findings, engine };
 }
 

@@ -1,0 +1,146 @@
+/**
+ * Checks a directory a renderer is about to read, before it reads anything: a pull request's
+ * head is untrusted, and kustomize and helm follow symlinks wherever they lead (a chart's
+ * `stolen.txt -> /proc/self/environ` read through `.Files.Get` printed the runner's tokens into
+ * a public comment). Every symlink whose target lies outside the repository is an error naming
+ * the link and its target; so are files too large to render and manifests that are not UTF-8.
+ * Links inside the repository are followed, so the directories they lead to are checked too.
+ */
+import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import type { Finding } from '../model/findings.js';
+import { isInside } from './files.js';
+import { KUSTOMIZATION_FILES } from './kustomize-origins.js';
+import { findInvalidUtf8, invalidUtf8Finding } from './utf8.js';
+
+/** Manifests, values and templates: what a renderer parses as YAML/JSON. Other files are only size-checked. */
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.tpl']);
+
+export interface TreeCheckOptions {
+  /** Real path of the repository root (the checkout or the materialised commit). */
+  rootReal: string;
+  /** Files larger than this are refused. */
+  maxFileBytes: number;
+  /**
+   * Plain directories: skip names starting with `.` (never read) and leave size and encoding to
+   * the file reader, which reports them per file. Renderers get all three checked here.
+   */
+  linksOnly?: boolean;
+}
+
+/** Collects findings over several directories, visiting each real directory once. */
+export class TreeCheck {
+  readonly findings: Finding[] = [];
+  /** Directories seen that hold a kustomization file. */
+  readonly kustomizationDirs: string[] = [];
+  private readonly visited = new Set<string>();
+  private readonly escapes = new Set<string>();
+
+  constructor(private readonly options: TreeCheckOptions) {}
+
+  /** Repository-relative, `/`-separated. */
+  repoPath(path: string): string {
+    return relative(this.options.rootReal, path).split(sep).join('/') || '.';
+  }
+
+  /**
+   * Where `path` really leads, or an error finding when that is outside the repository (the
+   * target of a dangling link is judged by its text, since it may exist by the time a tool reads it).
+   */
+  async resolveInside(path: string, what: string): Promise<string | undefined> {
+    const real = await realpath(path).catch(() => undefined);
+    const target = real ?? (await lexicalTarget(path));
+    if (target === undefined || isInside(this.options.rootReal, target)) return real;
+    const link = await this.escapingLink(path);
+    if (link) this.escape(link.path, link.target, 'symlink');
+    else this.escape(path, target, what);
+    return undefined;
+  }
+
+  /** The first component of `path` below the root that is a link leading out of the repository. */
+  private async escapingLink(path: string): Promise<{ path: string; target: string } | undefined> {
+    const parts = relative(this.options.rootReal, path).split(sep);
+    if (parts.includes('..')) return undefined;
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = join(this.options.rootReal, ...parts.slice(0, i));
+      if (!(await lstat(prefix).catch(() => undefined))?.isSymbolicLink()) continue;
+      const target = (await realpath(prefix).catch(() => undefined)) ?? (await lexicalTarget(prefix));
+      if (target !== undefined && !isInside(this.options.rootReal, target)) return { path: prefix, target };
+    }
+    return undefined;
+  }
+
+  /** Checks every entry under `dir` (an existing directory inside the repository). */
+  async directory(dir: string): Promise<void> {
+    const real = await realpath(dir).catch(() => undefined);
+    if (real === undefined || this.visited.has(real)) return;
+    this.visited.add(real);
+    const names = (await readdir(dir)).sort();
+    if (names.some((name) => KUSTOMIZATION_FILES.includes(name))) this.kustomizationDirs.push(dir);
+    for (const name of names) {
+      if (name === '.git' || (this.options.linksOnly && name.startsWith('.'))) continue;
+      await this.entry(join(dir, name));
+    }
+  }
+
+  /** Checks one file or directory (inside the repository by its path; links are followed if they stay inside). */
+  async entry(path: string): Promise<void> {
+    const link = await lstat(path);
+    let target = path;
+    if (link.isSymbolicLink()) {
+      const resolved = await this.resolveInside(path, 'symlink');
+      if (resolved === undefined) return; // dangling inside the repository: the renderer reports it, or an escape was recorded
+      target = resolved;
+    }
+    const info = await stat(target).catch(() => undefined);
+    if (info?.isDirectory()) return this.directory(path);
+    if (!info?.isFile() || this.options.linksOnly) return;
+    if (info.size > this.options.maxFileBytes) {
+      this.findings.push({
+        severity: 'error',
+        rule: 'file-too-large',
+        message: `${this.repoPath(path)} is ${formatBytes(info.size)}, over the ${formatBytes(this.options.maxFileBytes)} limit for a file a renderer reads; the environment was not rendered. Split it into smaller files or move it out of the directory`,
+        file: this.repoPath(path),
+      });
+      return;
+    }
+    if (MANIFEST_EXTENSIONS.has(extname(path).toLowerCase()) || basename(path) === 'Kustomization') await this.utf8(path, target);
+  }
+
+  private async utf8(path: string, target: string): Promise<void> {
+    const handle = await open(target, 'r');
+    let bytes: Buffer;
+    try {
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+    if (bytes.includes(0)) return; // binary: plain directories report it, templates cannot hold it usefully
+    const bad = findInvalidUtf8(bytes);
+    if (!bad) return;
+    this.findings.push(invalidUtf8Finding(this.repoPath(path), bad.line, bad.column));
+  }
+
+  private escape(path: string, target: string, what: string): void {
+    const file = this.repoPath(path);
+    if (this.escapes.has(file)) return; // reached again through another kustomization or directory
+    this.escapes.add(file);
+    const leads = what === 'symlink' ? `${file} is a symlink to ${target}` : `${what} ${file} leads to ${target}`;
+    this.findings.push({
+      severity: 'error',
+      rule: 'symlink-escape',
+      message: `${leads}, outside the repository; the environment was not rendered. Replace the link with the files themselves or a link inside the repository`,
+      file,
+    });
+  }
+}
+
+/** A link's target as written, made absolute; undefined for a path that is not a link. */
+async function lexicalTarget(path: string): Promise<string | undefined> {
+  const text = await readlink(path).catch(() => undefined);
+  return text === undefined ? undefined : resolve(dirname(path), text);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
