@@ -5,7 +5,7 @@
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
-import type { Finding } from '../model/findings.js';
+import { hasErrors, type Finding } from '../model/findings.js';
 import { renderAndCompare } from '../plan/affected.js';
 import { mapLimit } from '../model/concurrency.js';
 import type { Log } from './log.js';
@@ -82,6 +82,10 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
         findings,
         note,
       });
+      if (r.head.skipped !== undefined) {
+        const failed = hasErrors(r.head.findings) ? { error: 'the environment was not rendered; see the findings' } : {};
+        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, note: r.head.skipped, ...failed };
+      }
       if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
       if (!ports.cluster.hasCredentials(r.environment)) {
         return renderDiff(`no kubeconfig context${r.environment.context ? ` '${r.environment.context}'` : ''} available: compared with the base render`);

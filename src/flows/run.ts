@@ -29,7 +29,7 @@ import type { ImageRequest } from '../promote/select-images.js';
 export type RunOutcome =
   | { command: 'skip'; reason: string }
   | { command: 'validate'; validations: EnvironmentValidation[]; ok: boolean }
-  | { command: 'plan'; affected: string[]; ok: true }
+  | { command: 'plan'; affected: string[]; ok: boolean }
   | { command: 'preview'; preview: PreviewResult; ok: boolean }
   | { command: 'deploy'; deploy: DeployResult; affected: string[]; ok: boolean }
   | { command: 'drift'; drift: DriftEnvironment[]; ok: boolean }
@@ -86,7 +86,10 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
     case 'plan': {
       if (intent.environments) return { command: 'plan', affected: selectEnvironments(config, intent.environments).map((e) => e.name), ok: true };
       const renders = await renderAndCompare(config.environments, { base, head: intent.head }, (env, ref) => ports.renderer.render(env, ref));
-      return { command: 'plan', affected: renders.filter((r) => r.affected).map((r) => r.environment.name), ok: true };
+      // An environment that could not be rendered counts as affected, and fails the plan; the others are planned.
+      const failed = renders.filter((r) => r.head.skipped !== undefined || r.base?.skipped !== undefined);
+      for (const r of failed) ports.log.error(`${r.environment.name}: ${r.head.skipped ?? r.base?.skipped}`);
+      return { command: 'plan', affected: renders.filter((r) => r.affected).map((r) => r.environment.name), ok: failed.length === 0 };
     }
 
     case 'preview': {

@@ -10,11 +10,14 @@ import type { Git } from '../exec/git.js';
 
 export class CommitTrees {
   private readonly trees = new Map<string, Promise<string>>();
+  private disposed = false;
 
   constructor(private readonly git: Git) {}
 
   /** Directory holding the files of `ref`'s commit (written on first use). */
   tree(ref: string): Promise<string> {
+    // A render still in flight when the run ended (another one failed) must not write a tree nobody removes.
+    if (this.disposed) return Promise.reject(new Error(`commit ${ref} was asked for after rendering ended`));
     let tree = this.trees.get(ref);
     if (!tree) {
       tree = mkdtemp(join(tmpdir(), 'slipway-tree-')).then(async (dir) => {
@@ -32,6 +35,7 @@ export class CommitTrees {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     const dirs = await Promise.allSettled(this.trees.values());
     this.trees.clear();
     await Promise.all(dirs.map((d) => (d.status === 'fulfilled' ? rm(d.value, { recursive: true, force: true }) : undefined)));
