@@ -14,4 +14,18 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // The action's log is written only through src/action/output.ts, which makes every value inert.
+    files: ['src/**/*.ts'],
+    ignores: ['src/action/output.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='core'][callee.property.name=/^(info|debug|notice|warning|error|setFailed|startGroup|endGroup|group)$/]",
+          message: 'Write to the Actions log with writeLog() from src/action/output.ts: it masks secrets and keeps values from starting workflow commands.',
+        },
+      ],
+    },
+  },
 );

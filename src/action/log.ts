@@ -1,11 +1,17 @@
-import * as core from '@actions/core';
-import { maskSecrets } from '../exec/secrets.js';
 import type { Log } from '../flows/log.js';
+import { writeLog } from './output.js';
 
-/** Flow progress into the Actions log, secrets masked, groups collapsible. */
+/** Flow progress into the Actions log, through the action's one output function; groups collapsible. */
 export const actionLog: Log = {
-  info: (message) => core.info(maskSecrets(message)),
-  warning: (message) => core.warning(maskSecrets(message)),
-  error: (message) => core.error(maskSecrets(message)),
-  group: (title, work) => core.group(maskSecrets(title), work),
+  info: (message) => writeLog('info', message),
+  warning: (message) => writeLog('warning', message),
+  error: (message) => writeLog('error', message),
+  async group(title, work) {
+    writeLog('group', title);
+    try {
+      return await work();
+    } finally {
+      writeLog('endgroup');
+    }
+  },
 };

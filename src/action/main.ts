@@ -3,11 +3,9 @@
  * annotations, job summary, JSON report and outputs. Errors for users end the step with their
  * message, never a stack trace.
  */
-import * as core from '@actions/core';
 import { loadConfig } from '../config/load.js';
 import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
-import { maskSecrets } from '../exec/secrets.js';
 import { createClusterPort, createRenderer, offlineCluster, renderDiff, validator } from '../flows/adapters.js';
 import { gitHistory } from '../flows/git-history.js';
 import { createPromotionPort } from '../flows/promotion.js';
@@ -22,6 +20,7 @@ import { deploymentsPort } from './github-ports.js';
 import { githubPullRequestApi } from '../promote/github-pull-requests.js';
 import { envInputReader, readInputs } from './inputs.js';
 import { actionLog } from './log.js';
+import { writeLog } from './output.js';
 import { postPreviewComment, publishOutcome } from './publish.js';
 import { dropClusterCredentials, protectCredentials } from './secrets.js';
 
@@ -101,7 +100,7 @@ export async function main(): Promise<void> {
   try {
     await runAction();
   } catch (error) {
-    const message = maskSecrets(errorMessage(error));
-    core.setFailed(error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
+    const message = errorMessage(error);
+    writeLog('failure', error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
   }
 }

@@ -3,7 +3,6 @@
  * the job summary, the JSON report and the step outputs, all from one run outcome.
  */
 import * as core from '@actions/core';
-import { maskSecrets } from '../exec/secrets.js';
 import type { RunOutcome } from '../flows/run.js';
 import type { PreviewResult } from '../flows/preview.js';
 import type { DeployResult } from '../flows/deploy.js';
@@ -20,6 +19,7 @@ import { buildJsonReport, writeJsonReport } from '../report/json-report.js';
 import { PREVIEW_MARKER, renderPreviewComment } from '../report/preview-comment.js';
 import { renderJobSummary, SUMMARY_BUDGET_BYTES, writeJobSummary, type SummaryEnvironment } from '../report/summary.js';
 import type { ActionInputs } from './inputs.js';
+import { writeLog } from './output.js';
 import { promotionDiffsMarkdown } from './promotion-diffs.js';
 
 export interface PublishContext {
@@ -60,7 +60,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   }
   if (outcome.command === 'drift') {
     const drifted = outcome.drift.filter((d) => d.drifted).map((d) => d.name);
-    if (drifted.length) core.warning(`Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
+    if (drifted.length) writeLog('warning', `Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
   }
 
   const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
@@ -70,7 +70,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   const markdown =
     renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
     promotionEdits;
-  await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => core.warning(`the job summary could not be written: ${(error as Error).message}`));
+  await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => writeLog('warning', `the job summary could not be written: ${(error as Error).message}`));
 
   const affected = affectedOf(outcome);
   const ok = outcome.command === 'skip' ? true : outcome.ok;
@@ -98,8 +98,8 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   if (commit) core.setOutput('commit', commit);
   if (pullRequestUrl) core.setOutput('pull-request', pullRequestUrl);
 
-  if (outcome.command === 'skip') core.info(`slipway: nothing to do (${outcome.reason})`);
-  else if (!outcome.ok) core.setFailed(maskSecrets(failureMessage(outcome)));
+  if (outcome.command === 'skip') writeLog('info', `slipway: nothing to do (${outcome.reason})`);
+  else if (!outcome.ok) writeLog('failure', failureMessage(outcome));
 }
 
 export async function postPreviewComment(
@@ -129,7 +129,7 @@ export async function postPreviewComment(
     mode,
     createIfMissing: commentWithoutChanges || !quiet,
   });
-  if (result.url) core.info(`slipway: preview comment ${result.action}: ${result.url}`);
+  if (result.url) writeLog('info', `slipway: preview comment ${result.action}: ${result.url}`);
 }
 
 /** For a deploy started by a push: the pull request the pushed commit was merged from, if any. */
@@ -138,7 +138,7 @@ async function mergedPullRequestOf(p: PublishContext, sha: string): Promise<numb
   try {
     return await findMergedPullRequestOfCommit(p.gh, p.context.owner, p.context.repo, sha);
   } catch (error) {
-    core.warning(`could not find the pull request of ${sha.slice(0, 7)} to comment on: ${maskSecrets((error as Error).message)}`);
+    writeLog('warning', `could not find the pull request of ${sha.slice(0, 7)} to comment on: ${(error as Error).message}`);
     return undefined;
   }
 }
@@ -147,12 +147,9 @@ function annotate(findings: readonly Finding[]): void {
   const annotations = findingsToAnnotations(findings);
   for (const a of annotations.slice(0, MAX_ANNOTATIONS)) {
     const properties = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn };
-    const message = maskSecrets(a.message);
-    if (a.level === 'error') core.error(message, properties);
-    else if (a.level === 'warning') core.warning(message, properties);
-    else core.notice(message, properties);
+    writeLog(a.level === 'error' ? 'error' : a.level === 'warning' ? 'warning' : 'notice', a.message, properties);
   }
-  if (annotations.length > MAX_ANNOTATIONS) core.warning(`${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
+  if (annotations.length > MAX_ANNOTATIONS) writeLog('warning', `${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
 }
 
 function affectedOf(outcome: RunOutcome): string[] {
