@@ -43,6 +43,27 @@ export function collectImages(objects: readonly RenderedObject[], environment: s
   return images;
 }
 
+/**
+ * An environment whose render holds no container at all has nothing to promote: say so rather
+ * than "already up to date". Flux HelmReleases and Argo CD Applications carry their images in
+ * values that only their controllers render, so name them when the render has them.
+ */
+export function noImagesError(objects: readonly RenderedObject[], environment: { name: string; path: string }, role: 'source' | 'target'): UserError {
+  const delegated = objects.filter((o) => DELEGATING_KINDS.some((k) => o.object.kind === k.kind && String(o.object.apiVersion ?? '').startsWith(k.group)));
+  const kinds = [...new Set(delegated.map((o) => describeObject(o)))];
+  return new UserError(
+    `No container images found in the render of ${role} environment ${environment.name} (${environment.path})${kinds.length ? `: it holds ${kinds.slice(0, 3).join(', ')}${kinds.length > 3 ? ', ...' : ''}, whose images are rendered by their controller in the cluster, not by Slipway` : ''}.`,
+    kinds.length
+      ? 'Slipway promotes images of pod templates it renders: render the chart in the environment itself (a Chart.yaml directory with values files, or kustomize helmCharts:), or update the HelmRelease values / Application parameters by hand.'
+      : `Check the environment's path; Slipway promotes the images of the pod templates it renders (Deployments, StatefulSets, CronJobs, ...).`,
+  );
+}
+
+const DELEGATING_KINDS = [
+  { group: 'helm.toolkit.fluxcd.io/', kind: 'HelmRelease' },
+  { group: 'argoproj.io/', kind: 'Application' },
+  { group: 'argoproj.io/', kind: 'ApplicationSet' },
+];
 
 function* imagesOf(object: KubeObject): Generator<{ text: string; container: string }> {
   for (const { container } of containersOf(object)) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { EnvironmentConfig } from '../config/types.js';
 import { UserError } from '../model/errors.js';
 import type { RenderedObject } from '../model/objects.js';
-import { collectImages, type CollectedImage } from './collect-images.js';
+import { collectImages, noImagesError, type CollectedImage } from './collect-images.js';
 import { applyTextEdits, type TextEdit } from './edit-yaml.js';
 import { formatImageRef, sameVersion, versionOf } from './image-ref.js';
 import { KUSTOMIZATION_FILES } from '../render/kustomize-origins.js';
@@ -41,6 +41,7 @@ interface Override {
 export async function planPromotion(input: PlanInput): Promise<PromotionPlan> {
   const { root, target, desired } = input;
   const current = collectImages(input.targetObjects, target.name);
+  if (current.size === 0 && desired.length > 0) throw noImagesError(input.targetObjects, target, 'target');
   const directory = join(root, target.path);
   const readers = await FileReaders.of(root, input.environments ?? [target]);
   const targetFiles = readers.filesOf(target.name) ?? (await FileReaders.of(root, [target])).filesOf(target.name)!;

@@ -10,7 +10,7 @@ import { processRunner, type CommandRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
 import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
 import { applyPromotion } from './apply-promotion.js';
-import { collectImages } from './collect-images.js';
+import { collectImages, noImagesError } from './collect-images.js';
 import { commitPromotion } from './commit.js';
 import type { RepositoryLink } from './message.js';
 import { pullRequestPromotion, type PullRequestApi, type PullRequestRef } from './pull-request.js';
@@ -95,9 +95,9 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     return undefined; // a working-tree promotion outside Git has no source commit to name
   }) : undefined;
 
-  const sourceImages = source
-    ? collectImages((await timed(options.renderTime, () => render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects, source.name)
-    : undefined;
+  const sourceObjects = source ? (await timed(options.renderTime, () => render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects : undefined;
+  const sourceImages = source && sourceObjects ? collectImages(sourceObjects, source.name) : undefined;
+  if (source && sourceObjects && sourceImages?.size === 0) throw noImagesError(sourceObjects, source, 'source');
   const desired = selectImages(requests, sourceImages, source?.name, names);
   const applyInput = { root, target, desired, render, environments: config.environments, ...(options.renderTime ? { renderTime: options.renderTime } : {}) };
   const summary = { ...(source ? { from: source.name } : {}), to: target.name, ...(sourceCommit ? { sourceCommit } : {}) };
