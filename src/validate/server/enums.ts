@@ -70,6 +70,9 @@ export const BUILTIN_ENUMS: Record<string, Record<string, readonly string[]>> = 
   V2MetricTarget: { type: ['Utilization', 'Value', 'AverageValue'] },
   V2HPAScalingRules: { selectPolicy: ['Max', 'Min', 'Disabled'] },
   V2HPAScalingPolicy: { type: ['Pods', 'Percent'] },
+  // apiextensions.k8s.io/v1
+  V1CustomResourceDefinitionSpec: { scope: ['Namespaced', 'Cluster'] },
+  V1CustomResourceConversion: { strategy: ['None', 'Webhook'] },
   // storage.k8s.io/v1
   V1StorageClass: { reclaimPolicy: ['Retain', 'Delete'], volumeBindingMode: ['Immediate', 'WaitForFirstConsumer'] },
 };

@@ -4,6 +4,7 @@
  */
 import { isPlainObject } from '../../model/objects.js';
 import { compareKubeVersions, type KubeVersion } from '../kube-version.js';
+import { checkCrdDefinition } from '../crd/definition-checks.js';
 import type { ServerIssue } from './issue.js';
 import { checkLabelsAndAnnotations } from './labels.js';
 import { checkObjectName } from './object-names.js';
@@ -19,6 +20,7 @@ export function checkServerRules(group: string, kind: string, object: Record<str
     checkObjectName(group, kind, metadata, out);
     checkLabelsAndAnnotations(metadata, ['metadata'], out);
   }
+  if (builtin && group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') checkCrdDefinition(object, out);
   if (builtin) checkWorkload(group, kind, object, { relaxedEnvNames: compareKubeVersions(target, RELAXED_ENV_NAMES_SINCE) >= 0 }, out);
   return out;
 }
