@@ -76,3 +76,15 @@ describe('processRunner', () => {
     expect(childEnv).toMatchObject({ PATH: process.env.PATH, HELM_DEBUG: 'false', GIT_TERMINAL_PROMPT: '0' });
   });
 });
+
+describe('processRunner memory limit', () => {
+  const onLinux = process.platform === 'linux' ? it : it.skip;
+  onLinux('stops a program that passes it, with a clear error', async () => {
+    // 256 MiB held, then waiting: far above the 64 MiB limit, far below what would hurt the machine.
+    const hog = 'const held = []; for (let i = 0; i < 16; i++) held.push(Buffer.alloc(16 << 20, 1)); setTimeout(() => undefined, 120000);';
+    await expect(processRunner.run(process.execPath, ['-e', hog], { maxMemoryBytes: 64 * 1024 * 1024, memoryPollMs: 50, allowFailure: true })).rejects.toMatchObject({
+      stopped: true,
+      message: expect.stringMatching(/used more than 64 MiB of memory and was stopped/),
+    });
+  });
+});

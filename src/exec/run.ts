@@ -4,6 +4,7 @@
  * ref can be interpreted. stderr is captured into the error, secrets masked.
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../model/errors.js';
 import { childEnvironment } from './child-env.js';
 import { maskSecrets } from './secrets.js';
@@ -19,6 +20,10 @@ export interface RunOptions {
   maxOutputBytes?: number;
   /** Resolve with a non-zero exit code instead of throwing. */
   allowFailure?: boolean;
+  /** Stop the program when its resident memory passes this many bytes (where the OS reports it: Linux). */
+  maxMemoryBytes?: number;
+  /** How often memory is looked at; default 250 ms. */
+  memoryPollMs?: number;
 }
 
 export interface RunResult {
@@ -39,6 +44,8 @@ export class CommandError extends UserError {
     readonly exitCode: number,
     readonly stderr: string,
     detail: string,
+    /** The program was stopped for running too long, using too much memory or printing too much. */
+    readonly stopped = false,
   ) {
     super(maskSecrets(`${command} ${args.join(' ')} ${detail}${stderr.trim() ? `:\n${indent(lastLines(stderr, 20))}` : ''}`));
     this.name = 'CommandError';
@@ -76,6 +83,15 @@ export const processRunner: CommandRunner = {
         failure = `did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
         child.kill('SIGKILL');
       }, timeoutMs);
+      const memory = options.maxMemoryBytes
+        ? setInterval(() => {
+            void residentBytes(child.pid).then((bytes) => {
+              if (bytes === undefined || bytes <= (options.maxMemoryBytes ?? Infinity) || child.exitCode !== null) return;
+              failure ??= `used more than ${Math.round((options.maxMemoryBytes ?? 0) / (1024 * 1024))} MiB of memory and was stopped`;
+              child.kill('SIGKILL');
+            });
+          }, options.memoryPollMs ?? 250)
+        : undefined;
       child.stdout.on('data', (chunk: Buffer) => {
         outBytes += chunk.length;
         if (outBytes > maxOutput) {
@@ -90,6 +106,7 @@ export const processRunner: CommandRunner = {
       });
       child.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        clearInterval(memory);
         const detail =
           error.code === 'ENOENT'
             ? `could not start: '${command}' was not found on PATH`
@@ -98,12 +115,13 @@ export const processRunner: CommandRunner = {
       });
       child.on('close', (code) => {
         clearTimeout(timer);
+        clearInterval(memory);
         const result = {
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           exitCode: code ?? -1,
         };
-        if (failure) return reject(new CommandError(command, args, result.exitCode, result.stderr, failure));
+        if (failure) return reject(new CommandError(command, args, result.exitCode, result.stderr, failure, true));
         if (result.exitCode !== 0 && !options.allowFailure) {
           return reject(new CommandError(command, args, result.exitCode, result.stderr, `failed with exit code ${result.exitCode}`));
         }
@@ -114,3 +132,11 @@ export const processRunner: CommandRunner = {
     });
   },
 };
+
+/** Resident memory of a running process in bytes, from /proc (Linux); undefined where that cannot be read. */
+async function residentBytes(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const kib = status ? /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] : undefined;
+  return kib === undefined ? undefined : Number(kib) * 1024;
+}

@@ -18,9 +18,9 @@ import { isHelmTestHook } from '../model/helm-hooks.js';
 import type { EngineInput } from './kustomize.js';
 import { localSubchartFile, prepareChart } from './helm-dependencies.js';
 import { parseManifests } from './parse.js';
+import { renderRunOptions } from './limits.js';
 import { toolFailure } from './tool-failure.js';
 
-const RENDER_TIMEOUT_MS = 5 * 60_000;
 const SOURCE_COMMENT = /^# Source: (.+)$/m;
 
 export async function renderHelm(
@@ -42,10 +42,9 @@ export async function renderHelm(
     for (const values of env.helm.valuesFiles) args.push('--values', join(input.envDir, values));
     const result = await input.runner.run(helm, args, {
       cwd: prepared.chartDir,
-      timeoutMs: RENDER_TIMEOUT_MS,
       allowFailure: true,
       // No cluster is contacted by `helm template`; keep helm away from the user's kubeconfig anyway.
-      env: { KUBECONFIG: '/dev/null' },
+      ...renderRunOptions({ KUBECONFIG: '/dev/null' }),
     });
     if (result.exitCode !== 0) return { objects: [], findings: [toolFailure('helm', input, result.stderr)] };
     stdout = result.stdout;

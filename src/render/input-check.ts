@@ -3,7 +3,7 @@
  * environment directory and everything the engine may read stay inside the repository, and,
  * when remote content is not allowed (a pull request from a fork), nothing would be fetched.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { Finding } from '../model/findings.js';
@@ -69,9 +69,10 @@ function valuesOutside(envPath: string, values: string, path: string): Finding {
   };
 }
 
-/** Chart dependencies helm would download: a repository that is not `file://`, and no `charts/` directory holding them. */
+/** Chart dependencies helm would download: a repository that is not `file://`, and not vendored under `charts/`. */
 async function remoteChartDependencies(chartDir: string, chartFile: string): Promise<string[]> {
-  if ((await stat(join(chartDir, 'charts')).catch(() => undefined))?.isDirectory()) return [];
+  const vendored = await readdir(join(chartDir, 'charts')).catch(() => [] as string[]);
+  const isVendored = (name: string) => vendored.some((entry) => entry === name || (entry.startsWith(`${name}-`) && entry.endsWith('.tgz')));
   let chart: unknown;
   try {
     chart = parse(await readFile(join(chartDir, 'Chart.yaml'), 'utf8'), { maxAliasCount: 100 });
@@ -81,5 +82,6 @@ async function remoteChartDependencies(chartDir: string, chartFile: string): Pro
   const dependencies = isPlainObject(chart) && Array.isArray(chart.dependencies) ? chart.dependencies : [];
   return dependencies
     .filter((d): d is Record<string, unknown> => isPlainObject(d) && typeof d.repository === 'string' && d.repository !== '' && !d.repository.startsWith('file://'))
+    .filter((d) => !isVendored(String(d.name ?? '')))
     .map((d) => `${chartFile}: chart ${String(d.name ?? '')} from ${String(d.repository)}`);
 }

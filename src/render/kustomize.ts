@@ -13,6 +13,7 @@ import { helmChartArgs } from './kustomize-helm.js';
 import { KustomizeOrigins } from './kustomize-origins.js';
 import { kustomizeWarnings } from './kustomize-warnings.js';
 import { parseManifests } from './parse.js';
+import { renderRunOptions } from './limits.js';
 import { toolFailure } from './tool-failure.js';
 
 export interface EngineInput {
@@ -29,7 +30,6 @@ export interface EngineInput {
   toolsRoot: string;
 }
 
-const RENDER_TIMEOUT_MS = 5 * 60_000;
 
 export async function renderKustomize(input: EngineInput): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
   const kustomize = locateKustomize({
@@ -47,14 +47,14 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
       : [];
     const result = await input.runner.run(kustomize.command, [...kustomize.args, ...helmArgs, wrapperDir], {
       cwd: input.envDir,
-      timeoutMs: RENDER_TIMEOUT_MS,
+      ...renderRunOptions(),
       allowFailure: true,
     });
     if (result.exitCode !== 0) {
       // Built directly, kustomize names the environment's own paths instead of the wrapper's.
       const direct = await input.runner.run(kustomize.command, [...kustomize.args, ...helmArgs, input.envDir], {
         cwd: input.envDir,
-        timeoutMs: RENDER_TIMEOUT_MS,
+        ...renderRunOptions(),
         allowFailure: true,
       });
       return { objects: [], findings: [toolFailure('kustomize', input, direct.exitCode !== 0 ? direct.stderr : result.stderr)] };

@@ -12,7 +12,7 @@ import type { EnvironmentConfig, ToolPaths } from '../config/types.js';
 import { Git } from '../exec/git.js';
 import { locateTool } from '../exec/tools.js';
 import type { CommandRunner } from '../exec/run.js';
-import { processRunner } from '../exec/run.js';
+import { CommandError, processRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
 import { compileGlob } from '../model/glob.js';
 import type { PathMatcher } from '../model/glob.js';
@@ -21,6 +21,7 @@ import type { RenderedObject } from '../model/objects.js';
 import type { CommitTrees } from './commit-trees.js';
 import { MAX_MANIFEST_BYTES, readManifestFiles } from './files.js';
 import { checkRenderInputs } from './input-check.js';
+import { RENDER_LIMIT_HINT } from './limits.js';
 import { renderHelm } from './helm.js';
 import { findKustomization } from './kustomize-origins.js';
 import { renderKustomize } from './kustomize.js';
@@ -115,8 +116,9 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
   } catch (error) {
     // A missing tool or a renderer stopped for its time or memory: only this environment fails.
     if (!(error instanceof UserError)) throw error;
-    const finding: Finding = { severity: 'error', rule: 'render-failed', message: error.message, file: env.path, environment: env.name };
-    return { environment: env.name, objects: [], findings: [finding], engine, skipped: error.message };
+    const message = error instanceof CommandError && error.stopped ? `${error.message}\n  ${RENDER_LIMIT_HINT}` : error.message;
+    const finding: Finding = { severity: 'error', rule: 'render-failed', message, file: env.path, environment: env.name };
+    return { environment: env.name, objects: [], findings: [finding], engine, skipped: message };
   }
   const findings = [...checked.findings, ...rendered.findings].map((finding) => ({ ...finding, environment: env.name }));
   return { environment: env.name, objects: rendered.objects, findings, engine };
