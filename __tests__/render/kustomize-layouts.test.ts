@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { removeDir, tempDir } from '../exec/temp-repo.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { renderEnvironment } from '../../src/render/render.js';
@@ -73,6 +75,21 @@ describe('findings through kustomize point at the line that set the value', () =
     expect(validation.find((f) => f.message.includes('terminationGracePeriod')) && where(validation.find((f) => f.message.includes('terminationGracePeriod'))!)).toBe(
       'base/deployment.yaml:9:7',
     );
+  });
+
+  it('a value set by an inline JSON 6902 patch is reported at its line in the kustomization', async () => {
+    const root = tempDir();
+    try {
+      cpSync(ROOT, root, { recursive: true });
+      const file = join(root, 'envs/prod/kustomization.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('value: 3', 'value: "three"'));
+      const env = environment('prod');
+      const result = await renderEnvironment(env, { root });
+      const replicas = validateObjects(result.objects, env, { crds: collectCrdSchemas(result.objects) }).find((f) => f.message.includes('spec.replicas'));
+      expect(replicas && where(replicas)).toBe('envs/prod/kustomization.yaml:14:16');
+    } finally {
+      removeDir(root);
+    }
   });
 
   it('leaves no origin annotations on the rendered objects', async () => {
