@@ -54,7 +54,7 @@ export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): voi
     case 'promote': {
       const p = outcome.promotion;
       if (p.changes.length === 0) out(`${p.target}: already up to date.\n`);
-      for (const c of p.changes) out(`${c.file}:${c.line}  ${c.image}  ${c.from ?? '(unset)'} -> ${c.to}\n`);
+      for (const c of p.changes) out(`${c.file}:${c.line}  ${c.image}  ${c.from ?? '(unset)'} -> ${c.to}${c.backwards ? '  (backwards: an older version)' : ''}\n`);
       if (p.diff) out(`\n${p.diff}`);
       if (p.commit) out(`committed ${p.commit}\n`);
       if (p.pullRequestUrl) out(`pull request: ${p.pullRequestUrl}\n`);

@@ -109,6 +109,8 @@ export interface PromotionChange {
   to: string;
   file: string;
   line: number;
+  /** An older version than the target ran (semver of the tags). */
+  backwards?: true;
 }
 
 export interface PromotionOutcome {

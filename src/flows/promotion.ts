@@ -56,7 +56,7 @@ function toOutcome(result: PromotionResult): PromotionOutcome {
     source: result.source,
     target: result.target,
     mode: result.mode,
-    changes: result.changes.map((c) => ({ image: c.image, from: c.from, to: c.to, file: c.file, line: c.line })),
+    changes: result.changes.map((c) => ({ image: c.image, from: c.from, to: c.to, file: c.file, line: c.line, ...(c.backwards ? { backwards: c.backwards } : {}) })),
     diff: result.diff,
     commit: result.commit,
     pushed: result.pushed ?? false,

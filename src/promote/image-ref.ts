@@ -101,3 +101,41 @@ export function versionOf(ref: Pick<ImageRef, 'tag' | 'digest'>): string {
 export function sameVersion(a: Pick<ImageRef, 'tag' | 'digest'>, b: Pick<ImageRef, 'tag' | 'digest'>): boolean {
   return a.tag === b.tag && a.digest === b.digest;
 }
+
+/** `v1.2.3`, `1.2`, `2.0.0-rc.1`: numbers that order; other tags (`latest`, `main-3f2a`) do not. */
+const VERSION_TAG = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$/;
+
+/**
+ * Whether `to` is an older version than `from`, by semantic versioning of their tags. Digests
+ * carry no order (the registry would have to be asked), so only tags count.
+ */
+export function isBackwards(from: Pick<ImageRef, 'tag'>, to: Pick<ImageRef, 'tag'>): boolean {
+  const a = from.tag?.match(VERSION_TAG);
+  const b = to.tag?.match(VERSION_TAG);
+  if (!a || !b) return false;
+  for (let i = 1; i <= 3; i += 1) {
+    const x = Number(a[i] ?? 0);
+    const y = Number(b[i] ?? 0);
+    if (x !== y) return y < x;
+  }
+  // Same numbers: a pre-release is older than the release (1.0.0-rc.1 < 1.0.0).
+  if (a[4] === undefined || b[4] === undefined) return b[4] !== undefined && a[4] === undefined;
+  return comparePrerelease(b[4], a[4]) < 0;
+}
+
+function comparePrerelease(x: string, y: string): number {
+  const xs = x.split('.');
+  const ys = y.split('.');
+  for (let i = 0; i < Math.max(xs.length, ys.length); i += 1) {
+    if (xs[i] === undefined) return -1;
+    if (ys[i] === undefined) return 1;
+    const nx = /^\d+$/.test(xs[i]) ? Number(xs[i]) : undefined;
+    const ny = /^\d+$/.test(ys[i]) ? Number(ys[i]) : undefined;
+    if (nx !== undefined && ny !== undefined) {
+      if (nx !== ny) return nx - ny;
+    } else if (nx !== undefined) return -1;
+    else if (ny !== undefined) return 1;
+    else if (xs[i] !== ys[i]) return xs[i] < ys[i] ? -1 : 1;
+  }
+  return 0;
+}

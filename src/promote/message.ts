@@ -12,12 +12,15 @@ interface ImageChange {
   image: string;
   from: string;
   to: string;
+  backwards?: true;
 }
 
 /** One entry per image (an image edited in several places counts once). */
 export function imageChanges(changes: readonly PromotionChange[]): ImageChange[] {
   const byImage = new Map<string, ImageChange>();
-  for (const change of changes) if (!byImage.has(change.image)) byImage.set(change.image, { image: change.image, from: change.from, to: change.to });
+  for (const change of changes) {
+    if (!byImage.has(change.image)) byImage.set(change.image, { image: change.image, from: change.from, to: change.to, ...(change.backwards ? { backwards: change.backwards } : {}) });
+  }
   return [...byImage.values()];
 }
 
@@ -43,9 +46,10 @@ export function commitMessage(summary: PromotionSummary): string {
   const names = displayNames(images);
   const subject =
     images.length === 1
-      ? `promote ${direction(summary)}: ${names.get(images[0].image)} ${shorten(images[0].from)} -> ${shorten(images[0].to)}`
-      : `promote ${direction(summary)}: ${images.length} images (${images.map((i) => names.get(i.image)).join(', ')})`;
-  const body = images.length > 1 ? images.map((i) => `- ${i.image}: ${i.from} -> ${i.to}`).join('\n') : '';
+      ? `promote ${direction(summary)}: ${names.get(images[0].image)} ${shorten(images[0].from)} -> ${shorten(images[0].to)}${images[0].backwards ? ' (backwards)' : ''}`
+      : `promote ${direction(summary)}: ${images.length} images (${images.map((i) => names.get(i.image)).join(', ')})${images.some((i) => i.backwards) ? ' (backwards)' : ''}`;
+  const list = images.length > 1 ? images.map((i) => `- ${i.image}: ${i.from} -> ${i.to}${i.backwards ? ' (backwards)' : ''}`).join('\n') : '';
+  const body = [list, backwardsText(images)].filter(Boolean).join('\n\n');
   const trailers = [
     ...(summary.sourceCommit ? [`Slipway-Source-Commit: ${summary.sourceCommit}`] : []),
     ...(summary.from ? [`Slipway-From: ${summary.from}`] : []),
@@ -59,7 +63,15 @@ export function pullRequestTitle(summary: PromotionSummary): string {
   const images = imageChanges(summary.changes);
   const names = displayNames(images);
   const list = images.map((i) => `${names.get(i.image)} ${shorten(i.to)}`).join(', ');
-  return truncate(`Promote ${direction(summary)}: ${list}`, 240);
+  return truncate(`Promote ${direction(summary)}: ${list}${images.some((i) => i.backwards) ? ' (backwards)' : ''}`, 240);
+}
+
+/** A sentence per image whose version goes back, for commit bodies and PR descriptions. */
+function backwardsText(images: readonly ImageChange[]): string {
+  return images
+    .filter((i) => i.backwards)
+    .map((i) => `Backwards: ${i.image} goes from ${i.from} back to the older ${i.to}.`)
+    .join('\n');
 }
 
 export interface RepositoryLink {
@@ -79,6 +91,7 @@ export function pullRequestBody(summary: PromotionSummary, repository?: Reposito
   const lines = [
     `Promotes ${images.length === 1 ? 'one image' : `${images.length} images`} ${summary.from ? `from **${summary.from}** ` : ''}to **${summary.to}**${source ? ` (source commit ${source})` : ''}.`,
     '',
+    ...images.filter((i) => i.backwards).flatMap((i) => [`**⚠️ Backwards:** \`${i.image}\` goes from \`${i.from}\` back to the older \`${i.to}\`.`, '']),
     '| image | from | to |',
     '|---|---|---|',
     ...images.map((i) => `| \`${i.image}\` | \`${i.from}\` | \`${i.to}\` |`),

@@ -10,7 +10,7 @@ import { UserError } from '../model/errors.js';
 import type { RenderedObject } from '../model/objects.js';
 import { collectImages, noImagesError, type CollectedImage } from './collect-images.js';
 import { applyTextEdits, type TextEdit } from './edit-yaml.js';
-import { formatImageRef, sameVersion, versionOf } from './image-ref.js';
+import { formatImageRef, isBackwards, sameVersion, versionOf, type ImageRef } from './image-ref.js';
 import { KUSTOMIZATION_FILES } from '../render/kustomize-origins.js';
 import { addImageEntries } from './kustomization.js';
 import { chooseSettings, indexSettings, type ImageSetting } from './locate.js';
@@ -89,7 +89,7 @@ export async function planPromotion(input: PlanInput): Promise<PromotionPlan> {
       const more = setting.edit(image);
       if (more.length === 0) continue;
       addEdits(setting.file, more);
-      changes.push({ image: image.name, from: versionOf(now), to: versionOf(image), file: setting.file.path, line: setting.line });
+      changes.push({ ...changeOf(now, image), file: setting.file.path, line: setting.line });
     }
   }
 
@@ -114,7 +114,7 @@ export async function planPromotion(input: PlanInput): Promise<PromotionPlan> {
     const { edit, lines } = addImageEntries(kustomization, baseOnly.map((b) => b.image));
     addEdits(kustomization, [edit]);
     baseOnly.forEach(({ image, now }, index) => {
-      changes.push({ image: image.name, from: versionOf(now), to: versionOf(image), file: kustomization.path, line: lines[index] });
+      changes.push({ ...changeOf(now, image), file: kustomization.path, line: lines[index] });
     });
   }
 
@@ -125,7 +125,7 @@ export async function planPromotion(input: PlanInput): Promise<PromotionPlan> {
     const current = parseYamlText(own.path, own.absolutePath, texts.get(own) ?? own.text);
     const { edits: overrideEdits, line } = overrideEdit(current, setting.override!.path, setting.override!.values(image));
     texts.set(own, applyTextEdits(current.text, overrideEdits));
-    changes.push({ image: image.name, from: versionOf(now), to: versionOf(image), file: own.path, line });
+    changes.push({ ...changeOf(now, image), file: own.path, line });
   }
   const planned: PlannedFile[] = [];
   for (const [file, after] of texts) {
@@ -157,4 +157,8 @@ function sharedFileError(setting: ImageSetting, others: readonly string[], image
 function listNames(names: readonly string[]): string {
   const quoted = names.map((n) => `environment ${n}`);
   return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+
+function changeOf(now: ImageRef, image: DesiredImage): Omit<PromotionChange, 'file' | 'line'> {
+  return { image: image.name, from: versionOf(now), to: versionOf(image), ...(isBackwards(now, image) ? { backwards: true as const } : {}) };
 }

@@ -17,6 +17,8 @@ export interface PromotionChange {
   /** Repository-relative file that was edited, and the 1-based line of the change. */
   file: string;
   line: number;
+  /** `to` is an older version than `from` (by semver of the tags): allowed, and said plainly. */
+  backwards?: true;
 }
 
 export interface PlannedFile {

@@ -50,11 +50,14 @@ export interface DeployCommentEnvironment {
   reason?: string;
 }
 
+/** After an image line whose version goes back: a backwards promotion is allowed, never quiet. */
+export const BACKWARDS_NOTE = ' ⚠️ **backwards**: an older version than the target ran';
+
 export interface DeployCommentPromotion {
   source?: string;
   target: string;
   mode: string;
-  changes: Array<{ image: string; from?: string; to: string }>;
+  changes: Array<{ image: string; from?: string; to: string; backwards?: true }>;
   commit?: string;
   pullRequestUrl?: string;
   error?: string;
@@ -181,7 +184,7 @@ function promotionSection(promotions: DeployCommentPromotion[]): BudgetSection |
             ? escapeMarkdownInline(p.mode)
             : 'already up to date';
     const line = `- **${route}**: ${outcome}${p.changes.length ? ` (${p.changes.length} image${p.changes.length === 1 ? '' : 's'})` : ''}\n`;
-    const images = p.changes.map((c) => `  - ${inlineCode(c.image)}: ${c.from ? `${inlineCode(c.from)} → ` : ''}${inlineCode(c.to)}\n`).join('');
+    const images = p.changes.map((c) => `  - ${inlineCode(c.image)}: ${c.from ? `${inlineCode(c.from)} → ` : ''}${inlineCode(c.to)}${c.backwards ? BACKWARDS_NOTE : ''}\n`).join('');
     return { full: maskSecrets(line + images), compact: maskSecrets(line), label: `${p.source ?? ''}→${p.target}` };
   });
   return { name: 'promotions', open: '**Promotions**\n\n', items, close: '\n' };

@@ -11,7 +11,7 @@ import { countChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
-import type { DeployCommentPromotion, FailingObject } from './deploy-comment.js';
+import { BACKWARDS_NOTE, type DeployCommentPromotion, type FailingObject } from './deploy-comment.js';
 import { findingsMarkdownTable } from './findings.js';
 import { ACTION_LABEL, details, escapeCell, escapeHtml, escapeMarkdownInline, fenced, formatDuration, inlineCode, shortSha, validationBadge } from './markdown.js';
 
@@ -131,7 +131,7 @@ function promotionsBlock(promotions: DeployCommentPromotion[]): string {
   if (!promotions.length) return '';
   const lines = promotions.map((p) => {
     const outcome = p.error ? `❌ ${escapeMarkdownInline(p.error)}` : p.pullRequestUrl ?? (p.commit ? `commit ${inlineCode(p.commit)}` : escapeMarkdownInline(p.mode));
-    const images = p.changes.map((c) => `  - ${inlineCode(c.image)}: ${c.from ? `${inlineCode(c.from)} → ` : ''}${inlineCode(c.to)}\n`).join('');
+    const images = p.changes.map((c) => `  - ${inlineCode(c.image)}: ${c.from ? `${inlineCode(c.from)} → ` : ''}${inlineCode(c.to)}${c.backwards ? BACKWARDS_NOTE : ''}\n`).join('');
     return `- **${escapeMarkdownInline(p.source ?? '(pins)')} → ${escapeMarkdownInline(p.target)}**: ${outcome}\n${images}`;
   });
   return `### Promotions\n\n${lines.join('')}\n`;
