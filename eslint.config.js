@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', '.tools/**', 'coverage/**', 'examples/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', '.tools/**', 'coverage/**', '.bundle/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

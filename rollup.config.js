@@ -1,32 +1,48 @@
 // Bundles the action entry and the CLI into dist/ (committed: actions run dist/index.js as is).
+// The test setup builds the same bundle into another directory with bundleConfig(dir).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import typescript from '@rollup/plugin-typescript';
+import { BUNDLE_CACHE, DIST_STAMP, inputsHash, outputHash } from './scripts/bundle-inputs.mjs';
 
-const shared = {
-  plugins: [
-    typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNext', moduleResolution: 'NodeNext', noEmitOnError: true, outputToFilesystem: false }),
-    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
-    commonjs(),
-    json(),
-  ],
-  onwarn(warning, warn) {
-    // Third-party bundles use `this` at top level and have circular imports; both are harmless here.
-    if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
-    warn(warning);
-  },
-};
+export function bundleConfig(dir) {
+  return {
+    plugins: [
+      typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: dir, noEmitOnError: true, outputToFilesystem: false }),
+      nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+      commonjs(),
+      json(),
+    ],
+    onwarn(warning, warn) {
+      // Third-party bundles use `this` at top level and have circular imports; both are harmless here.
+      if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
+      warn(warning);
+    },
+    input: { index: 'src/main.ts', cli: 'src/cli.ts' },
+    output: {
+      dir,
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name].js',
+      banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+      sourcemap: false,
+    },
+  };
+}
 
-export default {
-  ...shared,
-  input: { index: 'src/main.ts', cli: 'src/cli.ts' },
-  output: {
-    dir: 'dist',
-    format: 'es',
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name].js',
-    banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
-    sourcemap: false,
-  },
-};
+/** Records which sources dist/ was built from, so the end-to-end tests can use it without building again. */
+function recordDistInputs() {
+  const inputs = inputsHash('.');
+  return {
+    name: 'record-dist-inputs',
+    writeBundle() {
+      mkdirSync(BUNDLE_CACHE, { recursive: true });
+      writeFileSync(DIST_STAMP, JSON.stringify({ inputs, output: outputHash('dist') }) + '\n');
+    },
+  };
+}
+
+const dist = bundleConfig('dist');
+export default { ...dist, plugins: [...dist.plugins, recordDistInputs()] };

@@ -1,12 +1,13 @@
 /**
- * Runs the bundled action (dist/index.js) as a child process, the way the runner does: an
+ * Runs the bundled action (index.js of the bundle built from the sources, see bundle.ts) as a child process, the way the runner does: an
  * event payload file, INPUT_* variables, GITHUB_* variables pointing at loopback fakes, and
  * files for outputs and the job summary.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { bundledEntry } from './bundle.js';
 
 export interface ActionRun {
   exitCode: number;
@@ -26,8 +27,6 @@ export interface ActionRunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
 }
-
-const ENTRY = resolve('dist/index.js');
 
 export async function runBundledAction(options: ActionRunOptions): Promise<ActionRun> {
   const temp = mkdtempSync(join(tmpdir(), 'slipway-action-'));
@@ -61,12 +60,13 @@ export async function runBundledAction(options: ActionRunOptions): Promise<Actio
       ...inputEnv,
       ...options.env,
     };
-    const child = spawn(process.execPath, [ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundledEntry('index')], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    // A hung run fails its test with what it printed, before jest's e2e timeout (300 s) cuts it off silently.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
     const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)));
     clearTimeout(timer);
     // @actions/core sets process.exitCode = 1 on setFailed.

@@ -6,7 +6,7 @@
  * the id.
  *
  * What kubectl 1.35 does with this parent (checked against the real binary in
- * __tests__/kube/applyset-kubectl.test.ts):
+ * __tests__/kube/applyset-kubectl.e2e.test.ts):
  * - `kubectl apply --prune --applyset=secret/slipway-<env>` is alpha: without
  *   `KUBECTL_APPLYSET=true` kubectl answers `unknown flag: --applyset`.
  * - With it, kubectl refuses our parent before changing anything: `ApplySet parent object

@@ -4,7 +4,6 @@
  * (pull-request mode) gets one promotion pull request with its preview comment. Real Git, the
  * loopback Kubernetes API server and the loopback GitHub API fake.
  */
-import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { GitHubApiFake } from '../support/github-api-server.js';
@@ -116,10 +115,6 @@ spec:
     'envs/prod/namespace.yaml': namespace('prod'),
   };
 }
-
-beforeAll(() => {
-  if (!existsSync('dist/index.js')) throw new Error('dist/index.js is missing: run `npm run package` first');
-});
 
 beforeEach(async () => {
   kube = await FakeKubeApiServer.start();

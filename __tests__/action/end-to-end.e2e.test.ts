@@ -2,7 +2,6 @@
  * The bundled action, run as the runner runs it, against a real Git repository with a bare
  * origin, the loopback Kubernetes API server and the loopback GitHub API fake.
  */
-import { existsSync } from 'node:fs';
 import { KubeClient } from '../../src/kube/client.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { GitHubApiFake } from '../support/github-api-server.js';
@@ -16,10 +15,6 @@ const TOKEN = 'ghs_e2eTokenValue0123456789';
 let kube: FakeKubeApiServer;
 let github: GitHubApiFake;
 let repo: TestRepo;
-
-beforeAll(() => {
-  if (!existsSync('dist/index.js')) throw new Error('dist/index.js is missing: run `npm run package` first');
-});
 
 beforeEach(async () => {
   kube = await FakeKubeApiServer.start();
