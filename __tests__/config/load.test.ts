@@ -93,7 +93,7 @@ describe('loadConfig', () => {
       '9:11 environment "staging": path "../../etc" points outside the repository (it resolves to ../../etc); use a path inside the repository',
       '10:18 environment "staging": promoteFrom "prd" is not an environment. Environments: dev, staging',
       '11:16 environment "staging": promotion must be one of commit, pull-request, found "push"',
-      '13:3 "path" cannot appear under defaults: it is set per environment. Allowed under defaults: context, namespace, promotion, kubernetesVersion, strict, prune, wait, forceConflicts, heal, helm, policies, promotionLabels, exclude, recurse',
+      '13:3 "path" cannot appear under defaults: it is set per environment. Allowed under defaults: context, namespace, promotion, kubernetesVersion, strict, prune, wait, forceConflicts, heal, helm, policies, promotionLabels, exclude, recurse, schemas',
     ]);
   });
 
@@ -132,5 +132,25 @@ describe('loadConfig', () => {
 
   it('says where to look when the file does not exist', async () => {
     await expect(loadConfig(root, 'other.yaml')).rejects.toThrow(/Config file other.yaml was not found in .*\n.*Create slipway.yaml/);
+  });
+});
+
+describe('schemas:', () => {
+  it('reads top-level and per-environment schema directories, top level first', async () => {
+    for (const dir of ['schemas/catalog', 'schemas/dev']) mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(
+      join(root, 'slipway.yaml'),
+      'schemas: [schemas/catalog]\nenvironments:\n  - name: dev\n    path: envs/dev\n    schemas: [./schemas/dev/]\n  - name: prod\n    path: envs/prod\n',
+    );
+    const [dev, prod] = (await loadConfig(root)).environments;
+    expect(dev.schemas?.map((s) => s.path)).toEqual(['schemas/catalog', 'schemas/dev']);
+    expect(prod.schemas?.map((s) => s.path)).toEqual(['schemas/catalog']);
+    expect(prod.schemas?.[0].absolute).toMatch(/schemas[/\\]catalog$/);
+  });
+
+  it('names a schema directory that does not exist at its line', async () => {
+    expect(await problems('schemas: [schemas/missing]\nenvironments:\n  - name: dev\n    path: envs/dev\n')).toEqual([
+      '1:11 schemas: directory "schemas/missing" does not exist in the repository; create it or fix the path',
+    ]);
   });
 });

@@ -8,17 +8,17 @@ import { relative, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { UserError } from '../model/errors.js';
-import type { EnvironmentConfig, PipelineConfig, PolicyConfig, PreviewSettings, ToolPaths } from './types.js';
+import type { EnvironmentConfig, PipelineConfig, PolicyConfig, PreviewSettings, SchemaDirectory, ToolPaths } from './types.js';
 import { findPromotionCycles } from './cycles.js';
 import { checkRepositoryPath } from './paths.js';
 import { ConfigError, NodeReader } from './reader.js';
-import { readSettings, SETTING_KEYS } from './settings.js';
-import type { PartialSettings } from './settings.js';
+import { readPathList, readSettings, SETTING_KEYS } from './settings.js';
+import type { PartialSettings, ValuesFileEntry } from './settings.js';
 import { closestMatch } from '../model/suggest.js';
 import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
 
 
-const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools', 'preview'] as const;
+const TOP_LEVEL_KEYS = ['environments', 'defaults', 'tools', 'preview', 'schemas'] as const;
 const PREVIEW_KEYS = ['commentWithoutChanges'] as const;
 const PER_ENVIRONMENT_ONLY = ['name', 'path', 'promoteFrom'] as const;
 const ENVIRONMENT_KEYS = [...PER_ENVIRONMENT_ONLY, ...SETTING_KEYS];
@@ -81,9 +81,16 @@ export async function loadConfig(root: string, file = 'slipway.yaml', names: Set
   const tools = readTools(reader, top.get('tools')?.value ?? null, top.has('tools'));
   const preview = readPreview(reader, top.get('preview')?.value ?? null, top.has('preview'));
 
+  const topSchemas = top.has('schemas') ? checkSchemaDirectories(reader, readPathList(reader, top.get('schemas')!.value, 'schemas'), 'schemas', rootReal) : [];
+  const defaultSchemas = checkSchemaDirectories(reader, defaults.schemas, 'defaults: schemas', rootReal);
+
   checkNamesAndPaths(reader, drafts, rootReal);
   checkPromotions(reader, drafts);
-  const environments = drafts.map((draft) => finish(draft, defaults));
+  const environments = drafts.map((draft) => {
+    const own = draft.settings.schemas ? checkSchemaDirectories(reader, draft.settings.schemas, `environment "${draft.name ?? ''}": schemas`, rootReal) : defaultSchemas;
+    const schemas = [...topSchemas, ...own];
+    return schemas.length > 0 ? { ...finish(draft, defaults), schemas } : finish(draft, defaults);
+  });
   checkValuesFiles(reader, drafts, defaults, rootReal);
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return { file: configRel, root: rootAbs, environments, tools, preview };
@@ -244,6 +251,17 @@ function finish(draft: EnvironmentDraft, defaults: PartialSettings): Environment
     exclude: pick('exclude'),
     recurse: pick('recurse'),
   };
+}
+
+/** `schemas:` directories, relative to the repository root and inside it. */
+function checkSchemaDirectories(reader: NodeReader, entries: ValuesFileEntry[] | undefined, what: string, rootReal: string): SchemaDirectory[] {
+  const directories: SchemaDirectory[] = [];
+  for (const entry of entries ?? []) {
+    const checked = checkRepositoryPath(rootReal, '.', entry.path, 'directory');
+    if ('problem' in checked) reader.problem(entry.node, `${what}: ${checked.problem}`);
+    else directories.push({ path: checked.path, absolute: resolve(rootReal, checked.path) });
+  }
+  return directories;
 }
 
 /** Values files are relative to each environment's directory, so they are checked per environment. */

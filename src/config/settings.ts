@@ -25,6 +25,7 @@ export const SETTING_KEYS = [
   'promotionLabels',
   'exclude',
   'recurse',
+  'schemas',
 ] as const;
 
 export const POLICY_RULES = ['image-tag', 'duplicate-object', 'missing-namespace', 'plaintext-secret'] as const;
@@ -53,6 +54,8 @@ export interface PartialSettings {
   promotionLabels?: string[];
   exclude?: string[];
   recurse?: boolean;
+  /** As written; checked against the repository in load.ts. */
+  schemas?: ValuesFileEntry[];
 }
 
 /** Reads the setting keys of an already key-checked mapping; `where` names it in messages, e.g. `environment "dev"`. */
@@ -84,6 +87,7 @@ export function readSettings(
   if (has('promotionLabels')) settings.promotionLabels = reader.strings(value('promotionLabels'), `${where}: promotionLabels`);
   if (has('exclude')) settings.exclude = readGlobs(reader, value('exclude'), `${where}: exclude`);
   if (has('recurse')) settings.recurse = reader.boolean(value('recurse'), `${where}: recurse`);
+  if (has('schemas')) settings.schemas = readPathList(reader, value('schemas'), `${where}: schemas`);
   return settings;
 }
 
@@ -156,6 +160,13 @@ function readPolicies(reader: NodeReader, node: YamlNode | null, where: string):
     if (level !== undefined) policies[rule as keyof PolicyConfig] = level;
   }
   return policies;
+}
+
+/** A list of paths with the node of each, so a path that does not exist is named at its own position. */
+export function readPathList(reader: NodeReader, node: YamlNode | null, what: string): ValuesFileEntry[] | undefined {
+  const paths = reader.strings(node, what);
+  if (!paths || !isSeq(node)) return undefined;
+  return paths.map((path, index) => ({ path, node: node.items[index] as YamlNode }));
 }
 
 /** `exclude:` globs, each compiled once here so a broken one is named at its own position. */

@@ -65,6 +65,18 @@ export interface EnvironmentConfig {
   exclude?: string[];
   /** Plain directories: read subdirectories; absent means true. */
   recurse?: boolean;
+  /**
+   * Directories of JSON Schemas for custom resources whose CRD is not in the repository
+   * (`{group}/{kind}_{version}.json`): the top-level `schemas:` first, then the environment's.
+   */
+  schemas?: SchemaDirectory[];
+}
+
+export interface SchemaDirectory {
+  /** Repository-relative, as findings show it. */
+  path: string;
+  /** Where it is read from. */
+  absolute: string;
 }
 
 export interface ToolPaths {

@@ -20,7 +20,7 @@ import { errorMessage, UserError } from '../model/errors.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/objects.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
-import { collectCrdSchemas, validateObjects } from '../validate/index.js';
+import { collectCrdSchemas, ExternalSchemas, fileSystemSchemaReader, validateObjects } from '../validate/index.js';
 import type { Log } from './log.js';
 import type { ApplyOutcome, ClusterPort, ClusterSession, HealthResult, RenderDiffPort, RendererPort, ValidatorPort } from './ports.js';
 
@@ -38,7 +38,8 @@ export function createRenderer(config: PipelineConfig, runner: CommandRunner = p
 export const validator: ValidatorPort = {
   validate(renders) {
     const crds = collectCrdSchemas(renders.flatMap((r) => r.objects));
-    return new Map(renders.map((r) => [r.environment.name, validateObjects(r.objects, r.environment, { crds })]));
+    const externalSchemas = new ExternalSchemas(fileSystemSchemaReader);
+    return new Map(renders.map((r) => [r.environment.name, validateObjects(r.objects, r.environment, { crds, externalSchemas })]));
   },
 };
 

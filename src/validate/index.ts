@@ -4,3 +4,5 @@ export { collectCrdSchemas, emptyCrdSchemaIndex, CrdSchemaIndex, type CrdDefinit
 export { attachKeyLocator, yamlKeyLocator, type KeyLocator } from './key-locations.js';
 export { deprecationStatus, type DeprecatedApi } from './deprecated-apis.js';
 export { schemaKubernetesVersion } from './builtin-kinds.js';
+export { ExternalSchemas, type SchemaFileReader } from './external-schemas.js';
+export { fileSystemSchemaReader } from './schema-files.js';

@@ -16,6 +16,7 @@ import {
 import type { CrdDefinition, CrdSchemaIndex } from './crd-schemas.js';
 import { validateCustomResource } from './crd-validator.js';
 import { withDefaults } from './crd/defaults.js';
+import type { ExternalSchemaLookup, ExternalSchemas } from './external-schemas.js';
 import { checkCrdRules } from './crd/rules.js';
 import { deprecationStatus, lookupDeprecatedApi } from './deprecated-apis.js';
 import { notYetServedMessage } from './api-introductions.js';
@@ -37,10 +38,12 @@ import { closestMatch } from '../model/suggest.js';
 export interface ValidationContext {
   /** CRDs found anywhere in the repository's rendered output (see collectCrdSchemas). */
   crds: CrdSchemaIndex;
+  /** Schemas from the environment's `schemas:` directories; absent: none are read. */
+  externalSchemas?: ExternalSchemas;
 }
 
 export type ValidationEnvironment = Pick<EnvironmentConfig, 'kubernetesVersion' | 'strict' | 'namespace' | 'policies'> &
-  Partial<Pick<EnvironmentConfig, 'name' | 'path' | 'prune'>>;
+  Partial<Pick<EnvironmentConfig, 'name' | 'path' | 'prune' | 'schemas'>>;
 
 const walker = new SchemaWalker(builtinSchemaData, BUILTIN_ENUMS);
 
@@ -59,7 +62,7 @@ export function validateObjects(
   if (objects.length === 0 && env.path !== undefined) findings.push(emptyEnvironmentFinding(env));
   const wellFormed: RenderedObject[] = [];
   for (const rendered of objects) {
-    if (validateObject(rendered, env, context.crds, target, findings)) wellFormed.push(rendered);
+    if (validateObject(rendered, env, context, target, findings)) wellFormed.push(rendered);
   }
   findings.push(
     ...checkImageTags(wellFormed, env),
@@ -75,10 +78,11 @@ export function validateObjects(
 function validateObject(
   rendered: RenderedObject,
   env: ValidationEnvironment,
-  crds: CrdSchemaIndex,
+  context: ValidationContext,
   target: KubeVersion,
   findings: Finding[],
 ): boolean {
+  const { crds } = context;
   const object = rendered.object as unknown;
   if (!isPlainObject(object)) {
     findings.push(objectFinding(rendered, 'error', 'schema', 'the document is not a Kubernetes object (a mapping with apiVersion, kind and metadata)'));
@@ -128,7 +132,14 @@ function validateObject(
     pushServerIssues(rendered, checkServerRules(group, kind, object, false, target), findings);
     return true;
   }
-  findings.push(unknownKindFinding(rendered, apiVersion, group, kind, env.strict, crds));
+  const external = env.schemas?.length && context.externalSchemas ? context.externalSchemas.lookup(env.schemas, group, kind, version) : undefined;
+  if (external?.found) {
+    pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
+    validateAgainstSchema(rendered, object, external.schema, `schema ${external.file}`, findings);
+    pushServerIssues(rendered, checkServerRules(group, kind, object, false, target), findings);
+    return true;
+  }
+  findings.push(unknownKindFinding(rendered, apiVersion, group, kind, env, crds, external && !external.found ? external : undefined));
   return true;
 }
 
@@ -158,12 +169,17 @@ function validateAgainstCrd(
   pushIssues(rendered, walker.validate(OBJECT_META, object.metadata, ['metadata']), findings);
   if (match.schema) {
     const where = crd.source ? ` (${formatLocation(crd.source)})` : '';
-    // The server applies defaults before it validates: a default can satisfy `required` or a rule.
-    const defaulted = withDefaults(match.schema, object) as Record<string, unknown>;
-    pushIssues(rendered, validateCustomResource(match.schema, defaulted, `CustomResourceDefinition ${crd.name} version ${version}${where}`), findings);
-    for (const issue of checkCrdRules(match.schema, defaulted))
-      findings.push(objectFinding(rendered, issue.severity, issue.rule, `${formatPath(issue.path)}: ${issue.message}`, issue.path));
+    validateAgainstSchema(rendered, object, match.schema, `CustomResourceDefinition ${crd.name} version ${version}${where}`, findings);
   }
+}
+
+/** A custom resource against a CRD version's schema (or a schema file of the same shape). */
+function validateAgainstSchema(rendered: RenderedObject, object: Record<string, unknown>, schema: Record<string, unknown>, schemaName: string, findings: Finding[]): void {
+  // The server applies defaults before it validates: a default can satisfy `required` or a rule.
+  const defaulted = withDefaults(schema, object) as Record<string, unknown>;
+  pushIssues(rendered, validateCustomResource(schema, defaulted, schemaName), findings);
+  for (const issue of checkCrdRules(schema, defaulted))
+    findings.push(objectFinding(rendered, issue.severity, issue.rule, `${formatPath(issue.path)}: ${issue.message}`, issue.path));
 }
 
 function unknownKindFinding(
@@ -171,8 +187,9 @@ function unknownKindFinding(
   apiVersion: string,
   group: string,
   kind: string,
-  strict: boolean,
+  env: ValidationEnvironment,
   crds: CrdSchemaIndex,
+  external: Extract<ExternalSchemaLookup, { found: false }> | undefined,
 ): Finding {
   if (isBuiltinGroup(group)) {
     // Built-in group: the kind is misspelt or lives in another version or group.
@@ -188,15 +205,19 @@ function unknownKindFinding(
         : `kinds of ${apiVersion}: ${builtinKindsOfGroup(group).sort().join(', ')}`;
     return objectFinding(rendered, 'error', 'unknown-kind', `unknown kind "${kind}" in built-in API ${apiVersion}; ${hint}`, ['kind']);
   }
+  if (external?.problem) return objectFinding(rendered, 'error', 'unknown-kind', `the schema for ${apiVersion} ${kind} cannot be used: ${external.problem}`, ['kind']);
   const guess = crds.hasGroup(group) ? closestMatch(kind, crds.kindsOfGroup(group)) : undefined;
   const hint = guess
     ? `did you mean "${guess}"?`
-    : 'add its CustomResourceDefinition to the repository so its objects can be validated, or check apiVersion and kind';
+    : env.schemas?.length
+      ? 'add its CustomResourceDefinition to the repository or its JSON Schema to a schemas: directory, or check apiVersion and kind'
+      : 'add its CustomResourceDefinition to the repository (or a schemas: directory of JSON Schemas) so its objects can be validated, or check apiVersion and kind';
+  const looked = env.schemas?.length ? `, and no schemas: directory has it (looked for ${(external?.searched ?? []).join(', ')})` : '';
   return objectFinding(
     rendered,
-    strict ? 'error' : 'warning',
+    env.strict ? 'error' : 'warning',
     'unknown-kind',
-    `no schema for ${apiVersion} ${kind}: it is not built into Kubernetes and no CustomResourceDefinition in the repository defines it; ${hint}`,
+    `no schema for ${apiVersion} ${kind}: it is not built into Kubernetes and no CustomResourceDefinition in the repository defines it${looked}; ${hint}`,
     ['kind'],
   );
 }
