@@ -63,7 +63,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
   const git = Git.forRepository(processRunner, root, config.tools);
   const renderer = createRenderer(config);
-  const cluster = createClusterPort({ kubeconfig, log });
+  const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const holder = `${safeUser()}@${hostname()}`;
   const ports = {

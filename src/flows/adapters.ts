@@ -10,7 +10,7 @@ import { processRunner, type CommandRunner } from '../exec/run.js';
 import { applyChangeSet } from '../kube/apply.js';
 import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
-import { loadKubeConfig } from '../kube/connection.js';
+import { KubeconfigUnreadableError, loadKubeConfig, NoKubeconfigError, readKubeconfig } from '../kube/connection.js';
 import { readDeployedCommit, recordDeployedCommit } from '../kube/deployed-commit.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { replanChanged } from '../kube/replan.js';
@@ -54,23 +54,31 @@ export function offlineCluster(reason: string): ClusterPort {
 }
 
 export interface ClusterAccess {
-  /** Kubeconfig content from the action input; else $KUBECONFIG / ~/.kube/config. */
+  /** Kubeconfig content from the action input or --kubeconfig; else $KUBECONFIG / ~/.kube/config. */
   kubeconfig?: string;
+  /** Where `kubeconfig` came from, for messages (e.g. "--kubeconfig ./ci.yaml"). */
+  kubeconfigSource?: string;
   log: Log;
 }
 
+/** Throws at once when a kubeconfig given as content does not parse, whatever the command. */
 export function createClusterPort(access: ClusterAccess): ClusterPort {
+  const source = { kubeconfig: access.kubeconfig, kubeconfigSource: access.kubeconfigSource };
+  if (access.kubeconfig !== undefined) readKubeconfig(source);
   return {
     hasCredentials(env) {
       try {
-        const config = loadKubeConfig({ kubeconfig: access.kubeconfig, context: env.context });
-        return config.getCurrentCluster() !== null;
-      } catch {
-        return false;
+        loadKubeConfig({ ...source, context: env.context });
+        return true;
+      } catch (error) {
+        if (error instanceof NoKubeconfigError) return false;
+        if (error instanceof KubeconfigUnreadableError) throw error;
+        // It parses but lacks the context: connecting says so and names the contexts it has.
+        return true;
       }
     },
     async connect(env) {
-      const client = await KubeClient.connect({ kubeconfig: access.kubeconfig, context: env.context });
+      const client = await KubeClient.connect({ ...source, context: env.context });
       return clusterSession(client, access.log);
     },
   };

@@ -83,7 +83,11 @@ export interface ClusterSession {
 export interface ClusterPort {
   /** Connects to the environment's cluster, or explains why it cannot (no kubeconfig, unknown context). */
   connect(env: EnvironmentConfig): Promise<ClusterSession>;
-  /** Cheap check: is there a kubeconfig with this environment's context at all? */
+  /**
+   * Cheap check: is there a kubeconfig to ask at all? False when there is none; throws when one
+   * exists but does not parse. One without the environment's context counts: `connect` then fails
+   * naming the contexts it has.
+   */
   hasCredentials(env: EnvironmentConfig): boolean;
 }
 

@@ -88,7 +88,7 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
       }
       if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
       if (!ports.cluster.hasCredentials(r.environment)) {
-        return renderDiff(`no kubeconfig context${r.environment.context ? ` '${r.environment.context}'` : ''} available: compared with the base render`);
+        return renderDiff('no kubeconfig available: compared with the base render');
       }
       if (r.head.objects.length === 0 && r.head.findings.some((f) => f.severity === 'error')) {
         return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: 'the environment did not render; see the findings' };

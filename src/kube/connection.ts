@@ -20,6 +20,8 @@ export interface ConnectOptions {
   kubeconfig?: string;
   /** Context name; default: the kubeconfig's current-context. */
   context?: string;
+  /** Where `kubeconfig` came from, for messages; default "the kubeconfig input". */
+  kubeconfigSource?: string;
 }
 
 /** What a request needs to reach the cluster: where, which TLS settings, which headers. */
@@ -35,29 +37,65 @@ export interface ConnectionSettings {
   proxyAgent?: https.Agent;
 }
 
-export function loadKubeConfig(options: ConnectOptions): KubeConfig {
+/** There is no kubeconfig at all: no content given, no $KUBECONFIG file, no ~/.kube/config. */
+export class NoKubeconfigError extends UserError {}
+
+/** A kubeconfig exists but does not parse: an error in every command, never a silent fallback. */
+export class KubeconfigUnreadableError extends UserError {}
+
+/** The kubeconfig parses but has no context of that name (or selects none). */
+export class KubeconfigContextError extends UserError {}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Parses the kubeconfig without choosing a context: content given, else each existing file of
+ * $KUBECONFIG (missing ones are skipped, as kubectl does), else ~/.kube/config, else the pod's
+ * service account when running in a cluster.
+ */
+export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource'>): { config: KubeConfig; source: string } {
   const config = new KubeConfig();
-  const source = options.kubeconfig ? 'the kubeconfig input' : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
+  const files = options.kubeconfig === undefined ? defaultKubeconfigFiles() : [];
+  const source = options.kubeconfig !== undefined ? (options.kubeconfigSource ?? 'the kubeconfig input') : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
   // Before parsing: a parse error quotes the lines around it, credentials included.
-  for (const content of options.kubeconfig ? [options.kubeconfig] : defaultKubeconfigContents()) {
+  for (const content of options.kubeconfig !== undefined ? [options.kubeconfig] : files.map((file) => readFileSync(file, 'utf8'))) {
     for (const value of kubeconfigSecrets(content)) registerSecret(value);
   }
+  if (options.kubeconfig === undefined && files.length === 0) {
+    if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
+      throw new NoKubeconfigError(`No kubeconfig: ${source} does not exist.`, 'Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
+    }
+    config.loadFromCluster();
+    return { config, source: 'the pod\'s service account' };
+  }
   try {
-    if (options.kubeconfig) config.loadFromString(options.kubeconfig);
-    else config.loadFromDefault();
+    if (options.kubeconfig !== undefined) config.loadFromString(options.kubeconfig);
+    else {
+      config.loadFromFile(files[0]);
+      for (const file of files.slice(1)) {
+        const more = new KubeConfig();
+        more.loadFromFile(file);
+        config.mergeConfig(more);
+      }
+    }
   } catch (error) {
     // Only the first line (reason and line:column): the parser goes on to quote the lines around
     // the error, and a quoted credential may be cut short, where masking whole values cannot see it.
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new UserError(
+    throw new KubeconfigUnreadableError(
       maskSecrets(`Cannot read the kubeconfig from ${source}: ${reason}`),
       'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.',
     );
   }
+  return { config, source };
+}
+
+export function loadKubeConfig(options: ConnectOptions): KubeConfig {
+  const { config, source } = readKubeconfig(options);
   const contexts = config.getContexts().map((c) => c.name);
   if (options.context) {
     if (!contexts.includes(options.context)) {
-      throw new UserError(
+      throw new KubeconfigContextError(
         `Kubeconfig context "${options.context}" does not exist in ${source}.`,
         `Available contexts: ${contexts.length ? contexts.join(', ') : '(none)'}. Fix the environment's \`context\` in slipway.yaml.`,
       );
@@ -66,7 +104,7 @@ export function loadKubeConfig(options: ConnectOptions): KubeConfig {
   }
   const cluster = config.getCurrentCluster();
   if (!cluster) {
-    throw new UserError(
+    throw new KubeconfigContextError(
       `No cluster is selected in ${source} (current context: "${config.getCurrentContext() || 'none'}").`,
       `Set \`context\` for the environment; available contexts: ${contexts.join(', ') || '(none)'}.`,
     );
@@ -74,10 +112,10 @@ export function loadKubeConfig(options: ConnectOptions): KubeConfig {
   return config;
 }
 
-/** The files `loadFromDefault` reads: each path of $KUBECONFIG, else ~/.kube/config. */
-function defaultKubeconfigContents(): string[] {
+/** The existing files among $KUBECONFIG's paths, else ~/.kube/config if it exists. */
+function defaultKubeconfigFiles(): string[] {
   const paths = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
-  return paths.filter((path) => existsSync(path)).map((path) => readFileSync(path, 'utf8'));
+  return paths.filter((path) => existsSync(path));
 }
 
 /** Asks the library for TLS options and auth headers (running an exec plugin if configured) and masks what it returns. */

@@ -1,0 +1,111 @@
+/**
+ * A kubeconfig that does not parse is an error in every command, previews included; one that
+ * parses but lacks an environment's context is a warning in a preview and an error in deploy and
+ * drift. No kubeconfig at all is not an error for a preview: it compares renders and says so.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EnvironmentConfig, PipelineConfig } from '../../src/config/types.js';
+import { createClusterPort, renderDiff, validator } from '../../src/flows/adapters.js';
+import { runDeploy } from '../../src/flows/deploy.js';
+import { runDrift } from '../../src/flows/drift.js';
+import type { Log } from '../../src/flows/log.js';
+import type { RendererPort } from '../../src/flows/ports.js';
+import { runPreview } from '../../src/flows/preview.js';
+
+const UNPARSABLE = 'apiVersion: v1\nclusters: [ { name: one\n';
+const OTHER_CONTEXTS = `apiVersion: v1
+kind: Config
+clusters: [{ name: one, cluster: { server: "https://127.0.0.1:6443" } }]
+users: [{ name: ci, user: { token: tok-${'a'.repeat(20)} } }]
+contexts:
+  - { name: dev-cluster, context: { cluster: one, user: ci } }
+  - { name: staging-cluster, context: { cluster: one, user: ci } }
+current-context: dev-cluster
+`;
+
+const env = {
+  name: 'prod',
+  path: 'envs/prod',
+  context: 'prod-cluster',
+  namespace: 'apps',
+  prune: { enabled: true, maxShare: 0.5 },
+  wait: { enabled: false, timeoutMs: 5_000 },
+  forceConflicts: false,
+} as unknown as EnvironmentConfig;
+
+const object = { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'apps' }, data: { a: '1' } } };
+const renderer: RendererPort = { render: async (_env, ref) => ({ objects: ref === 'base' ? [] : [object], findings: [] }) };
+
+function recordingLog(): Log & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, info: () => undefined, warning: (m) => void warnings.push(m), error: () => undefined, group: (_t, work) => work() };
+}
+
+let dir: string;
+let config: PipelineConfig;
+const savedKubeconfig = process.env.KUBECONFIG;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slipway-kubeconfig-errors-'));
+  config = { root: dir, file: join(dir, 'slipway.yaml'), environments: [env] } as unknown as PipelineConfig;
+  process.env.KUBECONFIG = join(dir, 'missing-kubeconfig');
+});
+afterEach(() => {
+  process.env.KUBECONFIG = savedKubeconfig;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const preview = (cluster: ReturnType<typeof createClusterPort>, log: Log) =>
+  runPreview({ config, base: 'base', head: 'head', environments: 'all', clusterAllowed: true }, { renderer, validator, cluster, renderDiff, log });
+
+describe('an unparsable kubeconfig', () => {
+  it('given as content (the action input, --kubeconfig) fails as soon as the cluster port is made, whatever the command', () => {
+    expect(() => createClusterPort({ kubeconfig: UNPARSABLE, kubeconfigSource: '--kubeconfig ci.yaml', log: recordingLog() })).toThrow(
+      /Cannot read the kubeconfig from --kubeconfig ci\.yaml: .*\d+:\d+/,
+    );
+  });
+
+  it('in $KUBECONFIG fails a preview instead of quietly comparing renders', async () => {
+    const file = join(dir, 'kubeconfig');
+    writeFileSync(file, UNPARSABLE);
+    process.env.KUBECONFIG = file;
+    await expect(preview(createClusterPort({ log: recordingLog() }), recordingLog())).rejects.toThrow(/Cannot read the kubeconfig from \$KUBECONFIG/);
+  });
+});
+
+describe('a kubeconfig without the environment context', () => {
+  it('is a warning in a preview, naming the context and the ones there are', async () => {
+    const log = recordingLog();
+    const result = await preview(createClusterPort({ kubeconfig: OTHER_CONTEXTS, log }), log);
+    const [prod] = result.environments;
+    expect(prod.mode).toBe('render');
+    expect(prod.note).toMatch(/"prod-cluster" does not exist[\s\S]*dev-cluster, staging-cluster/);
+    expect(log.warnings.join('\n')).toMatch(/prod: .*"prod-cluster" does not exist[\s\S]*dev-cluster, staging-cluster/);
+  });
+
+  it('is an error in a deploy', async () => {
+    const log = recordingLog();
+    const result = await runDeploy(
+      { config, environments: [env], ref: 'main', dryRun: false, holder: 'test', forcePrune: false, promote: false },
+      { renderer, validator, cluster: createClusterPort({ kubeconfig: OTHER_CONTEXTS, log }), log },
+    );
+    expect(result.ok).toBe(false);
+    expect(result.environments[0]).toMatchObject({ status: 'failure', error: expect.stringMatching(/"prod-cluster" does not exist/) });
+  });
+
+  it('is an error in drift detection', async () => {
+    const log = recordingLog();
+    const [drift] = await runDrift({ environments: [env], dryRun: true, holder: 'test' }, { renderer, cluster: createClusterPort({ kubeconfig: OTHER_CONTEXTS, log }), log });
+    expect(drift.error).toMatch(/"prod-cluster" does not exist/);
+  });
+});
+
+describe('no kubeconfig at all', () => {
+  it('lets a preview compare renders, saying why', async () => {
+    const log = recordingLog();
+    const result = await preview(createClusterPort({ log }), log);
+    expect(result.environments[0]).toMatchObject({ mode: 'render', note: expect.stringMatching(/no kubeconfig/) });
+    expect(log.warnings).toEqual([]);
+  });
+});
