@@ -92,6 +92,23 @@ describe('findings through kustomize point at the line that set the value', () =
     }
   });
 
+  it("keeps the environment's sortOptions order", async () => {
+    const root = tempDir();
+    try {
+      cpSync(ROOT, root, { recursive: true });
+      const file = join(root, 'envs/prod/kustomization.yaml');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}sortOptions:\n  order: fifo\n`);
+      const result = await renderEnvironment(environment('prod'), { root });
+      // The legacy order puts a Service before a Deployment whatever the files say; fifo follows the files.
+      writeFileSync(join(root, 'base/kustomization.yaml'), readFileSync(join(root, 'base/kustomization.yaml'), 'utf8').replace('  - service.yaml\n  - deployment.yaml', '  - deployment.yaml\n  - service.yaml'));
+      const reordered = await renderEnvironment(environment('prod'), { root });
+      expect(result.objects.map((o) => o.object.kind)).toEqual(['Service', 'Deployment']);
+      expect(reordered.objects.map((o) => o.object.kind)).toEqual(['Deployment', 'Service']);
+    } finally {
+      removeDir(root);
+    }
+  });
+
   it('leaves no origin annotations on the rendered objects', async () => {
     const { result } = await findingsOf('prod');
     for (const { object } of result.objects) {

@@ -27,14 +27,18 @@ export interface BuildOrigin {
   patchedBy: string[];
 }
 
-/** A temporary kustomization over `envDir`; `dispose` removes it. */
-export async function withBuildMetadata<T>(envDir: string, build: (wrapperDir: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `build` with a temporary kustomization over `envDir`, removed afterwards. The output
+ * order is the wrapper's, so the environment's own `sortOptions` are carried over.
+ */
+export async function withBuildMetadata<T>(envDir: string, sortOptions: unknown, build: (wrapperDir: string) => Promise<T>): Promise<T> {
   const wrapperDir = await mkdtemp(join(tmpdir(), 'slipway-kustomize-'));
   try {
     const target = relative(wrapperDir, envDir).split(sep).join('/');
+    const sort = sortOptions === undefined ? '' : `sortOptions: ${JSON.stringify(sortOptions)}\n`;
     await writeFile(
       join(wrapperDir, 'kustomization.yaml'),
-      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n${sort}`,
     );
     return await build(wrapperDir);
   } finally {

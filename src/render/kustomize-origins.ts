@@ -35,6 +35,8 @@ export class KustomizeOrigins {
   readonly kustomizations: string[] = [];
   /** Some kustomization reached inflates Helm charts (`helmCharts:`), so kustomize needs `--enable-helm`. */
   usesHelmCharts = false;
+  /** The environment's own `sortOptions` (kustomize 5), which decide the output order. */
+  sortOptions: unknown;
 
   private constructor(
     private readonly rootReal: string,
@@ -113,6 +115,7 @@ export class KustomizeOrigins {
     const spec = await readYaml(file);
     if (!isPlainObject(spec)) return;
     if (Array.isArray(spec.helmCharts) && spec.helmCharts.length > 0) this.usesHelmCharts = true;
+    if (depth === 0 && spec.sortOptions !== undefined) this.sortOptions = spec.sortOptions;
     if (typeof spec.namePrefix === 'string' && spec.namePrefix) this.prefixes.add(spec.namePrefix);
     if (typeof spec.nameSuffix === 'string' && spec.nameSuffix) this.suffixes.add(spec.nameSuffix);
     for (const field of ['resources', 'bases', 'components']) {

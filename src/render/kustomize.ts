@@ -38,7 +38,7 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
     neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
   });
   const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
-  return withBuildMetadata(input.envDir, async (wrapperDir) => {
+  return withBuildMetadata(input.envDir, origins.sortOptions, async (wrapperDir) => {
     const helmArgs = origins.usesHelmCharts
       ? await helmChartArgs(
           locateTool('helm', { configured: input.tools, root: input.toolsRoot, neededBy: `environment "${input.environment}" (its kustomization has helmCharts)` }),
