@@ -115,6 +115,9 @@ spec:
 `;
     expect(messages(job)).toEqual(['spec.template.spec: restartPolicy is required here (the default Always is not allowed): valid values: "OnFailure", "Never"']);
     expect(messages(job.replace('containers:', 'restartPolicy: Never\n      containers:'))).toEqual([]);
+    // A misspelt policy is one server-enum finding, not a second one here.
+    const misspelt = validateYaml(deploymentYaml('', '      restartPolicy: Allways\n'));
+    expect(misspelt.map((f) => f.rule)).toEqual(['server-enum']);
   });
 
   it('refuses a container name used twice across containers and init containers', () => {

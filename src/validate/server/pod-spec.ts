@@ -7,6 +7,7 @@ import { isPlainObject } from '../../model/objects.js';
 import type { PathSegment } from '../json-path.js';
 import { dns1123Label, envVarName, ianaServiceName, portNumber } from './formats.js';
 import type { ServerIssue } from './issue.js';
+import { BUILTIN_ENUMS } from './enums.js';
 import { checkListMapKeys } from './list-maps.js';
 import { parseQuantity, quantityExceeds } from './quantity.js';
 
@@ -20,6 +21,7 @@ export interface PodSpecContext {
 }
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+const POD_RESTART_POLICIES: readonly string[] = BUILTIN_ENUMS.V1PodSpec.restartPolicy;
 
 export function checkPodSpec(spec: Record<string, unknown>, path: PathSegment[], context: PodSpecContext, out: ServerIssue[]): void {
   const volumes = new Set<string>(context.claimVolumes);
@@ -51,7 +53,9 @@ export function checkPodSpec(spec: Record<string, unknown>, path: PathSegment[],
     });
   }
   const restartPolicy = typeof spec.restartPolicy === 'string' && spec.restartPolicy ? spec.restartPolicy : undefined;
-  if (context.restartPolicies && !context.restartPolicies.includes(restartPolicy ?? 'Always')) {
+  // A value outside Always/OnFailure/Never is already a server-enum finding.
+  const known = restartPolicy === undefined || POD_RESTART_POLICIES.includes(restartPolicy);
+  if (context.restartPolicies && known && !context.restartPolicies.includes(restartPolicy ?? 'Always')) {
     const allowed = context.restartPolicies.map((p) => `"${p}"`).join(', ');
     out.push(
       restartPolicy
