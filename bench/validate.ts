@@ -1,7 +1,7 @@
 /**
  * Validation benchmark: manifests per second for YAML parsing alone (src/render/parse.ts's
  * parseManifests) and for parsing plus full validation, single-threaded, on generated manifests
- * (Deployments, Services, ConfigMaps, a CRD and its custom resources).
+ * (Deployments, Services, ConfigMaps, a CRD with CEL rules, a default and a set, and its custom resources).
  *
  *   npx tsx bench/validate.ts [count]
  */
@@ -46,11 +46,14 @@ spec:
             spec:
               type: object
               required: [size]
+              x-kubernetes-validations:
+                - {rule: "self.size <= 100", message: size is at most 100}
+                - {rule: "!has(self.tags) || self.tags.all(t, t.size() < 64)"}
               properties:
                 size: {type: integer, minimum: 1}
-                color: {type: string, enum: [red, green, blue]}
+                color: {type: string, enum: [red, green, blue], default: red}
                 port: {x-kubernetes-int-or-string: true}
-                tags: {type: array, items: {type: string}}
+                tags: {type: array, x-kubernetes-list-type: set, items: {type: string}}
                 extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
 `;
 
