@@ -16,12 +16,13 @@ export function checkListMapKeys(
   out: ServerIssue[],
 ): void {
   if (list.length < 2) return;
-  const seen = new Map<string, number>();
+  const seen = new Map<unknown, number>();
   list.forEach((item, i) => {
     if (!isPlainObject(item)) return;
     const values = keys.map((key) => item[key] ?? defaults[key]);
     if (values.some((v) => v === undefined || v === null)) return;
-    const identity = JSON.stringify(values);
+    // One scalar key (a name) is its own identity; several are joined unambiguously.
+    const identity = values.length === 1 && typeof values[0] !== 'object' ? values[0] : JSON.stringify(values);
     const first = seen.get(identity);
     if (first === undefined) {
       seen.set(identity, i);
