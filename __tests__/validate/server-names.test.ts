@@ -27,6 +27,8 @@ describe('object names by kind (server-name)', () => {
     ['rbac.authorization.k8s.io/v1', 'ClusterRole', 'system:metrics-server:aggregated-reader'],
     ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'Team Readers'],
     ['v1', 'Secret', 'a'.repeat(253)],
+    ['networking.k8s.io/v1', 'IPAddress', '2001:db8::1'],
+    ['certificates.k8s.io/v1', 'CertificateSigningRequest', 'node-csr:Worker_1'],
   ])('accepts %s %s named %s', (apiVersion, kind, name) => {
     expect(byRule(validateYaml(object(apiVersion, kind, `  name: "${name}"\n  namespace: apps\n`)), 'server-name')).toEqual([]);
   });

@@ -17,8 +17,18 @@ const PATH_SEGMENT_NAMED = new Set([
   'flowcontrol.apiserver.k8s.io/FlowSchema',
   'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
 ]);
-/** Kinds whose names follow rules of their own (`v1.apps`, `<plural>.<group>`), or none at all. */
-const OWN_RULES = new Set(['apiregistration.k8s.io/APIService', 'apiextensions.k8s.io/CustomResourceDefinition', '/ComponentStatus']);
+/**
+ * Kinds whose names follow rules of their own (`v1.apps`, `<plural>.<group>`, an IP address,
+ * `<signer>:<name>`), or none at all (CertificateSigningRequest): left alone here.
+ */
+const OWN_RULES = new Set([
+  'apiregistration.k8s.io/APIService',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  '/ComponentStatus',
+  'certificates.k8s.io/CertificateSigningRequest',
+  'certificates.k8s.io/ClusterTrustBundle',
+  'networking.k8s.io/IPAddress',
+]);
 
 /** A CronJob's Jobs are named `<name>-<11 characters>`, which must stay a 63-character label. */
 const CRONJOB_NAME_MAX = 52;
