@@ -7,7 +7,7 @@ const labels = { app: 'web', 'applyset.kubernetes.io/part-of': 'applyset-x-v1' }
 const desired = (): KubeObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'apps', labels },
+  metadata: { name: 'web', namespace: 'apps', labels: { ...labels } },
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: 'web' } },
@@ -100,10 +100,17 @@ describe('applyChangesNothing', () => {
     expect(applyChangesNothing(desired(), otherVersion, 'slipway')).toBe(false);
   });
 
-  it('is false when a list key field is left to a server default, or the list order differs', () => {
+  it('matches a list item whose key field the server defaulted, unless slipway once set that field itself', () => {
     const noProtocol = desired();
     delete ((noProtocol.spec as { template: { spec: { containers: { ports: Record<string, unknown>[] }[] } } }).template.spec.containers[0].ports[0]).protocol;
+    // Applied without protocol: the key holds the default, slipway owns only containerPort.
+    const defaulted = JSON.parse(JSON.stringify(slipwayFields).replace('"f:containerPort":{},"f:protocol":{}', '"f:containerPort":{}')) as typeof slipwayFields;
+    expect(applyChangesNothing(noProtocol, live(defaulted), 'slipway')).toBe(true);
+    // Applied with protocol set explicitly: dropping it from the manifest is a change.
     expect(applyChangesNothing(noProtocol, live(), 'slipway')).toBe(false);
+  });
+
+  it('is false when the list order differs', () => {
 
     const two = (order: string[]): KubeObject => ({
       apiVersion: 'v1',

@@ -99,26 +99,39 @@ function matchList(desired: unknown[], live: unknown, node: Fields): boolean {
   return false;
 }
 
-/** A list of maps keyed by some of their fields (containers by name, ports by port+protocol). */
+/**
+ * A list of maps keyed by some of their fields (containers by name, ports by containerPort and
+ * protocol). A key field the manifest leaves out (protocol) was defaulted when slipway applied
+ * it; the item is matched on the fields it names when exactly one owned key fits and slipway
+ * does not own the missing field itself (it would if it had once set it explicitly).
+ */
 function matchKeyedList(desired: unknown[], live: unknown[], node: Fields, keys: string[]): boolean {
   const parsed = keys.map((key) => ({ key, value: parseJson(key.slice(2)) }));
   if (parsed.some((p) => !isPlainObject(p.value))) return false;
   if (parsed.length !== desired.length) return false;
   const keyNames = Object.keys(parsed[0]?.value as Fields).sort();
+  if (parsed.some((p) => Object.keys(p.value as Fields).length !== keyNames.length)) return false;
   let lastIndex = -1;
   const seen = new Set<string>();
   for (const item of desired) {
     if (!isPlainObject(item)) return false;
-    // A key field the manifest leaves to a server default cannot be matched: let the dry-run decide.
-    if (keyNames.some((name) => item[name] === undefined || item[name] === null)) return false;
-    const key = parsed.find((p) => keyNames.every((name) => deepEqual((p.value as Fields)[name], item[name])) && Object.keys(p.value as Fields).length === keyNames.length);
-    if (!key || seen.has(key.key)) return false;
+    const named = keyNames.filter((name) => item[name] !== undefined);
+    if (named.length === 0 || keyNames.some((name) => item[name] === null)) return false;
+    const candidates = parsed.filter((p) => named.every((name) => deepEqual((p.value as Fields)[name], item[name])));
+    if (candidates.length !== 1) return false;
+    const [key] = candidates;
+    if (seen.has(key.key)) return false;
     seen.add(key.key);
-    const index = live.findIndex((l) => isPlainObject(l) && keyNames.every((name) => deepEqual(l[name], item[name])));
+    const itemNode = node[key.key];
+    if (!isPlainObject(itemNode)) return false;
+    if (keyNames.some((name) => item[name] === undefined && `f:${name}` in itemNode)) return false;
+    const fullKey = key.value as Fields;
+    // A live item shows the defaulted key field, or (servers that keep it implicit) leaves it out.
+    const index = live.findIndex((l) => isPlainObject(l) && keyNames.every((name) => deepEqual(l[name], fullKey[name]) || (l[name] === undefined && item[name] === undefined)));
     // The apply also sets the order of the manager's items: an order that differs is a change.
     if (index <= lastIndex) return false;
     lastIndex = index;
-    if (!matchMap(item, live[index], node[key.key] as Fields)) return false;
+    if (!matchMap(item, live[index], itemNode)) return false;
   }
   return true;
 }
