@@ -13,7 +13,7 @@
  *   clusterIP, Job selector and labels. No Deployment/Pod defaults (replicas, strategy, ...).
  * - managedFields of non-apply writes use the apply encoding (no `.` on maps).
  * - Deletion is immediate (no finalizers, no Terminating namespaces); a Namespace takes its
- *   contents at once. Watches are accepted and held open without events.
+ *   contents at once. Watches stream events and resume from a resourceVersion (410 once compacted).
  * - Served versions of a CRD are relabelled, not converted. No Table output (kubectl prints
  *   NAME/AGE), no aggregated discovery, no /openapi/v2, no scale subresource.
  * - Validation covers: names, workload selectors (required, matching, immutable),
@@ -31,6 +31,7 @@ import { servingCertificate } from './kube-api/cert.js';
 import { Faults, type FaultRule } from './kube-api/faults.js';
 import { renderKubeconfig, type KubeconfigOptions } from './kube-api/kubeconfig.js';
 import { errors, type ApiError } from './kube-api/status.js';
+import { serveWatch } from './kube-api/watch.js';
 
 export type { FaultRule } from './kube-api/faults.js';
 
@@ -77,6 +78,8 @@ export class FakeKubeApiServer {
   private rolloutDelayMs?: number;
   private lastRollout = 0;
   private stopped = false;
+  private watchesRefused = false;
+  private readonly openWatches = new Set<() => void>();
   url = '';
 
   private constructor(
@@ -126,6 +129,7 @@ export class FakeKubeApiServer {
     }
     for (const hold of this.holds) hold.release();
     this.pending.clear();
+    this.endWatches();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
@@ -141,6 +145,12 @@ export class FakeKubeApiServer {
    */
   simulateRollouts(delayMs: number | undefined): void {
     this.rolloutDelayMs = delayMs;
+  }
+
+  /** Writes an object's status as its controller would (a watch sees a MODIFIED event). */
+  setStatus(apiVersion: string, kind: string, name: string, namespace: string | undefined, status: Record<string, unknown>): void {
+    const type = this.requireType(apiVersion, kind);
+    if (!this.api.writeStatus(type.group, kind, namespace ?? 'default', name, () => status)) throw new Error(`${kind}/${name} does not exist`);
   }
 
   /** When (epoch ms) the last simulated rollout became Available; 0 before any. */
@@ -292,7 +302,7 @@ export class FakeKubeApiServer {
       return this.sendError(res, record, error);
     }
 
-    if (query.watch === 'true' || query.watch === '1') return this.holdWatch(req, res, record, query);
+    if (query.watch === 'true' || query.watch === '1') return this.serveWatch(req, res, record, query);
 
     const result = this.api.handle({
       method: record.method,
@@ -310,15 +320,35 @@ export class FakeKubeApiServer {
   }
 
   /**
-   * Watches are accepted and held open with no events until `timeoutSeconds` or stop()
-   * (approximation: engines here poll; kubectl's delete --wait sees the object gone first).
+   * Watches stream events (./kube-api/watch.ts) until `timeoutSeconds`, stop() or
+   * endWatches(); with refuseWatches(true) they are refused with 403, as RBAC without the
+   * watch verb refuses them.
    */
-  private holdWatch(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, query: Record<string, string>): void {
+  private serveWatch(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, query: Record<string, string>): void {
+    if (this.watchesRefused) return this.sendError(res, record, errors.forbidden(`cannot watch ${record.path}`));
     record.status = 200;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    const seconds = Number(query.timeoutSeconds ?? 0);
-    if (seconds > 0) void this.delay(seconds * 1000).then(() => res.end());
+    const served = serveWatch(this.api, { path: record.path, query }, res, (end) => {
+      this.openWatches.add(end);
+      res.on('close', () => this.openWatches.delete(end));
+      const seconds = Number(query.timeoutSeconds ?? 0);
+      if (seconds > 0) void this.delay(seconds * 1000).then(end);
+    });
+    if (!served) this.sendError(res, record, errors.pathNotFound());
+  }
+
+  /** Watches are answered 403 Forbidden while `refused` (RBAC without the watch verb). */
+  refuseWatches(refused: boolean): void {
+    this.watchesRefused = refused;
+  }
+
+  /** Ends every open watch stream (clients watch again from the last resourceVersion they saw). */
+  endWatches(): void {
+    for (const end of [...this.openWatches]) end();
+  }
+
+  /** Forgets the change history: watches resuming from an older resourceVersion get 410 Gone. */
+  compactHistory(): void {
+    this.api.store.compact();
   }
 
   private scheduleRollout(path: string, delayMs: number): void {

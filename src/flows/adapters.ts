@@ -14,7 +14,8 @@ import { KubeconfigUnreadableError, loadKubeConfig, NoKubeconfigError, readKubec
 import { readDeployedCommit, recordDeployedCommit } from '../kube/deployed-commit.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { replanChanged } from '../kube/replan.js';
-import { resolveWaitTargets, waitForHealth } from '../kube/wait.js';
+import { resolveWaitTargets } from '../kube/wait.js';
+import { watchForHealth } from '../kube/wait-watch.js';
 import { hasChanges, type ChangeSet } from '../model/changeset.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import { describeRef, type KubeObject, type ObjectRef } from '../model/objects.js';
@@ -147,7 +148,7 @@ async function recordRevision(client: KubeClient, env: EnvironmentConfig, commit
 
 async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs: number, log: Log, environment: string, signal?: AbortSignal): Promise<HealthResult> {
   const targets = await resolveWaitTargets(client.discovery, refs);
-  const report = await waitForHealth(client, targets, {
+  const report = await watchForHealth(client, targets, {
     timeoutMs,
     signal,
     onProgress: (objects, round) => {

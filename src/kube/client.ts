@@ -11,7 +11,7 @@ import { type ConnectOptions, type ConnectionSettings, loadKubeConfig, resolveSe
 import { Discovery, type ResourceRef } from './discovery.js';
 import { KubeApiError, type KubeStatusDetails } from './errors.js';
 import { DEFAULT_RETRY_POLICY, classifyError, parseRetryAfter, type RetryPolicy, withRetry } from './retry.js';
-import { type Transport, httpsTransport } from './transport.js';
+import { type StreamTransport, type Transport, httpsTransport } from './transport.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -36,6 +36,12 @@ export interface ClientStats {
   /** Requests that may change the cluster (not GET, not dryRun). */
   writes: number;
   retries: number;
+}
+
+/** One event of a watch stream; `ERROR` carries a Status (410 Expired: list again). */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KubeObject & { code?: number; reason?: string; message?: string };
 }
 
 export interface ListOptions {
@@ -74,6 +80,8 @@ export class KubeClient {
     private readonly hasConnected: () => boolean = () => true,
     private readonly onClose: () => void = () => undefined,
     private readonly refreshAuth: () => void = () => undefined,
+    /** Streaming requests (watches); absent, `watch` is refused and callers poll. */
+    private readonly streamTransport?: StreamTransport,
   ) {
     this.discovery = new Discovery(this);
   }
@@ -86,7 +94,7 @@ export class KubeClient {
       if (Date.now() - cache.at > SETTINGS_TTL_MS) cache = { at: Date.now(), value: resolveSettings(config) };
       return cache.value;
     };
-    const { transport, close, connected } = httpsTransport(settings, initial, options.maxSockets);
+    const { transport, stream, close, connected } = httpsTransport(settings, initial, options.maxSockets);
     return new KubeClient(
       transport,
       initial.context,
@@ -96,6 +104,7 @@ export class KubeClient {
       connected,
       close,
       () => (cache = { at: 0, value: cache.value }),
+      stream,
     );
   }
 
@@ -141,6 +150,47 @@ export class KubeClient {
     return withRetry(attempt, (error) => classifyError(error, this.hasConnected()), this.retryPolicy, {
       onRetry: () => (this.stats.retries += 1),
     });
+  }
+
+  /**
+   * Watches a collection path from `resourceVersion`: yields each event as the server sends
+   * it, until the server ends the stream or `signal` aborts. A refusal (403, 405, 410 at the
+   * start, ...) is thrown as a KubeApiError, as any request's.
+   */
+  async *watch(path: string, query: Record<string, string | number | undefined>, signal?: AbortSignal, subject = path): AsyncGenerator<WatchEvent> {
+    if (!this.streamTransport) throw new KubeApiError(405, 'MethodNotAllowed', 'this client cannot stream', undefined, `WATCH ${subject}`);
+    const encoded = encodeQuery({ ...query, watch: 'true', allowWatchBookmarks: 'true' });
+    this.stats.requests += 1;
+    const res = await this.streamTransport({ method: 'GET', path: `${path}?${encoded}`, headers: { Accept: 'application/json' }, timeoutMs: DEFAULT_TIMEOUT_MS }, signal).catch((error: unknown) => {
+      if (signal?.aborted) return undefined;
+      throw error;
+    });
+    if (!res) return;
+    const abort = () => res.close();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      if (res.status < 200 || res.status >= 300) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of res.body) chunks.push(chunk);
+        throw toApiError(res.status, Buffer.concat(chunks), `WATCH ${subject}`, header(res.headers['retry-after']));
+      }
+      let pending = '';
+      for await (const chunk of res.body) {
+        pending += (chunk as Buffer).toString('utf8');
+        let newline: number;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line) yield JSON.parse(line) as WatchEvent;
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      res.close();
+    }
   }
 
   /** The live object, or undefined when it does not exist. */

@@ -25,6 +25,17 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
+/** A response whose body arrives as it is sent (watches); `close()` ends it early. */
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer>;
+  close(): void;
+}
+
+/** Opens a request whose body is read as a stream; `timeoutMs` bounds the wait for the response headers only; `signal` cancels it at any point. */
+export type StreamTransport = (request: TransportRequest, signal?: AbortSignal) => Promise<StreamResponse>;
+
 export const DEFAULT_MAX_SOCKETS = 32;
 
 /** Builds a transport bound to the cluster's address and TLS settings; `settings()` gives fresh headers each request. */
@@ -32,7 +43,7 @@ export function httpsTransport(
   settings: () => Promise<ConnectionSettings>,
   initial: ConnectionSettings,
   maxSockets = DEFAULT_MAX_SOCKETS,
-): { transport: Transport; close: () => void; connected: () => boolean } {
+): { transport: Transport; stream: StreamTransport; close: () => void; connected: () => boolean } {
   const server = initial.server;
   const secure = server.protocol === 'https:';
   const agent =
@@ -76,7 +87,35 @@ export function httpsTransport(
       else req.end();
     });
   };
-  return { transport, close: () => agent.destroy(), connected: () => hasConnected };
+  const stream: StreamTransport = async (request, signal) => {
+    const current = await settings();
+    return new Promise<StreamResponse>((resolve, reject) => {
+      if (signal?.aborted) return reject(toTransportError(Object.assign(new Error('cancelled'), { code: 'ECONNABORTED' }), hasConnected, request));
+      const req = (secure ? https : http).request(
+        {
+          protocol: server.protocol,
+          hostname: server.hostname,
+          port: server.port || (secure ? 443 : 80),
+          method: request.method,
+          path: basePath + request.path,
+          headers: { ...current.headers, ...request.headers },
+          agent,
+        },
+        (res) => {
+          hasConnected = true;
+          req.setTimeout(0);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, close: () => req.destroy() });
+        },
+      );
+      req.setTimeout(request.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', (error) => reject(toTransportError(error, hasConnected, request)));
+      const cancel = () => req.destroy(Object.assign(new Error('cancelled'), { code: 'ECONNABORTED' }));
+      signal?.addEventListener('abort', cancel, { once: true });
+      req.on('close', () => signal?.removeEventListener('abort', cancel));
+      req.end();
+    });
+  };
+  return { transport, stream, close: () => agent.destroy(), connected: () => hasConnected };
 }
 
 function toTransportError(error: Error & { code?: string }, connected: boolean, request: TransportRequest): KubeTransportError {

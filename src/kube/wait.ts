@@ -103,7 +103,7 @@ export async function waitForHealth(reader: KubeRequester, targets: readonly Wai
   }
 }
 
-async function readHealth(reader: KubeRequester, target: WaitTarget, clock: Clock): Promise<ObjectHealth> {
+export async function readHealth(reader: KubeRequester, target: WaitTarget, clock: Clock): Promise<ObjectHealth> {
   try {
     const object = await reader.request<Parameters<typeof computeStatus>[0]>({ method: 'GET', path: target.path, subject: describeRef(target.ref) });
     const { status, message } = computeStatus(object, { now: clock.now() });
@@ -117,7 +117,8 @@ async function readHealth(reader: KubeRequester, target: WaitTarget, clock: Cloc
   }
 }
 
-async function finish(
+/** The report for objects that failed or never became Current, with their recent Events. */
+export async function finish(
   reader: KubeRequester,
   objects: ObjectHealth[],
   problems: ObjectHealth[],

@@ -163,6 +163,18 @@ export class KubeApi {
     return this.write(type, object, next, 'status', 'kube-controller-manager', 'Update', false).object;
   }
 
+  /** What a watch request's path addresses: a collection (all namespaces when none), or undefined. */
+  watchRoute(path: string): { type: ResourceType; group: string; version: string; namespace?: string } | undefined {
+    const route = parseRoute(path, this.registry);
+    if (route.kind !== 'resource' || route.name !== undefined || route.subresource !== undefined) return undefined;
+    return { type: route.type, group: route.group, version: route.version, namespace: route.namespace };
+  }
+
+  /** An object as a watch event carries it: with the requested apiVersion and its kind. */
+  presentInVersion(object: KubeObject, type: ResourceType, version: string): KubeObject {
+    return this.present(object, type, version);
+  }
+
   /** Writes `status` on a stored object as a controller would (manager kube-controller-manager, /status); false when the object is gone. */
   writeStatus(group: string, kind: string, namespace: string, name: string, status: (object: KubeObject) => Record<string, unknown>): boolean {
     const type = this.registry.byGroupKind(group, kind);
@@ -464,7 +476,6 @@ export class KubeApi {
   private remove(type: ResourceType, object: KubeObject): void {
     const meta = object.metadata;
     this.store.delete(type.group, type.kind, meta.namespace ?? '', meta.name ?? '');
-    this.store.nextRevision();
     if (type.group === '' && type.kind === 'Namespace') this.store.deleteNamespaced(meta.name ?? '');
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') {
       const defined = typeFromCrd(object);

@@ -125,6 +125,9 @@ export const errors = {
   methodNotAllowed(method: string): ApiError {
     return new ApiError(failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`, {}));
   },
+  forbidden(message: string): ApiError {
+    return new ApiError(failure(403, 'Forbidden', message, {}));
+  },
   unauthorized(): ApiError {
     return new ApiError(failure(401, 'Unauthorized', 'Unauthorized'));
   },
