@@ -1,14 +1,15 @@
 /**
- * The bundled CLI (dist/cli.js, built by `npm run package`) over a repository shaped like real
- * ones: a Flux cluster directory, a podinfo-like chart with crds/ and test hooks, a StatefulSet
- * with volumeClaimTemplates, and kustomize overlays patching a base. Exact findings and places.
+ * The bundled CLI (cli.js of the bundle built from the current sources, see support/bundle.ts)
+ * over a repository shaped like real ones: a Flux cluster directory, a podinfo-like chart with
+ * crds/ and test hooks, a StatefulSet with volumeClaimTemplates, and kustomize overlays patching
+ * a base. Exact findings and places.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bundledEntry } from '../support/bundle.js';
 
-const CLI = resolve('dist/cli.js');
 const FIXTURES = resolve('__tests__/fixtures');
 
 interface Finding {
@@ -23,7 +24,6 @@ interface Finding {
 
 let repo: string;
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run package` first');
   repo = mkdtempSync(join(tmpdir(), 'slipway-real-layouts-'));
   cpSync(join(FIXTURES, 'real-layouts'), repo, { recursive: true });
   cpSync(join(FIXTURES, 'render/flux'), repo, { recursive: true });
@@ -35,7 +35,7 @@ beforeAll(() => {
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 function slipway(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: repo, env: process.env, encoding: 'utf8', timeout: 600_000 });
+  const run = spawnSync(process.execPath, [bundledEntry('cli'), ...args], { cwd: repo, env: process.env, encoding: 'utf8', timeout: 600_000 });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
