@@ -132,16 +132,20 @@ describe('renderEnvironment: kustomize', () => {
     expect(result.findings[0]!.message).toMatch(/kustomize could not render environment "dev" from envs\/broken:\n.*does-not-exist\.yaml/s);
   });
 
-  it('says which tool is missing and how to get it', async () => {
+  it('finds the package’s own kubectl when PATH has none, and says which tool is missing and how to get it', async () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
+      // Issue 9: .tools/bin (relative to the package) is searched before PATH.
+      const found = await renderEnvironment(environment('envs/dev'), { root: join(FIXTURES, 'kustomize') });
+      expect(found.findings).toEqual([]);
+      expect(found.objects.length).toBeGreaterThan(0);
       // Issue 9: a missing tool fails only its environment, as a finding, instead of the whole run.
-      const result = await renderEnvironment(environment('envs/dev'), { root: join(FIXTURES, 'kustomize') });
+      const result = await renderEnvironment(environment('envs/dev'), { root: join(FIXTURES, 'kustomize') }, { tools: { kustomize: 'no/such/kustomize' } });
       expect(result.objects).toEqual([]);
       expect(result.findings).toEqual([expect.objectContaining({ severity: 'error', rule: 'render-failed', file: 'envs/dev' })]);
       expect(result.findings[0]!.message).toMatch(
-        /Neither kustomize nor kubectl was found on PATH \(needed by environment "dev" \(envs\/dev has a kustomization\)\)[\s\S]*tools\.kustomize/,
+        /kustomize was not found at "no\/such\/kustomize", the path set in slipway\.yaml under tools\.kustomize \(needed by environment "dev" \(envs\/dev has a kustomization\)\)/,
       );
     } finally {
       process.env.PATH = saved;

@@ -25,6 +25,8 @@ export interface CliArgs {
   renderOnly: boolean;
   json: boolean;
   color: boolean;
+  /** Also print which tools (path and version) the run uses. */
+  verbose: boolean;
   timeout?: string;
 }
 
@@ -54,6 +56,7 @@ Options:
   --timeout DURATION  how long to wait for health, e.g. 5m
   --json              machine-readable output
   --no-color          plain output
+  --verbose, -v       also print which kubectl, kustomize, helm and git are used, and their versions
 `;
 
 export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
@@ -79,6 +82,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
         'render-only': { type: 'boolean' },
         json: { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -111,6 +115,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
     renderOnly: values['render-only'] ?? false,
     json: values.json ?? false,
     color: isTty && !values['no-color'] && !process.env.NO_COLOR,
+    verbose: values.verbose ?? false,
     timeout: values.timeout,
   };
   if (args.command === 'diff' && args.renderOnly && !args.base) {

@@ -20,6 +20,7 @@ import { requireDuration } from '../config/duration.js';
 import { CLI_SETTING_NAMES } from '../model/setting-names.js';
 import { parseCliArgs, UsageRequest, USAGE, type CliArgs } from './args.js';
 import { printOutcome } from './print.js';
+import { describeTools } from './tool-report.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -60,6 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
+  if (args.verbose) for (const line of await describeTools(config.tools, root, processRunner)) log.info(`tool ${line}`);
   const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
   const git = Git.forRepository(processRunner, root, config.tools);
   const renderer = createRenderer(config);

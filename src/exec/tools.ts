@@ -1,10 +1,11 @@
 /**
  * Finds the external programs Slipway runs: a path set in `slipway.yaml` (`tools.<name>`) wins,
- * else the first executable of that name on PATH. A missing program is a UserError that says
+ * then the package's `.tools/bin`, else the first executable of that name on PATH. A missing program is a UserError that says
  * who needed it and how to get it, instead of a bare ENOENT from spawn.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ToolPaths } from '../config/types.js';
 import { UserError } from '../model/errors.js';
 
@@ -26,6 +27,8 @@ export interface LocateOptions {
   neededBy?: string;
   /** PATH to search; default `process.env.PATH`. */
   path?: string;
+  /** Directory searched before PATH; default the package's `.tools/bin`; false: none. */
+  packageTools?: string | false;
 }
 
 /** Absolute path of an executable tool, or a UserError naming it, who needed it and how to install it. */
@@ -46,14 +49,51 @@ export function locateTool(name: ToolName, options: LocateOptions = {}): string 
   );
 }
 
-/** Like `locateTool` but returns undefined when the tool is absent. */
+/**
+ * Like `locateTool` but returns undefined when the tool is absent. Order: `tools.<name>` from
+ * slipway.yaml, then the package's own `.tools/bin` (where `npm ci` unpacks kubectl and helm),
+ * then PATH.
+ */
 export function findTool(name: ToolName, options: LocateOptions = {}): string | undefined {
   const configured = options.configured?.[name];
   if (configured) {
     const full = isAbsolute(configured) ? configured : resolve(options.root ?? process.cwd(), configured);
     return isExecutableFile(full) ? full : undefined;
   }
-  return searchPath(name, options.path ?? process.env.PATH ?? '');
+  const packaged = options.packageTools === undefined ? packageToolsDir() : options.packageTools;
+  return (packaged ? searchPath(name, packaged) : undefined) ?? searchPath(name, options.path ?? process.env.PATH ?? '');
+}
+
+let packageTools: string | null | undefined;
+
+/**
+ * `.tools/bin` of the Slipway package this code belongs to (found from this file, not the working
+ * directory, so `npx slipway` from anywhere uses it); undefined when the package has none.
+ */
+export function packageToolsDir(): string | undefined {
+  if (packageTools === undefined) {
+    packageTools = null;
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (let depth = 0; depth < 5; depth++) {
+      if (isSlipwayPackage(join(dir, 'package.json'))) {
+        const bin = join(dir, '.tools', 'bin');
+        packageTools = existsSync(bin) ? bin : null;
+        break;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return packageTools ?? undefined;
+}
+
+function isSlipwayPackage(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'slipway';
+  } catch {
+    return false;
+  }
 }
 
 /** How to run kustomize: a `kustomize` binary's `build`, else `kubectl kustomize`. */
