@@ -28,7 +28,7 @@ import type { KubeObject, ObjectRef } from '../model/objects.js';
 import type { KubeClient } from './client.js';
 import { KubeApiError } from './errors.js';
 import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
-import { UnknownKindError } from './discovery.js';
+import { type ResourceRef, UnknownKindError } from './discovery.js';
 
 export const APPLYSET_ID_LABEL = 'applyset.kubernetes.io/id';
 export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
@@ -171,7 +171,12 @@ export async function writeApplySet(
 }
 
 /** Every live member of the set, listed per recorded group-kind by the part-of label. */
-export async function listMembers(client: KubeClient, set: ApplySet): Promise<KubeObject[]> {
+export async function listMembers(
+  client: KubeClient,
+  set: ApplySet,
+  /** Kinds and namespaces already listed whole (every object, not only members): filtered here instead of listed again. */
+  listed?: (resource: ResourceRef, namespace: string | undefined) => KubeObject[] | undefined,
+): Promise<KubeObject[]> {
   if (!set.exists) return [];
   const selector = `${APPLYSET_PART_OF_LABEL}=${set.id}`;
   const perKind = await mapLimit(set.groupKinds, DEFAULT_CONCURRENCY, async (groupKind) => {
@@ -186,7 +191,13 @@ export async function listMembers(client: KubeClient, set: ApplySet): Promise<Ku
       throw error;
     }
     const namespaces = resource.namespaced ? [set.namespace, ...set.additionalNamespaces] : [undefined];
-    const lists = await Promise.all(namespaces.map((namespace) => client.list(resource, { namespace, labelSelector: selector })));
+    const lists = await Promise.all(
+      namespaces.map((namespace) => {
+        const whole = listed?.(resource, namespace);
+        if (whole) return whole.filter((object) => object.metadata.labels?.[APPLYSET_PART_OF_LABEL] === set.id);
+        return client.list(resource, { namespace, labelSelector: selector });
+      }),
+    );
     return lists.flat();
   });
   return perKind.flat();

@@ -80,7 +80,9 @@ export async function buildChangeSet(
 ): Promise<ClusterChangeSet> {
   // Read even without prune: apply must know whether the parent already records the span,
   // or a re-run would rewrite it.
-  const applySet: ApplySet = options.inventory ?? (await readApplySet(client, env));
+  // Read the parent while the kinds resolve and the live objects are listed: one round trip less.
+  const parent = options.inventory ? Promise.resolve(options.inventory) : readApplySet(client, env);
+  parent.catch(() => undefined);
   const defaultNamespace = env.namespace || client.contextNamespace || 'default';
   const pendingKinds = kindsDefinedByRender(objects);
   const pendingNamespaces = namespacesDefinedByRender(objects);
@@ -95,13 +97,14 @@ export async function buildChangeSet(
     result.status === 'fulfilled' ? [{ ref: result.value.refOf(placeObject(objects[i].object, result.value, defaultNamespace)), resource: result.value }] : [],
   );
   const live = await prefetchLive(client, placed, concurrency);
+  const applySet: ApplySet = await parent;
   const entries = await mapLimit(objects, concurrency, (rendered, i) =>
     planObject(client, env, rendered, resolutions[i], live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces),
   );
 
   let memberCount = 0;
   if (options.prune && applySet.exists) {
-    const members = await listMembers(client, applySet);
+    const members = await listMembers(client, applySet, live.listed);
     memberCount = members.length;
     const wanted = new Set(entries.map((entry) => refKey(entry.ref)));
     for (const member of members) {

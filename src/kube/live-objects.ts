@@ -17,6 +17,8 @@ export const LIST_THRESHOLD = 8;
 export interface LiveReader {
   /** The live object (undefined when it does not exist), from the prefetched lists or a GET. */
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  /** Every live object of a kind in a namespace when that was listed whole; else undefined. */
+  listed?(resource: ResourceRef, namespace: string | undefined): KubeObject[] | undefined;
 }
 
 /**
@@ -38,11 +40,13 @@ export async function prefetchLive(
   }
   const listed = new Set<string>();
   const found = new Map<string, KubeObject>();
+  const byGroup = new Map<string, KubeObject[]>();
   const big = [...groups].filter(([, g]) => g.count >= threshold);
   await mapLimit(big, concurrency, async ([key, group]) => {
     try {
       const items = await client.list(group.resource, { namespace: group.resource.namespaced ? group.namespace : undefined });
       for (const item of items) found.set(refKey(group.resource.refOf(item)), item);
+      byGroup.set(key, items);
       listed.add(key);
     } catch {
       // Not allowed or not served as a list: the GETs below answer instead.
@@ -53,6 +57,9 @@ export async function prefetchLive(
       const key = `${groupVersionOf(ref)}/${ref.kind}/${ref.namespace}`;
       if (listed.has(key)) return Promise.resolve(found.get(refKey(ref)));
       return client.get(ref);
+    },
+    listed(resource, namespace) {
+      return byGroup.get(`${resource.apiVersion}/${resource.kind}/${resource.namespaced ? (namespace ?? '') : ''}`);
     },
   };
 }
