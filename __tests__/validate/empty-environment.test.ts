@@ -17,6 +17,10 @@ describe('an environment that renders no objects', () => {
     expect(findings[0].message).toContain('prune');
   });
 
+  it('says nothing when the render failed: its own error says why there are no objects', () => {
+    expect(validateObjects([], environment({ name: 'qa', path: 'envs/qa', prune: prune(true) }), { crds: emptyCrdSchemaIndex() }, { renderFailed: true })).toEqual([]);
+  });
+
   it('says nothing once the environment renders an object', () => {
     const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'apps' } };
     const findings = validateObjects([{ object, source: { file: 'envs/qa/a.yaml', line: 1, column: 1 } }], environment({ name: 'qa', path: 'envs/qa', prune: prune(true) }), { crds: emptyCrdSchemaIndex() });

@@ -40,7 +40,7 @@ export const validator: ValidatorPort = {
   validate(renders) {
     const crds = collectCrdSchemas(renders.flatMap((r) => r.objects));
     const externalSchemas = new ExternalSchemas(fileSystemSchemaReader);
-    return new Map(renders.map((r) => [r.environment.name, validateObjects(r.objects, r.environment, { crds, externalSchemas })]));
+    return new Map(renders.map((r) => [r.environment.name, validateObjects(r.objects, r.environment, { crds, externalSchemas }, { renderFailed: r.renderFailed })]));
   },
 };
 

@@ -18,7 +18,7 @@ export interface RendererPort {
 
 export interface ValidatorPort {
   /** Validates each environment's objects; CRDs from every environment given are known to all. */
-  validate(renders: ReadonlyArray<{ environment: EnvironmentConfig; objects: RenderedObject[] }>): Map<string, Finding[]>;
+  validate(renders: ReadonlyArray<{ environment: EnvironmentConfig; objects: RenderedObject[]; renderFailed?: boolean }>): Map<string, Finding[]>;
 }
 
 export interface HealthResult {

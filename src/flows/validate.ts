@@ -25,7 +25,9 @@ export function validateRenders(
   renders: ReadonlyArray<{ environment: EnvironmentConfig; render: RenderOutcome }>,
   validator: ValidatorPort,
 ): EnvironmentValidation[] {
-  const results = validator.validate(renders.map((r) => ({ environment: r.environment, objects: r.render.objects })));
+  const results = validator.validate(
+    renders.map((r) => ({ environment: r.environment, objects: r.render.objects, renderFailed: r.render.findings.some((f) => f.severity === 'error') })),
+  );
   return renders.map(({ environment, render }) => ({
     environment,
     render,

@@ -56,10 +56,12 @@ export function validateObjects(
   objects: readonly RenderedObject[],
   env: ValidationEnvironment,
   context: ValidationContext,
+  /** `renderFailed`: the render reported errors, which say why it holds no objects better than an empty-environment finding. */
+  options: { renderFailed?: boolean } = {},
 ): Finding[] {
   const target = parseKubeVersion(env.kubernetesVersion) ?? parseKubeVersion(schemaKubernetesVersion)!;
   const findings: Finding[] = [];
-  if (objects.length === 0 && env.path !== undefined) findings.push(emptyEnvironmentFinding(env));
+  if (objects.length === 0 && env.path !== undefined && !options.renderFailed) findings.push(emptyEnvironmentFinding(env));
   const wellFormed: RenderedObject[] = [];
   for (const rendered of objects) {
     if (validateObject(rendered, env, context, target, findings)) wellFormed.push(rendered);
