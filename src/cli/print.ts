@@ -1,5 +1,5 @@
 /** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
-import { countChanges } from '../model/changeset.js';
+import { countChanges, resultCounts } from '../model/changeset.js';
 import { maskSecrets } from '../exec/secrets.js';
 import type { RunOutcome } from '../flows/run.js';
 import { formatFindingsText } from '../report/findings.js';
@@ -71,7 +71,7 @@ function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'
     return;
   }
   for (const env of deploy.environments) {
-    const counts = env.changeSet ? countChanges(env.changeSet.entries) : undefined;
+    const counts = resultCounts(env.changeSet, env.apply);
     const summary = counts ? ` (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted, ${counts.unchanged} unchanged)` : '';
     out(`${env.name}: ${env.status}${summary}${env.reason ? ` - ${env.reason}` : ''}\n`);
     if (env.status === 'planned' && env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));

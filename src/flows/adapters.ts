@@ -92,7 +92,7 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
       // Nothing to write means nothing to serialise: no Lease writes, so a re-run writes nothing at all.
       if (!hasChanges(changeSet)) {
         const unchanged = changeSet.entries.length;
-        const apply: ApplyOutcome = { applied: 0, unchanged, deleted: 0, failed: [] };
+        const apply: ApplyOutcome = { applied: 0, created: 0, updated: 0, unchanged, deleted: 0, failed: [] };
         if (!env.wait.enabled) return { apply };
         return { apply, health: await waitUntilHealthy(client, changeSet.entries.map((e) => e.ref), options.timeoutMs, log, env.name) };
       }
@@ -110,7 +110,7 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           // The Lease orders applies, not commits: a run holding an older commit may get it last.
           const recorded = options.revision ? await readDeployedCommit(client, env) : undefined;
           if (recorded && options.revision && recorded !== options.revision.commit && (await options.revision.isSupersededBy(recorded))) {
-            return { apply: { applied: 0, unchanged: 0, deleted: 0, failed: [] }, newerCommit: recorded };
+            return { apply: { applied: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: [] }, newerCommit: recorded };
           }
           // Planned before the lock: another deploy may have written since. Plan again under it
           // what moved since the plan (one LIST per kind and namespace shows what did).
@@ -169,10 +169,15 @@ function isClusterChangeSet(changeSet: ChangeSet): changeSet is ClusterChangeSet
   return changeSet.mode === 'cluster' && 'applySet' in changeSet;
 }
 
-function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; outcome: string; message?: string }>): ApplyOutcome {
-  const outcome: ApplyOutcome = { applied: 0, unchanged: 0, deleted: 0, failed: [] };
+/** What was done, counted from each object's result (never from the plan: a refused prune deletes nothing). */
+function summariseApply(results: ReadonlyArray<{ ref: ApplyOutcome['failed'][number]['ref']; action: string; outcome: string; message?: string }>): ApplyOutcome {
+  const outcome: ApplyOutcome = { applied: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: [] };
   for (const r of results) {
-    if (r.outcome === 'applied') outcome.applied += 1;
+    if (r.outcome === 'applied') {
+      outcome.applied += 1;
+      if (r.action === 'create') outcome.created += 1;
+      else outcome.updated += 1;
+    }
     else if (r.outcome === 'unchanged') outcome.unchanged += 1;
     else if (r.outcome === 'deleted') outcome.deleted += 1;
     else if (r.outcome === 'failed') outcome.failed.push({ ref: r.ref, message: r.message ?? 'failed' });

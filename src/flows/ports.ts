@@ -28,7 +28,10 @@ export interface HealthResult {
 }
 
 export interface ApplyOutcome {
+  /** Objects written: `created` + `updated`. */
   applied: number;
+  created: number;
+  updated: number;
   unchanged: number;
   deleted: number;
   failed: Array<{ ref: ObjectRef; message: string }>;

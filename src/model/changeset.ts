@@ -41,6 +41,24 @@ export function countChanges(entries: readonly ChangeEntry[]): ChangeCounts {
   return counts;
 }
 
+/** What an apply did, object by object (`created` and `updated` are the objects written). */
+export interface AppliedCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: readonly unknown[];
+}
+
+/**
+ * The counts every report shows for an environment: what was done once it was applied (a refused
+ * prune deletes nothing, whatever the plan said), else what is planned.
+ */
+export function resultCounts(changeSet: ChangeSet | undefined, apply?: AppliedCounts): ChangeCounts | undefined {
+  if (apply) return { create: apply.created, update: apply.updated, delete: apply.deleted, unchanged: apply.unchanged, error: apply.failed.length };
+  return changeSet ? countChanges(changeSet.entries) : undefined;
+}
+
 export function hasChanges(changeSet: ChangeSet): boolean {
   return changeSet.entries.some((e) => e.action !== 'unchanged');
 }

@@ -6,7 +6,7 @@
 
 import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeSet } from '../model/changeset.js';
-import { countChanges } from '../model/changeset.js';
+import { resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef, type ObjectRef } from '../model/objects.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
@@ -41,7 +41,7 @@ export interface DeployCommentEnvironment {
   name: string;
   status: 'success' | 'failure' | 'skipped' | 'planned';
   changeSet?: ChangeSet;
-  apply?: { applied: number; unchanged: number; deleted: number; failed: Array<{ ref: ObjectRef; message: string }> };
+  apply?: { applied: number; created: number; updated: number; unchanged: number; deleted: number; failed: Array<{ ref: ObjectRef; message: string }> };
   health?: { healthy: boolean; timedOut: boolean; failing: FailingObject[] };
   durationMs: number;
   findings?: Finding[];
@@ -101,12 +101,8 @@ export function renderDeployComment(input: DeployCommentInput): string {
 }
 
 function counts(env: DeployCommentEnvironment): [string, string, string, string] {
-  if (env.changeSet) {
-    const c = countChanges(env.changeSet.entries);
-    return [String(c.create), String(c.update), String(c.unchanged), String(c.delete)];
-  }
-  if (env.apply) return [`${env.apply.applied} applied`, '–', String(env.apply.unchanged), String(env.apply.deleted)];
-  return ['–', '–', '–', '–'];
+  const c = resultCounts(env.changeSet, env.apply);
+  return c ? [String(c.create), String(c.update), String(c.unchanged), String(c.delete)] : ['–', '–', '–', '–'];
 }
 
 export function healthLabel(env: Pick<DeployCommentEnvironment, 'status' | 'health' | 'error'>): string {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeAction, ChangeCounts, ChangeEntry } from '../model/changeset.js';
-import { countChanges } from '../model/changeset.js';
+import { resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { SourceLocation } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
@@ -28,7 +28,7 @@ export interface JsonReportInput {
   finishedAt?: Date;
   /** Names of the affected environments, config order. */
   affected?: string[];
-  environments: Array<SummaryEnvironment & { apply?: { applied: number; unchanged: number; deleted: number } }>;
+  environments: SummaryEnvironment[];
   promotions?: DeployCommentPromotion[];
   /** Include each object's (already redacted) diff, except for Secrets. Default true. */
   includeDiffs?: boolean;
@@ -56,7 +56,8 @@ export interface JsonReportEnvironment {
   actions: JsonReportAction[];
   findings: Finding[];
   health?: { healthy: boolean; timedOut: boolean; failing: Array<{ object: string; status?: string; message: string; events: string[] }> };
-  apply?: { applied: number; unchanged: number; deleted: number };
+  /** What a deploy did (`applied` = `created` + `updated`); `counts` then says the same. */
+  apply?: { applied: number; created: number; updated: number; unchanged: number; deleted: number };
   durationMs?: number;
   timings?: Record<string, number>;
   error?: string;
@@ -88,7 +89,7 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       name: env.name,
       status: env.status,
       mode: env.mode ?? env.changeSet?.mode,
-      counts: env.changeSet ? countChanges(entries) : undefined,
+      counts: resultCounts(env.changeSet, env.apply),
       actions: entries.map((entry) => action(entry, includeDiffs)),
       findings: env.findings ?? [],
       health: env.health && {
@@ -96,7 +97,7 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
         timedOut: env.health.timedOut,
         failing: env.health.failing.map((f) => ({ object: describeRef(f.ref), status: f.status, message: f.message, events: f.events ?? [] })),
       },
-      apply: env.apply && { applied: env.apply.applied, unchanged: env.apply.unchanged, deleted: env.apply.deleted },
+      apply: env.apply && { applied: env.apply.created + env.apply.updated, created: env.apply.created, updated: env.apply.updated, unchanged: env.apply.unchanged, deleted: env.apply.deleted },
       durationMs: env.durationMs,
       timings: env.timings,
       error: env.error,

@@ -7,7 +7,7 @@
 import { appendFile } from 'node:fs/promises';
 import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
-import { countChanges } from '../model/changeset.js';
+import { resultCounts, type AppliedCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
@@ -27,6 +27,8 @@ export interface SummaryEnvironment {
   status?: string;
   mode?: 'cluster' | 'render';
   changeSet?: ChangeSet;
+  /** What a deploy did; its counts are shown instead of the plan's. */
+  apply?: AppliedCounts;
   findings?: Finding[];
   health?: { healthy: boolean; timedOut: boolean; failing: FailingObject[] };
   durationMs?: number;
@@ -86,7 +88,7 @@ export async function writeJobSummary(markdown: string, file = process.env.GITHU
 }
 
 function tableRow(env: SummaryEnvironment): string {
-  const c = env.changeSet ? countChanges(env.changeSet.entries) : undefined;
+  const c = resultCounts(env.changeSet, env.apply);
   const n = (value: number | undefined) => (value === undefined ? '–' : String(value));
   const status = env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'));
   const duration = env.durationMs === undefined ? '–' : formatDuration(env.durationMs);
