@@ -30,6 +30,7 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
       ref,
       action: same ? 'unchanged' : 'update',
       diff: same ? '' : diffObjects(ref, prior, next),
+      compared: same ? undefined : { before: prior, after: next },
       source: desired.source,
       desired: desired.object,
       live: previous.object,

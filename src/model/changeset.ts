@@ -16,6 +16,11 @@ export interface ChangeEntry {
   desired?: KubeObject;
   /** Live object before the change; absent for `create`. Never printed unredacted. */
   live?: KubeObject;
+  /**
+   * For `update`: the normalised pair the diff was made from (live, and the server's dry-run
+   * result or the head render). Not redacted: only summaries that hide Secret values read it.
+   */
+  compared?: { before: KubeObject; after: KubeObject };
   /** Pruning is refused for this object (annotation `slipway.dev/prune: disabled`). */
   pruneProtected?: boolean;
 }
