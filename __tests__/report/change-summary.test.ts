@@ -2,6 +2,10 @@ import { changeSetFromRenders } from '../../src/changeset/from-renders.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
 import { summarizeChangeSet } from '../../src/report/change-summary.js';
+import { renderDeployComment } from '../../src/report/deploy-comment.js';
+import { renderPreviewComment } from '../../src/report/preview-comment.js';
+import { renderJobSummary } from '../../src/report/summary.js';
+import { formatChangeSet } from '../../src/report/terminal.js';
 
 const env = { name: 'dev', prune: { enabled: true, maxShare: 1 } } as unknown as EnvironmentConfig;
 
@@ -104,6 +108,14 @@ describe('plain-language change summary', () => {
     ]);
   });
 
+  it('many objects with one change are counted, a few of them named', () => {
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const of = (name: string, image: string) => ({ ...deployment({ image }), metadata: { name, namespace: 'shop-dev' } }) as KubeObject;
+    expect(summary(names.map((n) => of(n, 'web:1')), names.map((n) => of(n, 'web:2')))).toEqual([
+      'image web 1 -> 2 (5 objects: Deployment shop-dev/a, Deployment shop-dev/b, Deployment shop-dev/c, …)',
+    ]);
+  });
+
   it('digests are shortened, a moved repository shows both references', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     expect(summary([deployment()], [deployment({ image: `ghcr.io/acme/shop-web@${digest}` })])).toEqual([
@@ -115,5 +127,28 @@ describe('plain-language change summary', () => {
     expect(summary([deployment({ image: `ghcr.io/acme/shop-web@sha256:${'b'.repeat(64)}` })], [deployment({ image: `ghcr.io/acme/shop-web@${digest}` })])).toEqual([
       `Deployment shop-dev/web: image ghcr.io/acme/shop-web sha256:${'b'.repeat(12)} -> sha256:${'a'.repeat(12)}`,
     ]);
+  });
+});
+
+describe('the summary in every report', () => {
+  const changeSet = () => changeSetFromRenders(env, [deployment()].map(rendered), [deployment({ image: 'ghcr.io/acme/shop-web:1.6.0' })].map(rendered));
+  const bump = 'image ghcr.io/acme/shop-web 1.5.0 -&gt; 1.6.0';
+
+  it('the preview comment names a single change in the environment line', () => {
+    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet: changeSet(), findings: [], mode: 'render' }], headSha: '0123456789abcdef' });
+    expect(comment).toContain(`<b>dev</b>: 1 to update · Deployment shop-dev/web: ${bump}</summary>`);
+  });
+
+  it('the preview comment lists several changes under "What changes"', () => {
+    const cs = changeSetFromRenders(env, [deployment()].map(rendered), [deployment({ image: 'ghcr.io/acme/shop-web:1.6.0', replicas: 5 })].map(rendered));
+    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet: cs, findings: [], mode: 'render' }], headSha: '0123456789abcdef' });
+    expect(comment).toContain(`**What changes**\n\n- Deployment shop-dev/web: ${bump}\n- Deployment shop-dev/web: replicas 2 -&gt; 5\n`);
+  });
+
+  it('the job summary, the terminal and the deploy comment', () => {
+    expect(renderJobSummary({ command: 'preview', environments: [{ name: 'dev', changeSet: changeSet() }] })).toContain(`- Deployment shop-dev/web: ${bump}\n`);
+    expect(formatChangeSet(changeSet(), { color: false })).toContain('\n  Deployment shop-dev/web: image ghcr.io/acme/shop-web 1.5.0 -> 1.6.0\n');
+    const deployed = renderDeployComment({ sha: '0123456789abcdef', environments: [{ name: 'dev', status: 'success', changeSet: changeSet(), durationMs: 1200 }] });
+    expect(deployed).toContain(`**What changed**\n\n- **dev**: Deployment shop-dev/web: ${bump}\n`);
   });
 });

@@ -36,8 +36,16 @@ export function summarizeChangeSet(changeSet: ChangeSet): string[] {
         break;
     }
   }
-  const updates = [...objectsByChange].map(([change, objects]) => (objects.length === 1 ? `${objects[0]}: ${change}` : `${change} (${objects.join(', ')})`));
+  const updates = [...objectsByChange].map(([change, objects]) => `${objects.length === 1 ? `${objects[0]}: ${change}` : `${change} (${namesOf(objects)})`}`);
   return [...updates, ...lines];
+}
+
+/** Objects that share one change: all of a few, else the first ones and a count. */
+const FOLDED_NAMES_SHOWN = 3;
+
+function namesOf(objects: string[]): string {
+  if (objects.length <= FOLDED_NAMES_SHOWN) return objects.join(', ');
+  return `${objects.length} objects: ${objects.slice(0, FOLDED_NAMES_SHOWN).join(', ')}, …`;
 }
 
 /** `Kind name`, with the namespace when there is one: `Deployment shop-dev/web`. */
@@ -48,7 +56,8 @@ function objectName(entry: ChangeEntry): string {
 
 /** The changes of one updated object, most telling first; "N fields changed" for the rest. */
 export function describeUpdate(entry: ChangeEntry): string[] {
-  if (!entry.compared) return ['changed'];
+  // Without the compared pair (an entry built elsewhere) the diff below speaks for itself.
+  if (!entry.compared) return [];
   const { before, after } = entry.compared;
   const described: string[] = [];
   const covered: string[][] = [];
@@ -237,4 +246,15 @@ function leafCount(value: unknown): number {
   if (isPlainObject(value)) return Object.values(value).reduce<number>((sum, item) => sum + leafCount(item), 0);
   if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + leafCount(item), 0);
   return value === undefined ? 0 : 1;
+}
+
+/** Summary lines shown before the diffs; the rest are counted ("… and 12 more"). */
+export const SUMMARY_LINES_SHOWN = 20;
+
+/** The summary as a Markdown list (escaped, bounded), or '' when nothing changes. */
+export function changeSummaryMarkdown(changeSet: ChangeSet, escape: (text: string) => string, shown = SUMMARY_LINES_SHOWN): string {
+  const lines = summarizeChangeSet(changeSet);
+  if (lines.length === 0) return '';
+  const more = lines.length > shown ? `- … and ${lines.length - shown} more\n` : '';
+  return `${lines.slice(0, shown).map((line) => `- ${escape(line)}\n`).join('')}${more}\n`;
 }

@@ -9,6 +9,7 @@ import type { ChangeSet } from '../model/changeset.js';
 import { resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef, type ObjectRef } from '../model/objects.js';
+import { changeSummaryMarkdown, summarizeChangeSet } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
 import { COMMENT_BUDGET } from './preview-comment.js';
 import {
@@ -91,6 +92,7 @@ export function renderDeployComment(input: DeployCommentInput): string {
     tableHead: '| Environment | Result | Created | Updated | Unchanged | Deleted | Health | Duration |\n|:--|:--|--:|--:|--:|--:|:--|--:|\n',
     rows: input.environments.map((env) => maskSecrets(tableRow(env))),
     moreRows: (hidden) => `\n… and ${hidden} more environments, listed in the job summary.\n`,
+    afterTable: maskSecrets(changesBlock(input.environments)),
     sections,
     moreItems: (hidden) => `- … and ${hidden} more, listed in the job summary.\n\n`,
     note: (omissions) => omissionNote(omissions, link),
@@ -120,6 +122,19 @@ const RESULT: Record<DeployCommentEnvironment['status'], string> = {
   skipped: '⏭️ skipped',
   planned: '📝 planned',
 };
+
+/** What each deployed environment changed, in the change summary's words. */
+function changesBlock(environments: DeployCommentEnvironment[]): string {
+  const lines = environments.flatMap((env) => {
+    if (!env.changeSet || env.status === 'skipped') return [];
+    const summary = summarizeChangeSet(env.changeSet);
+    if (summary.length === 0) return [];
+    const name = `**${escapeMarkdownInline(env.name)}**`;
+    if (summary.length === 1) return [`- ${name}: ${escapeMarkdownInline(summary[0])}\n`];
+    return [`- ${name}:\n${changeSummaryMarkdown(env.changeSet, escapeMarkdownInline, 10).replace(/^(?=.)/gm, '  ').trimEnd()}\n`];
+  });
+  return lines.length ? `\n**What changed**\n\n${lines.join('')}\n` : '';
+}
 
 function tableRow(env: DeployCommentEnvironment): string {
   const [created, updated, unchanged, deleted] = counts(env);

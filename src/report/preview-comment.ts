@@ -9,6 +9,7 @@ import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { countChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
+import { changeSummaryMarkdown, summarizeChangeSet } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
 import {
   ACTION_LABEL,
@@ -118,12 +119,16 @@ function section(env: PreviewCommentEnvironment): BudgetSection {
     counts.delete && `${counts.delete} to delete`,
     counts.error && `${counts.error} failed`,
   ].filter(Boolean);
-  const summary = `<b>${escapeHtml(env.name)}</b>: ${parts.join(', ') || 'no changes'}`;
+  // One change (an image bump, say) is named right in the line a reviewer sees collapsed.
+  const lines = env.changeSet ? summarizeChangeSet(env.changeSet) : [];
+  const only = lines.length === 1 ? ` · ${escapeHtml(lines[0])}` : '';
+  const summary = `<b>${escapeHtml(env.name)}</b>: ${parts.join(', ') || 'no changes'}${only}`;
 
   let intro = '';
   if (env.error) intro += `❌ **Could not preview**: ${escapeMarkdownInline(env.error)}\n\n`;
   if (env.note) intro += `> ${escapeMarkdownInline(env.note)}\n\n`;
   if (env.mode === 'render' && env.changeSet) intro += `_Diffed against the base branch's render, not the cluster._\n\n`;
+  if (env.changeSet && lines.length > 1) intro += `**What changes**\n\n${changeSummaryMarkdown(env.changeSet, escapeMarkdownInline)}`;
   const findings = [...env.findings].sort(bySeverity);
   if (findings.length) {
     intro += `**Validation**\n\n${findings.slice(0, FINDINGS_SHOWN).map(findingListItem).join('')}`;

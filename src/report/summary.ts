@@ -10,6 +10,7 @@ import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { resultCounts, type AppliedCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
+import { changeSummaryMarkdown } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
 import { BACKWARDS_NOTE, type DeployCommentPromotion, type FailingObject } from './deploy-comment.js';
 import { findingsMarkdownTable } from './findings.js';
@@ -144,7 +145,7 @@ function diffSection(env: SummaryEnvironment): BudgetSection {
   const changed = (env.changeSet?.entries ?? []).filter((e) => e.action !== 'unchanged');
   return {
     name: env.name,
-    open: maskSecrets(`#### ${escapeMarkdownInline(env.name)}${against ? ` (${against})` : ''}\n\n`),
+    open: maskSecrets(`#### ${escapeMarkdownInline(env.name)}${against ? ` (${against})` : ''}\n\n${env.changeSet ? changeSummaryMarkdown(env.changeSet, escapeMarkdownInline) : ''}`),
     items: changed.map(diffItem),
     close: '\n',
   };

@@ -6,6 +6,7 @@
 import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeAction, ChangeSet } from '../model/changeset.js';
 import { countChanges } from '../model/changeset.js';
+import { summarizeChangeSet } from './change-summary.js';
 import { describeRef } from '../model/objects.js';
 
 export interface TerminalOptions {
@@ -32,6 +33,8 @@ export function formatChangeSet(changeSet: ChangeSet, options: TerminalOptions):
   const lines = [
     paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}`),
   ];
+  const summary = summarizeChangeSet(changeSet);
+  if (summary.length) lines.push(...summary.map((line) => `  ${line}`), '');
   for (const entry of changeSet.entries) {
     if (entry.action === 'unchanged' && !options.showUnchanged) continue;
     const notes = [entry.pruneProtected ? 'pruning disabled: kept' : '', entry.message ?? ''].filter(Boolean).join('; ');
