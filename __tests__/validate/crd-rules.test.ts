@@ -28,6 +28,8 @@ spec:
                 - rule: self.mode == oldSelf.mode
                   message: mode is immutable
                 - rule: "quantity(self.memory).isLessThan(quantity('64Gi'))"
+                  message: memory must be less than 64Gi
+                - rule: "url(self.endpoint).getScheme() == 'https'"
                 - rule: "self.name.lowerAscii().startsWith('app-') || self.name.charAt(0) == 'x'"
               properties:
                 mode: {type: string, default: Rolling}
@@ -35,6 +37,7 @@ spec:
                 minReplicas: {type: integer, default: 1}
                 maxReplicas: {type: integer, default: 3}
                 memory: {type: string, default: 1Gi}
+                endpoint: {type: string, default: "https://example.com"}
                 canary:
                   type: object
                   properties:
@@ -113,9 +116,15 @@ describe('custom resources against their CRD', () => {
     const findings = byRule(findingsOf('  mode: Rolling\n'), 'cel');
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'notice' });
-    expect(findings[0].message).toContain('quantity(self.memory)');
+    expect(findings[0].message).toContain('url(self.endpoint)');
     expect(findings[0].message).toContain('cannot be evaluated offline');
     expect(findings.some((f) => f.message.includes('immutable'))).toBe(false);
+  });
+
+  it('evaluates quantity rules with the Kubernetes quantity library', () => {
+    expect(byRule(errors('  memory: 128Gi\n'), 'cel').map((f) => f.message)).toEqual(['spec: memory must be less than 64Gi']);
+    expect(byRule(errors('  memory: 65536Mi\n'), 'cel').map((f) => f.message)).toEqual(['spec: memory must be less than 64Gi']);
+    expect(byRule(errors('  memory: 0.5Gi\n'), 'cel')).toEqual([]);
   });
 
   it('refuses list-map duplicates after defaults and repeated set items', () => {

@@ -1,12 +1,28 @@
 /**
- * The parts of the Kubernetes CEL libraries (strings, regex, lists, and the URL, IP, CIDR and
- * quantity predicates) that @marcbachmann/cel-js does not have built in. Functions returning
- * Kubernetes types (`quantity()`, `url()`, `ip()`, `cidr()`) are not registered: rules using
- * them are reported as not evaluable offline.
+ * The parts of the Kubernetes CEL libraries (strings, regex, lists, quantities, and the URL,
+ * IP and CIDR predicates) that @marcbachmann/cel-js does not have built in. `url()`, `ip()` and
+ * `cidr()` objects are not registered: rules using them are reported as not evaluable offline.
  */
 import type { Environment } from '@marcbachmann/cel-js';
 import { isIP } from 'node:net';
-import { parseQuantity } from '../server/quantity.js';
+import { parseQuantity, quantityExceeds } from '../server/quantity.js';
+
+/** A Kubernetes quantity in CEL (`quantity("1Gi")`), compared by value. */
+class Quantity {
+  constructor(readonly value: number) {}
+}
+
+function toQuantity(text: string): Quantity {
+  const value = parseQuantity(text);
+  if (value === undefined) throw new Error(`quantities must match the regular expression for quantities, got "${text}"`);
+  return new Quantity(value);
+}
+
+function compare(a: Quantity, b: Quantity): bigint {
+  if (quantityExceeds(a.value, b.value)) return 1n;
+  if (quantityExceeds(b.value, a.value)) return -1n;
+  return 0n;
+}
 
 type Comparable = bigint | number | string;
 
@@ -27,7 +43,23 @@ export function registerKubernetesLibraries(env: Environment): Environment {
     .registerFunction('isURL(string): bool', (s: string) => isUrl(s))
     .registerFunction('isIP(string): bool', (s: string) => isIP(s) !== 0)
     .registerFunction('isCIDR(string): bool', (s: string) => isCidr(s))
-    .registerFunction('isQuantity(string): bool', (s: string) => parseQuantity(s) !== undefined);
+    .registerFunction('isQuantity(string): bool', (s: string) => parseQuantity(s) !== undefined)
+    .registerType('Quantity', Quantity)
+    .registerFunction('quantity(string): Quantity', toQuantity)
+    .registerFunction('Quantity.compareTo(Quantity): int', compare)
+    .registerFunction('Quantity.isLessThan(Quantity): bool', (a: Quantity, b: Quantity) => compare(a, b) < 0n)
+    .registerFunction('Quantity.isGreaterThan(Quantity): bool', (a: Quantity, b: Quantity) => compare(a, b) > 0n)
+    .registerFunction('Quantity.add(Quantity): Quantity', (a: Quantity, b: Quantity) => new Quantity(a.value + b.value))
+    .registerFunction('Quantity.add(int): Quantity', (a: Quantity, b: bigint) => new Quantity(a.value + Number(b)))
+    .registerFunction('Quantity.sub(Quantity): Quantity', (a: Quantity, b: Quantity) => new Quantity(a.value - b.value))
+    .registerFunction('Quantity.sub(int): Quantity', (a: Quantity, b: bigint) => new Quantity(a.value - Number(b)))
+    .registerFunction('Quantity.sign(): int', (a: Quantity) => BigInt(Math.sign(a.value)))
+    .registerFunction('Quantity.isInteger(): bool', (a: Quantity) => Number.isSafeInteger(a.value))
+    .registerFunction('Quantity.asApproximateFloat(): double', (a: Quantity) => a.value)
+    .registerFunction('Quantity.asInteger(): int', (a: Quantity) => {
+      if (!Number.isSafeInteger(a.value)) throw new Error('cannot convert value to integer');
+      return BigInt(a.value);
+    });
 }
 
 function charAt(s: string, i: bigint): string {
