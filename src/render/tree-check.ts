@@ -49,11 +49,13 @@ export class TreeCheck {
    */
   async resolveInside(path: string, what: string): Promise<string | undefined> {
     const real = await realpath(path).catch(() => undefined);
-    const target = real ?? (await lexicalTarget(path));
+    const written = await lexicalTarget(path);
+    const target = real ?? written;
     if (target === undefined || isInside(this.options.rootReal, target)) return real;
     const link = await this.escapingLink(path);
+    // Named as the link says (/proc/self/environ), not as it resolved for this process.
     if (link) this.escape(link.path, link.target, 'symlink');
-    else this.escape(path, target, what);
+    else this.escape(path, written ?? target, what);
     return undefined;
   }
 
@@ -64,8 +66,9 @@ export class TreeCheck {
     for (let i = 1; i <= parts.length; i++) {
       const prefix = join(this.options.rootReal, ...parts.slice(0, i));
       if (!(await lstat(prefix).catch(() => undefined))?.isSymbolicLink()) continue;
-      const target = (await realpath(prefix).catch(() => undefined)) ?? (await lexicalTarget(prefix));
-      if (target !== undefined && !isInside(this.options.rootReal, target)) return { path: prefix, target };
+      const written = await lexicalTarget(prefix);
+      const target = (await realpath(prefix).catch(() => undefined)) ?? written;
+      if (target !== undefined && !isInside(this.options.rootReal, target)) return { path: prefix, target: written ?? target };
     }
     return undefined;
   }
