@@ -44,6 +44,8 @@ describe('no-op path', () => {
     expect(plan.entries.every((e) => e.action === 'unchanged')).toBe(true);
     expect(dryRuns()).toEqual([]);
     expect(kube.requests.every((r) => r.method === 'GET')).toBe(true);
+    // One LIST of the ConfigMaps answers both the live objects and the ApplySet's members.
+    expect(kube.requests.filter((r) => r.path === '/api/v1/namespaces/noop/configmaps')).toHaveLength(1);
   });
 
   it('still dry-runs, and plans as a change, an object edited by another manager', async () => {
