@@ -1,6 +1,6 @@
 // Two projects, one run: `unit` (no processes, no sockets: __tests__/support/unit-guard.ts makes
 // either throw) and `e2e` (files named *.e2e.test.ts: real Git, kubectl, helm, loopback servers
-// and the bundle built from the current sources by __tests__/support/bundle-setup.mjs).
+// and the bundle built from the current sources, see __tests__/support/bundle.ts).
 // ESM TypeScript tests, transpiled by ts-jest (type checking is `npm run typecheck`'s job).
 const shared = {
   testEnvironment: 'node',
@@ -25,7 +25,6 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/**/*.e2e.test.ts'],
-      globalSetup: '<rootDir>/__tests__/support/bundle-setup.mjs',
       // Real processes on a shared, busy machine: a timeout far above the real duration.
       setupFilesAfterEnv: ['<rootDir>/__tests__/support/e2e-timeout.ts'],
     },

@@ -6,8 +6,11 @@ import { KubeClient } from '../../src/kube/client.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { GitHubApiFake } from '../support/github-api-server.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { BUNDLE_TIMEOUT_MS, prepareBundle } from '../support/bundle.js';
 import { runBundledAction, type ActionRunOptions } from '../support/action-run.js';
 import { gitopsFiles, READY_DEPLOYMENT_STATUS, STALLED_DEPLOYMENT_STATUS } from './fixture.js';
+
+beforeAll(() => prepareBundle(), BUNDLE_TIMEOUT_MS);
 
 const PR_NUMBER = 12;
 const TOKEN = 'ghs_e2eTokenValue0123456789';

@@ -1,13 +1,11 @@
 /** The bundled action with a `kubeconfig` input that does not parse: every command fails, naming the input. */
-import { existsSync } from 'node:fs';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { BUNDLE_TIMEOUT_MS, prepareBundle } from '../support/bundle.js';
 import { runBundledAction } from '../support/action-run.js';
 import { gitopsFiles } from './fixture.js';
 
 let repo: TestRepo;
-beforeAll(() => {
-  if (!existsSync('dist/index.js')) throw new Error('dist/index.js is missing: run `npm run package` first');
-});
+beforeAll(() => prepareBundle(), BUNDLE_TIMEOUT_MS);
 beforeEach(() => {
   repo = createTestRepo({ files: gitopsFiles() });
 });

@@ -8,8 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { GitHubApiFake } from '../support/github-api-server.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { BUNDLE_TIMEOUT_MS, prepareBundle } from '../support/bundle.js';
 import { runBundledAction, type ActionRun, type ActionRunOptions } from '../support/action-run.js';
 import { READY_DEPLOYMENT_STATUS, STALLED_DEPLOYMENT_STATUS } from './fixture.js';
+
+beforeAll(() => prepareBundle(), BUNDLE_TIMEOUT_MS);
 
 const TOKEN = 'ghs_promotionE2eToken0123456789';
 const WEB = 'ghcr.io/acme/web';

@@ -4,11 +4,11 @@
  * the repository are fed with forged commands through the bundled action; no line it prints may
  * be a command the action did not mean to issue.
  */
-import { existsSync } from 'node:fs';
 import { kubeconfigSecrets } from '../../src/exec/kubeconfig-secrets.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { GitHubApiFake } from '../support/github-api-server.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { BUNDLE_TIMEOUT_MS, prepareBundle } from '../support/bundle.js';
 import { runBundledAction, type ActionRun } from '../support/action-run.js';
 import { workflowCommands } from '../support/workflow-commands.js';
 import { gitopsFiles, READY_DEPLOYMENT_STATUS } from './fixture.js';
@@ -26,9 +26,7 @@ let kube: FakeKubeApiServer;
 let github: GitHubApiFake;
 let repo: TestRepo;
 
-beforeAll(() => {
-  if (!existsSync('dist/index.js')) throw new Error('dist/index.js is missing: run `npm run package` first');
-});
+beforeAll(() => prepareBundle(), BUNDLE_TIMEOUT_MS);
 
 beforeEach(async () => {
   kube = await FakeKubeApiServer.start();

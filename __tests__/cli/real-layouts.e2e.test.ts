@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundledEntry } from '../support/bundle.js';
+import { BUNDLE_TIMEOUT_MS, bundledEntry } from '../support/bundle.js';
 
 const FIXTURES = resolve('__tests__/fixtures');
 
@@ -23,7 +23,9 @@ interface Finding {
 }
 
 let repo: string;
-beforeAll(() => {
+let cli: string;
+beforeAll(async () => {
+  cli = await bundledEntry('cli');
   repo = mkdtempSync(join(tmpdir(), 'slipway-real-layouts-'));
   cpSync(join(FIXTURES, 'real-layouts'), repo, { recursive: true });
   cpSync(join(FIXTURES, 'render/flux'), repo, { recursive: true });
@@ -31,11 +33,11 @@ beforeAll(() => {
   cpSync(join(FIXTURES, 'render/kustomize-patches'), repo, { recursive: true });
   // The staging values break the chart's custom resource: its CRD (from crds/) must catch it.
   writeFileSync(join(repo, 'charts/podinfo/values-staging.yaml'), 'alert:\n  threshold: high\n');
-});
+}, BUNDLE_TIMEOUT_MS);
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 function slipway(...args: string[]) {
-  const run = spawnSync(process.execPath, [bundledEntry('cli'), ...args], { cwd: repo, env: process.env, encoding: 'utf8', timeout: 600_000 });
+  const run = spawnSync(process.execPath, [cli, ...args], { cwd: repo, env: process.env, encoding: 'utf8', timeout: 600_000 });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 

@@ -1,4 +1,5 @@
 /** Fault injection and latency: what the engine's retries are tested against. */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { call } from './client.js';
 
@@ -64,15 +65,20 @@ describe('loopback API server faults', () => {
 
   test('timeout never answers, and stop() still closes promptly', async () => {
     server.addFault({ nth: [1], status: 'timeout' });
+    const arrival = server.hold(() => true);
     const hanging = call(server, 'GET', '/version').then(
       () => 'answered',
       () => 'closed',
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
-    await server.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    await arrival.reached;
+    arrival.release();
+    // From the hold to the fault the server awaits nothing but promises: one turn of the event loop puts the request in the fault.
+    await nextTurn();
+    // Promptly: stop() does not wait for the request, which never ends (this bound is far above a
+    // real stop, and far below Node's own request timeout of 300 s).
+    await expect(settlesWithin(server.stop(), 30_000)).resolves.toBe(true);
     expect(await hanging).toBe('closed');
+    expect(server.requests).toHaveLength(1);
   });
 
   test('latency delays every request, and dry-run writes do not count as writes', async () => {
@@ -89,3 +95,15 @@ describe('loopback API server faults', () => {
     expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', status: 409, dryRun: false });
   });
 });
+
+/** true when the promise settles within `ms`, false when it is still pending then. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
+}

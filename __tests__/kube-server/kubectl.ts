@@ -25,7 +25,7 @@ export class Kubectl {
     const env = { PATH: process.env.PATH ?? '', HOME: this.dir, KUBECTL_EXTERNAL_DIFF: '' };
     const fullArgs = ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'cache'), ...args];
     return new Promise((resolve) => {
-      execFile('kubectl', fullArgs, { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      execFile('kubectl', fullArgs, { env, timeout: 120_000 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       });

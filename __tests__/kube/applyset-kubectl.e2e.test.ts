@@ -32,7 +32,7 @@ interface Run {
 function kubectl(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const fullArgs = ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args];
   return new Promise((resolve) => {
-    execFile('kubectl', fullArgs, { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile('kubectl', fullArgs, { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });

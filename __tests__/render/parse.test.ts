@@ -60,12 +60,12 @@ describe('parseManifests', () => {
       const name = String.fromCharCode(97 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     }
-    const started = Date.now();
+    // Expanded, the document holds 9^12 nodes: stopping at the limit is what lets it finish at all
+    // (in milliseconds; the test's timeout is far above that, whatever the machine's load).
     const { findings, objects } = parseManifests(`${levels.join('\n')}\n`, 'bomb.yaml', { maxAliasCount: 100 });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(objects).toEqual([]);
     expect(findings).toEqual([expect.objectContaining({ rule: 'yaml-alias-limit', line: 1 })]);
-  });
+  }, 30_000);
 
   it('allows a few aliases', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: x}\n  annotations: *l\n';

@@ -88,9 +88,8 @@ describe('renderEnvironment: bad input in a plain directory', () => {
   it('refuses a 50 MB file without reading it', async () => {
     const line = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n';
     writeFileSync(join(root, 'envs/dev/huge.yaml'), line + '  k: '.concat('x'.repeat(50 * 1024 * 1024), '\n'));
-    const started = Date.now();
+    // Read and parsed, the file would add ConfigMap/big: only the size decides.
     const result = await renderEnvironment(environment('envs/dev'), { root });
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(names(result.objects)).toEqual(['ConfigMap/ok']);
     expect(result.findings).toEqual([expect.objectContaining({ rule: 'file-too-large', file: 'envs/dev/huge.yaml' })]);
     expect(result.findings[0]!.message).toMatch(/50\.0 MiB, over the 10\.0 MiB limit/);

@@ -60,7 +60,7 @@ export async function runBundledAction(options: ActionRunOptions): Promise<Actio
       ...inputEnv,
       ...options.env,
     };
-    const child = spawn(process.execPath, [bundledEntry('index')], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [await bundledEntry('index')], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,14 +1,31 @@
 /**
- * The bundled entry points the end-to-end tests run: built from the current sources by the e2e
- * project's global setup (bundle-setup.mjs), which names their directory in SLIPWAY_BUNDLE_DIR.
+ * The bundled entry points the end-to-end tests run, built from the current sources (never a
+ * stale dist/) by scripts/test-bundle.mjs, under a lock so that parallel test files build once.
+ * Building takes minutes on a busy machine: call prepareBundle() from beforeAll with
+ * BUNDLE_TIMEOUT_MS, so that no single test's timeout pays for it.
  */
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
-export function bundledEntry(name: 'index' | 'cli'): string {
-  const dir = process.env.SLIPWAY_BUNDLE_DIR;
-  if (!dir) throw new Error('SLIPWAY_BUNDLE_DIR is not set: bundled entry points are for end-to-end tests (files named *.e2e.test.ts), whose setup builds them.');
-  const entry = join(dir, `${name}.js`);
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: the e2e setup did not build the bundle.`);
-  return entry;
+export const BUNDLE_TIMEOUT_MS = 900_000;
+
+let prepared: Promise<string> | undefined;
+
+/** The bundle's directory, built when the sources changed since the last build. */
+export function prepareBundle(): Promise<string> {
+  prepared ??= (async () => {
+    mkdirSync('.bundle', { recursive: true });
+    const { stdout } = await promisify(execFile)('flock', [join('.bundle', 'build.lock'), process.execPath, join('scripts', 'test-bundle.mjs')], {
+      timeout: BUNDLE_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout.trim().split('\n').at(-1)!;
+  })();
+  return prepared;
+}
+
+export async function bundledEntry(name: 'index' | 'cli'): Promise<string> {
+  return join(await prepareBundle(), `${name}.js`);
 }

@@ -1,18 +1,16 @@
-// Jest global setup of the e2e project: the end-to-end tests run the bundle built from the
-// sources as they are now, never a stale dist/. dist/ is used when `npm run package` built it
-// from exactly these sources (CI does that just before the tests); otherwise the bundle is built
-// once into .bundle/<inputs hash>/ and kept for the next run. The tests find it through
-// SLIPWAY_BUNDLE_DIR (see bundle.ts).
+#!/usr/bin/env node
+// Prints the directory of a bundle built from the sources as they are now, for the end-to-end
+// tests (see __tests__/support/bundle.ts, which runs this under a lock): dist/ when
+// `npm run package` built it from exactly these sources (CI does that just before the tests),
+// otherwise .bundle/<inputs hash>/, built once and kept for the next run.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rollup } from 'rollup';
-import { bundleConfig } from '../../rollup.config.js';
-import { BUNDLE_CACHE, DIST_STAMP, inputsHash, outputHash } from '../../scripts/bundle-inputs.mjs';
+import { bundleConfig } from '../rollup.config.js';
+import { BUNDLE_CACHE, DIST_STAMP, inputsHash, outputHash } from './bundle-inputs.mjs';
 
-export default async function bundleSetup() {
-  const inputs = inputsHash('.');
-  process.env.SLIPWAY_BUNDLE_DIR = resolve(distIsCurrent(inputs) ? 'dist' : await cachedBuild(inputs));
-}
+const inputs = inputsHash('.');
+process.stdout.write(`${resolve(distIsCurrent(inputs) ? 'dist' : await cachedBuild(inputs))}\n`);
 
 function distIsCurrent(inputs) {
   if (!existsSync(DIST_STAMP) || !existsSync('dist')) return false;
@@ -25,7 +23,7 @@ async function cachedBuild(inputs) {
   if (existsSync(join(dir, 'index.js'))) return dir;
   // Built next to its final place and renamed into it, so a run that stops halfway leaves no partial bundle.
   const partial = `${dir}.partial-${process.pid}`;
-  process.stdout.write(`\nBuilding the bundle for the end-to-end tests into ${dir} ...\n`);
+  process.stderr.write(`Building the bundle for the end-to-end tests into ${dir} ...\n`);
   const { output, ...input } = bundleConfig(partial);
   const bundle = await rollup(input);
   try {
