@@ -91,6 +91,13 @@ spec:
     ]);
   });
 
+  it('refuses a quantity that does not parse (cpu: lots), and no request-limit finding on top', () => {
+    const findings = validateYaml(deploymentYaml('          resources: {requests: {cpu: lots}, limits: {cpu: "1"}}\n'));
+    expect(findings.map((f) => [f.rule, f.message])).toEqual([
+      ['schema', 'spec.template.spec.containers[0].resources.requests.cpu: expected a quantity such as 500m, 2, 1.5Gi or 128Mi'],
+    ]);
+  });
+
   it('refuses environment variable names by the target version', () => {
     const text = deploymentYaml('          env: [{name: "1ST", value: a}, {name: "A=B", value: b}, {name: "with space", value: c}]\n');
     expect(messages(text, '1.31')).toEqual([
