@@ -9,6 +9,7 @@ import { processRunner } from '../exec/run.js';
 import { createClusterPort, createRenderer, offlineCluster, renderDiff, validator } from '../flows/adapters.js';
 import { gitHistory } from '../flows/git-history.js';
 import { createPromotionPort } from '../flows/promotion.js';
+import { actionLockHolder, randomSuffix } from '../kube/lock-holder.js';
 import { runIntent } from '../flows/run.js';
 import { runPreview } from '../flows/preview.js';
 import { createGitHubClient } from '../github/client.js';
@@ -24,7 +25,8 @@ import { writeLog } from './output.js';
 import { postPreviewComment, publishOutcome } from './publish.js';
 import { dropClusterCredentials, protectCredentials } from './secrets.js';
 
-export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** `signal`: aborted by the entry on SIGTERM/SIGINT (a cancelled workflow run), so held deploy locks are released. */
+export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<void> {
   const startedAt = Date.now();
   const inputs = readInputs(envInputReader(env));
   protectCredentials(inputs, env);
@@ -70,7 +72,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       {
         dryRun: inputs.dryRun,
         timeoutMs: inputs.timeoutMs,
-        holder: context.runUrl ?? `slipway run ${context.runId ?? process.pid}`,
+        holder: actionLockHolder(
+          { runUrl: context.runUrl, runId: context.runId, runAttempt: context.runAttempt, job: context.job, runner: context.runnerName },
+          { pid: process.pid, suffix: randomSuffix() },
+        ),
+        signal,
         from: inputs.from,
         to: inputs.to,
         images: inputs.images,
@@ -96,9 +102,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }
 
-export async function main(): Promise<void> {
+export async function main(signal?: AbortSignal): Promise<void> {
   try {
-    await runAction();
+    await runAction(process.env, signal);
   } catch (error) {
     const message = errorMessage(error);
     writeLog('failure', error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);

@@ -21,6 +21,7 @@ import { CLI_SETTING_NAMES } from '../model/setting-names.js';
 import { parseCliArgs, UsageRequest, USAGE, type CliArgs } from './args.js';
 import { printOutcome } from './print.js';
 import { describeTools } from './tool-report.js';
+import { cliLockHolder, randomSuffix } from '../kube/lock-holder.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -34,7 +35,8 @@ const processIo: CliIo = {
   isTty: Boolean(process.stdout.isTTY),
 };
 
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/** `signal`: aborted by the entry on SIGTERM/SIGINT, so a held deploy lock is released before the process ends. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   let args: CliArgs;
   try {
     args = parseCliArgs(argv, io.isTty);
@@ -48,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   const log = terminalLog(io, args.json);
   try {
-    const outcome = await execute(args, log);
+    const outcome = await execute(args, log, signal);
     printOutcome(outcome, args, io);
     return outcome.command === 'skip' || outcome.ok ? 0 : 1;
   } catch (error) {
@@ -58,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
 }
 
-async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
+async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
   if (args.verbose) for (const line of await describeTools(config.tools, root, processRunner)) log.info(`tool ${line}`);
@@ -67,7 +69,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
   const renderer = createRenderer(config);
   const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
-  const holder = `${safeUser()}@${hostname()}`;
+  const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
   const ports = {
     renderer,
     validator,
@@ -93,6 +95,7 @@ async function execute(args: CliArgs, log: Log): Promise<RunOutcome> {
       names: CLI_SETTING_NAMES,
       promoteAfterDeploy: false,
       heal: args.heal,
+      signal,
       clusterDeniedReason: args.renderOnly ? '--render-only: compared with the base render' : undefined,
     }, ports);
   } finally {

@@ -103,6 +103,7 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           namespace: LOCK_NAMESPACE,
           holder: options.holder,
           waitTimeoutMs: options.timeoutMs,
+          signal: options.signal,
           onWait: (holder) => log.info(`${env.name}: waiting for the deploy lock held by ${holder.identity}`),
           onWarning: (message) => log.warning(`${env.name}: ${message}`),
         },
@@ -119,7 +120,7 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
             : { changeSet: await buildChangeSet(client, env, changeSet.entries.filter((e) => e.action !== 'delete' && e.desired).map((e) => ({ object: e.desired as KubeObject, source: e.source })), { prune: env.prune.enabled }), replanned: [], fullReplan: 'the plan was not made against this cluster' };
           if (fullReplan) log.info(`${env.name}: planned again under the lock: ${fullReplan}`);
           else if (replanned.length > 0) log.info(`${env.name}: planned again under the lock: ${replanned.length} object(s) changed since the plan`);
-          const result = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune });
+          const result = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune, signal: lock.signal });
           const apply = summariseApply(result.results);
           if (result.pruneRefused) {
             const parent = planned.applySet;

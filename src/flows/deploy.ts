@@ -64,6 +64,8 @@ export interface DeployRequest {
   forcePrune: boolean;
   /** Run the promotion chain after healthy deploys. */
   promote: boolean;
+  /** Cancels the run (SIGTERM/SIGINT): a held deploy lock is released at once. */
+  signal?: AbortSignal;
 }
 
 export interface DeployPorts {
@@ -120,6 +122,11 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
     if (done.has(env.name)) continue;
     done.add(env.name);
 
+    if (request.signal?.aborted) {
+      failed.add(env.name);
+      results.push({ name: env.name, status: 'failure', findings: findingsOf(env.name), durationMs: 0, error: `not deployed: ${errorMessage(request.signal.reason)}` });
+      continue;
+    }
     const blockedBy = upstreamFailure(config, env, failed);
     if (blockedBy) {
       failed.add(env.name);
@@ -215,6 +222,7 @@ async function deployOne(
           holder: request.holder,
           forcePrune: request.forcePrune,
           revision,
+          signal: request.signal,
         });
         if (newerCommit) {
           const reason = `a newer commit (${newerCommit}) is already deployed`;

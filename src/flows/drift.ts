@@ -28,6 +28,8 @@ export interface DriftRequest {
   timeoutMs?: number;
   /** Heal even where the config does not say `heal: true` (CLI --heal). */
   heal?: boolean;
+  /** Cancels healing (SIGTERM/SIGINT): a held deploy lock is released at once. */
+  signal?: AbortSignal;
 }
 
 export async function runDrift(
@@ -57,6 +59,7 @@ export async function runDrift(
           timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
           holder: request.holder,
           forcePrune: false,
+          signal: request.signal,
         });
         return { name: env.name, drifted, changeSet, healed };
       } finally {

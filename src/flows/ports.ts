@@ -39,9 +39,11 @@ export interface ApplyOutcome {
 
 export interface DeployOptions {
   timeoutMs: number;
-  /** Who holds the environment lock: the run URL. */
+  /** Who holds the environment lock: unique per process and readable (src/kube/lock-holder.ts). */
   holder: string;
   forcePrune: boolean;
+  /** Cancels the deploy (SIGTERM/SIGINT at the entry): the lock is released at once. */
+  signal?: AbortSignal;
   /** The commit being deployed: compared under the lock with the last healthy deploy's, and recorded when healthy. */
   revision?: DeployRevision;
 }

@@ -66,6 +66,8 @@ export interface RunOptions {
   /** Run the promotion chain after deploys (the action does; `slipway apply` does not). */
   promoteAfterDeploy: boolean;
   heal?: boolean;
+  /** Cancels the run (the entries abort it on SIGTERM/SIGINT): held deploy locks are released. */
+  signal?: AbortSignal;
   /** Never ask a cluster in previews, and say why (CLI `diff --render-only`). */
   clusterDeniedReason?: string;
 }
@@ -134,6 +136,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
           holder: options.holder,
           forcePrune: options.forcePrune ?? false,
           promote: options.promoteAfterDeploy,
+          signal: options.signal,
         },
         ports,
       );
@@ -142,7 +145,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
 
     case 'drift': {
       const drift = await runDrift(
-        { environments: selectEnvironments(config, intent.environments), dryRun: options.dryRun, holder: options.holder, timeoutMs: options.timeoutMs, heal: options.heal },
+        { environments: selectEnvironments(config, intent.environments), dryRun: options.dryRun, holder: options.holder, timeoutMs: options.timeoutMs, heal: options.heal, signal: options.signal },
         ports,
       );
       return { command: 'drift', drift, ok: drift.every((d) => !d.error && (!d.drifted || d.healed !== undefined)) };
@@ -168,7 +171,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
       // edited working tree or a local commit (the command line) is the user's to review and push.
       if (promotion.pushed && promotion.changes.length > 0 && !options.dryRun) {
         deploy = await runDeploy(
-          { config, environments: [target], ref: promotion.commit ?? 'HEAD', refPushed: true, dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy },
+          { config, environments: [target], ref: promotion.commit ?? 'HEAD', refPushed: true, dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy, signal: options.signal },
           ports,
         );
       }

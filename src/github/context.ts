@@ -18,6 +18,10 @@ export interface RunContext {
   ref?: string;
   workflow?: string;
   actor?: string;
+  /** `GITHUB_JOB`: the job's id in the workflow. */
+  job?: string;
+  /** `RUNNER_NAME`: which runner runs this job (matrix legs run on different ones). */
+  runnerName?: string;
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
@@ -38,6 +42,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     ref: env.GITHUB_REF || undefined,
     workflow: env.GITHUB_WORKFLOW || undefined,
     actor: env.GITHUB_ACTOR || undefined,
+    job: env.GITHUB_JOB || undefined,
+    runnerName: env.RUNNER_NAME || undefined,
   };
 }
 

@@ -33,6 +33,8 @@ export interface ApplyChangeSetOptions {
   /** How long CRDs may take to become Established, and recreated objects to disappear. */
   settleTimeoutMs?: number;
   pollIntervalMs?: number;
+  /** Stops before the next wave of writes and before pruning (the deploy lock was lost, or the run cancelled). */
+  signal?: AbortSignal;
 }
 
 export async function applyChangeSet(
@@ -64,6 +66,7 @@ export async function applyChangeSet(
     const waves = hookWaves(items, (e) => e.desired);
     const stageResults: ObjectResult[] = [];
     for (const wave of waves) {
+      options.signal?.throwIfAborted();
       stageResults.push(...(await mapLimit(wave, concurrency, (entry) => applyEntry(client, env, entry, defaultNamespace, applySet.id, options))));
     }
     results.push(...stageResults);
@@ -83,6 +86,7 @@ export async function applyChangeSet(
   if (!pruneWanted) pruneSkipped = kept.length ? 'prune is disabled for this environment' : undefined;
   else if (failed && kept.length) pruneSkipped = 'some objects failed to apply; nothing was pruned';
   else if (kept.length) {
+    options.signal?.throwIfAborted();
     try {
       const pruned = await pruneObjects(client, changeSet, env, { force: options.forcePrune, dryRun: options.dryRun, concurrency });
       results.push(...pruned);

@@ -30,10 +30,14 @@ export interface LockOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
   clock?: Clock;
+  /**
+   * Cancels waiting for the lock and, once held, the work done under it: the Lease is released
+   * at once (a cancelled workflow run gets a few seconds before it is killed).
+   */
   signal?: AbortSignal;
   /** Called each time the lock is found held by someone else, before waiting. */
   onWait?: (holder: LeaseHolder) => void;
-  /** Problems that do not stop the deploy (a failed renewal, a lost lock, a failed release). */
+  /** Problems that do not stop the deploy by themselves (a failed renewal, a failed release); a lost lock also fails it. */
   onWarning?: (message: string) => void;
 }
 
@@ -53,8 +57,10 @@ export interface EnvironmentLock {
   readonly holder: string;
   /** True once another holder was seen holding the Lease; the deploy should stop writing. */
   readonly lost: boolean;
-  /** Aborts when the lock is lost, so long operations (waiting for health) can stop. */
+  /** Aborts when the lock is lost or the run is cancelled, so long operations (applying, waiting for health) stop. */
   readonly signal: AbortSignal;
+  /** Why the lock was lost (names the new holder and what to do), once it was. */
+  readonly lostError?: UserError;
   /** Extends the lease now; runs on a timer while held. Never throws: problems go to `onWarning`. */
   renew(): Promise<void>;
   /** Gives the lock up. Returns false when it was no longer ours (taken over or gone), in which case nothing is changed. */
@@ -210,6 +216,7 @@ class HeldLock implements EnvironmentLock {
   private timer?: ReturnType<typeof setInterval>;
   private released = false;
   private lostFlag = false;
+  private lostReason?: UserError;
   private renewing?: Promise<void>;
 
   constructor(
@@ -228,6 +235,17 @@ class HeldLock implements EnvironmentLock {
     this.timer = setInterval(() => void this.renew(), options.renewIntervalMs ?? (seconds * 1000) / 3);
     // A pending renewal must not keep the process alive after the deploy is done.
     this.timer.unref();
+    const cancel = options.signal;
+    if (cancel) {
+      const onCancel = () => this.controller.abort(abortReason(cancel));
+      if (cancel.aborted) onCancel();
+      else cancel.addEventListener('abort', onCancel, { once: true });
+      this.controller.signal.addEventListener('abort', () => cancel.removeEventListener('abort', onCancel), { once: true });
+    }
+  }
+
+  get lostError(): UserError | undefined {
+    return this.lostReason;
   }
 
   get lost(): boolean {
@@ -251,8 +269,12 @@ class HeldLock implements EnvironmentLock {
     this.stopTimer();
     const by = lease?.spec?.holderIdentity ? `now held by ${lease.spec.holderIdentity}` : 'deleted or released by someone else';
     const message = `The deploy lock for environment "${this.environment}" (Lease ${this.namespace}/${this.name}) was lost: ${by}. Another deploy may be running at the same time.`;
+    this.lostReason = new UserError(
+      `${message} The deploy is failed: what it applied may have been overwritten, or may overwrite the other deploy.`,
+      'Re-run the deploy once the other one has finished; consider a longer lease duration if renewals are failing.',
+    );
     this.options.onWarning?.(message);
-    this.controller.abort(new UserError(message, 'Re-run the deploy once the other one has finished; consider a longer lease duration if renewals are failing.'));
+    this.controller.abort(this.lostReason);
   }
 
   private stopTimer(): void {
@@ -319,8 +341,11 @@ class HeldLock implements EnvironmentLock {
 
 /**
  * Runs `fn` while holding the environment's lock, and releases it afterwards whether `fn`
- * succeeded or threw. A failed release does not fail a deploy that succeeded: the lease
- * lapses on its own, and the problem goes to `onWarning`.
+ * succeeded or threw. A lock found lost (taken over by another holder, or deleted) fails the
+ * deploy even when `fn` succeeded: another deploy may have written at the same time. A failed
+ * release does not fail a deploy that succeeded: the lease lapses on its own, and the problem
+ * goes to `onWarning`. When `options.signal` aborts while `fn` runs, the lock is released at
+ * once and its reason is thrown; `fn` sees `lock.signal` abort and should stop writing.
  */
 export async function withEnvironmentLock<T>(client: KubeRequester, options: LockOptions, fn: (lock: EnvironmentLock) => Promise<T>): Promise<T> {
   const lock = await acquireEnvironmentLock(client, options);
@@ -331,9 +356,31 @@ export async function withEnvironmentLock<T>(client: KubeRequester, options: Loc
       options.onWarning?.(`${errorMessage(error)} The lock lapses on its own after its lease duration.`);
     }
   };
+  let result: T;
   try {
-    return await fn(lock);
-  } finally {
+    result = await untilCancelled(fn(lock), options.signal);
+  } catch (error) {
     await releaseQuietly();
+    throw lock.lostError ?? error;
   }
+  await releaseQuietly();
+  if (lock.lostError) throw lock.lostError;
+  return result;
+}
+
+/** `work`, or the signal's reason as soon as it aborts (the work itself is left to notice its own signal). */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => undefined);
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
