@@ -4,7 +4,7 @@
  */
 import { parseManifests } from '../../src/render/parse.js';
 import { parseManifestsFast } from '../../src/render/parse-fast.js';
-import { locateKey } from '../../src/validate/key-locations.js';
+import { locateKey } from '../../src/model/key-locations.js';
 
 const OBJECT = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n';
 const withData = (data: string) => `${OBJECT}data:\n${data}`;

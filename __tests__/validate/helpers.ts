@@ -3,7 +3,8 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import type { EnvironmentConfig, PolicyConfig } from '../../src/config/types.js';
 import type { Finding } from '../../src/model/findings.js';
 import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
-import { attachKeyLocator, collectCrdSchemas, validateObjects, yamlKeyLocator } from '../../src/validate/index.js';
+import { attachKeyLocator, yamlKeyLocator } from '../../src/model/key-locations.js';
+import { collectCrdSchemas, validateObjects } from '../../src/validate/index.js';
 import type { ValidationEnvironment } from '../../src/validate/index.js';
 
 export function rendered(text: string, file = 'envs/dev/app.yaml'): RenderedObject[] {

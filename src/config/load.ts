@@ -8,7 +8,8 @@ import { relative, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { UserError } from '../model/errors.js';
-import type { EnvironmentConfig, PipelineConfig, PolicyConfig, PreviewSettings, SchemaDirectory, ToolPaths } from './types.js';
+export { DEFAULT_POLICIES } from './types.js';
+import { DEFAULT_POLICIES, type EnvironmentConfig, type PipelineConfig, type PreviewSettings, type SchemaDirectory, type ToolPaths } from './types.js';
 import { findPromotionCycles } from './cycles.js';
 import { checkRepositoryPath } from './paths.js';
 import { ConfigError, NodeReader } from './reader.js';
@@ -25,13 +26,6 @@ const ENVIRONMENT_KEYS = [...PER_ENVIRONMENT_ONLY, ...SETTING_KEYS];
 const TOOL_KEYS = ['kubectl', 'kustomize', 'helm', 'git'] as const;
 /** Environment names become parts of Lease names and labels, so they follow Kubernetes name rules. */
 const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
-
-export const DEFAULT_POLICIES: PolicyConfig = {
-  'image-tag': 'warning',
-  'duplicate-object': 'error',
-  'missing-namespace': 'error',
-  'plaintext-secret': 'warning',
-};
 
 interface EnvironmentDraft {
   name?: string;

@@ -1,5 +1,6 @@
 /** The typed form of `slipway.yaml` after loading, defaults applied. See README "Configuration". */
 
+import type { ToolPaths } from '../exec/tools.js';
 import type { Severity } from '../model/findings.js';
 
 export type PromotionMode = 'commit' | 'pull-request';
@@ -17,6 +18,14 @@ export interface PolicyConfig {
   /** Secret whose data is committed in plain text. */
   'plaintext-secret': PolicyLevel;
 }
+
+/** Each policy's level when neither the environment nor `defaults` sets one. */
+export const DEFAULT_POLICIES: PolicyConfig = {
+  'image-tag': 'warning',
+  'duplicate-object': 'error',
+  'missing-namespace': 'error',
+  'plaintext-secret': 'warning',
+};
 
 export interface HelmConfig {
   /** Release name for `helm template`; default: the environment name. */
@@ -79,12 +88,7 @@ export interface SchemaDirectory {
   absolute: string;
 }
 
-export interface ToolPaths {
-  kubectl?: string;
-  kustomize?: string;
-  helm?: string;
-  git?: string;
-}
+export type { ToolPaths };
 
 export interface PreviewSettings {
   /** Post a short "no environment changes" comment on pull requests that change nothing. */

@@ -7,11 +7,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ToolPaths } from '../config/types.js';
 import { UserError } from '../model/errors.js';
 import { indent, lastLines, type CommandRunner, type RunOptions, type RunResult } from './run.js';
 import { maskSecrets, registerSecret } from './secrets.js';
-import { locateTool } from './tools.js';
+import { locateTool, type ToolPaths } from './tools.js';
 
 export const DEFAULT_AUTHOR = {
   name: 'github-actions[bot]',

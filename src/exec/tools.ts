@@ -6,8 +6,15 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ToolPaths } from '../config/types.js';
 import { UserError } from '../model/errors.js';
+
+/** Paths of the external programs, as `slipway.yaml`'s `tools:` sets them (defined here so exec/ depends on nothing but model/). */
+export interface ToolPaths {
+  kubectl?: string;
+  kustomize?: string;
+  helm?: string;
+  git?: string;
+}
 
 export type ToolName = keyof ToolPaths;
 

@@ -2,10 +2,19 @@
  * plan, first half: what this run should do, decided from the GitHub event and the inputs.
  * Pure: the event payload comes in as data, nothing is read or written here.
  */
-import type { ActionInputs } from '../action/inputs.js';
 import { UserError } from '../model/errors.js';
 
 export type RunCommand = 'validate' | 'plan' | 'preview' | 'deploy' | 'promote' | 'drift' | 'skip';
+
+/** What the run was asked to do (the action's inputs, as far as the decision reads them). */
+export interface IntentRequest {
+  /** `auto`: decided from the event. */
+  command: Exclude<RunCommand, 'skip'> | 'auto';
+  /** Undefined: the affected environments. */
+  environments?: string[] | 'all';
+  /** Promotion target. */
+  to?: string;
+}
 
 export interface PullRequestInfo {
   number: number;
@@ -76,7 +85,7 @@ export function pullRequestInfo(payload: Json): PullRequestInfo | undefined {
 }
 
 /** Decides the command and refs. `defaultBranch` is the repository's default branch name. */
-export function decideIntent(event: GitHubEvent, inputs: ActionInputs, defaultBranch: string): Intent {
+export function decideIntent(event: GitHubEvent, inputs: IntentRequest, defaultBranch: string): Intent {
   const explicit = inputs.command === 'auto' ? undefined : inputs.command;
   const pr = pullRequestInfo(event.payload);
   const isPullRequestEvent = event.name === 'pull_request' || event.name === 'pull_request_target';

@@ -16,7 +16,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject, RenderedObject, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
-import { attachKeyLocator, locateKey } from '../validate/key-locations.js';
+import { attachKeyLocator, locateKey } from '../model/key-locations.js';
 import { isInside, MAX_MANIFEST_BYTES } from './files.js';
 import type { BuildOrigin } from './kustomize-build-metadata.js';
 import { KustomizationPatches } from './kustomize-patches.js';

@@ -10,8 +10,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument }
 import type { Node as YamlNode } from 'yaml';
 import type { KubeObject, PathSegment, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
-import { locateKey, yamlKeyLocator } from '../validate/key-locations.js';
-import type { KeyLocator } from '../validate/key-locations.js';
+import { locateKey, yamlKeyLocator } from '../model/key-locations.js';
+import type { KeyLocator } from '../model/key-locations.js';
 import { isInside, MAX_MANIFEST_BYTES } from './files.js';
 import { parseManifests } from './parse.js';
 

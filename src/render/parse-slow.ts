@@ -8,7 +8,7 @@ import type { Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { isPlainObject } from '../model/objects.js';
 import type { KubeObject, RenderedObject } from '../model/objects.js';
-import { attachKeyLocator, yamlKeyLocator } from '../validate/key-locations.js';
+import { attachKeyLocator, yamlKeyLocator } from '../model/key-locations.js';
 import { manifestYamlOptions } from './yaml-schema.js';
 
 export interface SlowParseResult {

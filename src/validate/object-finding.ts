@@ -2,7 +2,7 @@
 import type { Finding, Severity } from '../model/findings.js';
 import { describeObject, type RenderedObject } from '../model/objects.js';
 import type { PathSegment } from './json-path.js';
-import { locateKey } from './key-locations.js';
+import { locateKey } from '../model/key-locations.js';
 
 export function objectFinding(
   rendered: RenderedObject,

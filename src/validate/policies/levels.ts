@@ -1,6 +1,5 @@
 /** How loud each policy is: the environment's setting, else the documented default. */
-import type { EnvironmentConfig, PolicyConfig, PolicyLevel } from '../../config/types.js';
-import { DEFAULT_POLICIES } from '../../config/load.js';
+import { DEFAULT_POLICIES, type EnvironmentConfig, type PolicyConfig, type PolicyLevel } from '../../config/types.js';
 import type { Severity } from '../../model/findings.js';
 
 /** The severity to report a policy with, or undefined when it is `off`. */

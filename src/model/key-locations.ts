@@ -5,8 +5,7 @@
  * a closure per document and nothing more.
  */
 import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import type { KubeObject, SourceLocation } from '../model/objects.js';
-import type { PathSegment } from './json-path.js';
+import type { KubeObject, PathSegment, SourceLocation } from './objects.js';
 
 /** Returns the location of the key at `path`, or of its nearest existing ancestor. */
 export type KeyLocator = (path: readonly PathSegment[]) => SourceLocation | undefined;
