@@ -1,6 +1,35 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The stages of src/ and what each may import (see README, "Layers"). Data flows one way: a
+// folder imports only the folders listed for it, never one that runs after it or an entry.
+const LAYERS = {
+  model: [],
+  exec: ['model'],
+  config: ['model', 'exec'],
+  plan: ['model', 'config'],
+  render: ['model', 'exec', 'config'],
+  validate: ['model', 'exec', 'config'],
+  kube: ['model', 'exec', 'config'],
+  changeset: ['model', 'config', 'kube'],
+  github: ['model', 'exec'],
+  promote: ['model', 'exec', 'config', 'render', 'github'],
+  report: ['model', 'exec', 'config', 'plan'],
+  flows: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote'],
+  action: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote', 'github', 'report', 'flows'],
+  cli: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote', 'github', 'report', 'flows'],
+};
+
+function layerRules(layer, allowed) {
+  const denied = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+  const may = allowed.length > 0 ? `only ${allowed.map((name) => `${name}/`).join(', ')}` : 'nothing else of Slipway';
+  const patterns = [{ regex: '^(\\.\\./)+(main|cli)\\.js$', message: 'The entries (src/main.ts, src/cli.ts) are imported by nothing.' }];
+  if (denied.length > 0) {
+    patterns.push({ regex: `^(\\.\\./)+(${denied.join('|')})(/|\\.js$)`, message: `${layer}/ may import ${may} (README, "Layers").` });
+  }
+  return { files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'build/**', 'node_modules/**', '.tools/**', 'coverage/**', '.bundle/**', 'examples/**'] },
   js.configs.recommended,
@@ -14,6 +43,7 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  ...Object.entries(LAYERS).map(([layer, allowed]) => layerRules(layer, allowed)),
   {
     // The action's log is written only through src/action/output.ts, which makes every value inert.
     files: ['src/**/*.ts'],
