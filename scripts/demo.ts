@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   step('5. Promote dev -> staging (staging promotes by commit)');
   await cli(['promote', '--from', 'dev', '--to', 'staging', '--commit']);
   say('\nThe promotion commit changes exactly one line:');
-  say(await git(['show', '--format=%h %s%n%n%b', 'HEAD']));
+  say(await git(['show', '--unified=0', '--format=%h %s%n%n%b', 'HEAD']));
 
   step('6. Promote staging -> prod (prod promotes by pull request)');
   await promoteProdByPullRequest();

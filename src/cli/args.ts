@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../model/errors.js';
 import { parseImageRequests, type ImageRequest } from '../promote/select-images.js';
 
-export const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift'] as const;
+export const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift', 'init'] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
 
 export interface CliArgs {
@@ -23,6 +23,8 @@ export interface CliArgs {
   heal: boolean;
   forcePrune: boolean;
   renderOnly: boolean;
+  /** diff: also write the preview comment, as posted on a pull request, to this file. */
+  markdown?: string;
   json: boolean;
   color: boolean;
   /** Also print which tools (path and version) the run uses. */
@@ -39,6 +41,7 @@ Commands:
   apply --env NAME         deploy an environment: apply, prune, wait
   promote --from A --to B  move image tags from A's directory into B's
   drift                    compare every environment with its cluster
+  init                     write a starting slipway.yaml from the repository's layout
 
 Options:
   --repo DIR          repository root (default: current directory)
@@ -48,6 +51,7 @@ Options:
   --head REF          commit to render (default: the working tree)
   --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG or ~/.kube/config)
   --render-only       diff base render vs head render, without a cluster
+  --markdown FILE     diff: also write the pull request comment (Markdown) to FILE
   --image NAME[=TAG]  promotion filter or pin (repeatable)
   --dry-run           change nothing in clusters or Git
   --commit            promote: commit the edit locally, never pushed (default: edit the working tree only)
@@ -80,6 +84,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
         heal: { type: 'boolean' },
         'force-prune': { type: 'boolean' },
         'render-only': { type: 'boolean' },
+        markdown: { type: 'string' },
         json: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
@@ -113,6 +118,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
     heal: values.heal ?? false,
     forcePrune: values['force-prune'] ?? false,
     renderOnly: values['render-only'] ?? false,
+    markdown: values.markdown,
     json: values.json ?? false,
     color: isTty && !values['no-color'] && !process.env.NO_COLOR,
     verbose: values.verbose ?? false,
@@ -120,6 +126,9 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
   };
   if (args.command === 'diff' && args.renderOnly && !args.base) {
     throw new UserError('diff --render-only needs --base REF to compare with');
+  }
+  if (args.markdown !== undefined && args.command !== 'diff') {
+    throw new UserError(`--markdown is an option of diff, not of ${args.command}`);
   }
   if (args.command === 'apply' && !args.environments?.length) {
     throw new UserError('apply needs --env NAME', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');

@@ -5,6 +5,10 @@
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { initConfig } from '../init/init.js';
+import type { PreviewResult } from '../flows/preview.js';
+import { renderPreviewComment } from '../report/preview-comment.js';
 import { loadConfig } from '../config/load.js';
 import { maskSecrets } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
@@ -50,8 +54,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
   }
   const log = terminalLog(io, args.json);
   try {
+    if (args.command === 'init') return await init(args, io);
     const outcome = await execute(args, log, signal);
     printOutcome(outcome, args, io);
+    if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io);
     return outcome.command === 'skip' || outcome.ok ? 0 : 1;
   } catch (error) {
     io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
@@ -103,6 +109,31 @@ async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined)
   }
 }
 
+/** `slipway init`: propose a slipway.yaml from the layout; never overwrite one. */
+async function init(args: CliArgs, io: CliIo): Promise<number> {
+  const result = await initConfig(resolve(args.repo), args.config, { dryRun: args.dryRun, names: CLI_SETTING_NAMES });
+  if (args.json) {
+    io.stdout(`${JSON.stringify({ command: 'init', file: result.file, written: result.written, environments: result.environments }, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout(result.text);
+  io.stderr(
+    result.written
+      ? `\nWrote ${result.file} with ${result.environments.length} environment(s). Check it, then run \`slipway validate\`.\n`
+      : `\n--dry-run: ${result.file} was not written.\n`,
+  );
+  return 0;
+}
+
+/** `diff --markdown FILE`: the preview comment exactly as the action posts it on a pull request. */
+async function writePreviewMarkdown(args: CliArgs, preview: PreviewResult, io: CliIo): Promise<void> {
+  const root = resolve(args.repo);
+  const headSha = await Git.forRepository(processRunner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
+  const file = resolve(args.markdown!);
+  await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }));
+  io.stderr(`Preview comment written to ${file}\n`);
+}
+
 function intentOf(args: CliArgs): Intent {
   const environments = args.environments?.length ? args.environments : undefined;
   switch (args.command) {
@@ -119,6 +150,8 @@ function intentOf(args: CliArgs): Intent {
       return { command: 'promote', environments: args.to ? [args.to] : undefined, reason: 'command line' };
     case 'drift':
       return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
+    case 'init':
+      throw new UserError('init does not run the pipeline'); // handled before the pipeline starts
   }
 }
 
