@@ -150,3 +150,39 @@ describe('discovery', () => {
     expect(widget.collectionPath('apps')).toBe('/apis/example.com/v1/namespaces/apps/widgets');
   });
 });
+
+describe('retry of requests that get no answer', () => {
+  it('does not let hung attempts use up the time budget that fast failures get', async () => {
+    // Two answers that never come, each cut at a 30 s request timeout, then an answer: the
+    // default 60 s budget would end after the second hang if waiting for answers counted.
+    let clock = 0;
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls += 1;
+        if (calls <= 2) {
+          clock += 30_000;
+          throw new KubeTransportError('ETIMEDOUT', 'PATCH ConfigMap/default/web: ETIMEDOUT: no answer within 30000 ms', true);
+        }
+        return 'applied';
+      },
+      (e) => classifyError(e, true),
+      { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 5_000, maxTotalMs: 60_000 },
+      { now: () => clock, sleep: async (ms) => void (clock += ms), random: () => 1 },
+    );
+    expect(result).toBe('applied');
+    expect(calls).toBe(3);
+  });
+
+  it('still stops at the attempt bound', async () => {
+    let clock = 0;
+    let calls = 0;
+    const hanging = async (): Promise<never> => {
+      calls += 1;
+      clock += 30_000;
+      throw new KubeTransportError('ETIMEDOUT', 'no answer', true);
+    };
+    await expect(withRetry(hanging, (e) => classifyError(e, true), { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5_000, maxTotalMs: 60_000 }, { now: () => clock, sleep: async (ms) => void (clock += ms) })).rejects.toThrow('no answer');
+    expect(calls).toBe(4);
+  });
+});

@@ -38,6 +38,11 @@ export interface RetryDecision {
   delayMs?: number;
 }
 
+/** The request got no answer within its timeout (it may or may not have reached the server). */
+function isNoAnswer(error: unknown): boolean {
+  return error instanceof KubeTransportError && (error.code === 'ETIMEDOUT' || error.code === 'ESOCKETTIMEDOUT');
+}
+
 export function classifyError(error: unknown, hasConnectedBefore: boolean): RetryDecision {
   if (error instanceof KubeApiError) {
     return RETRYABLE_STATUS.has(error.status) ? { retry: true, delayMs: error.retryAfterMs } : { retry: false };
@@ -83,14 +88,20 @@ export async function withRetry<T>(
   const now = hooks.now ?? Date.now;
   const wait = hooks.sleep ?? sleep;
   const started = now();
+  // Time spent waiting for answers that never came: not counted against maxTotalMs, or one or
+  // two hung requests (each up to the request timeout) would use up the budget that fast
+  // failures get eight attempts from. maxAttempts still bounds them.
+  let unanswered = 0;
   for (let attempt = 1; ; attempt += 1) {
+    const attemptStarted = now();
     try {
       return await operation(attempt);
     } catch (error) {
+      if (isNoAnswer(error)) unanswered += now() - attemptStarted;
       const decision = classify(error);
       if (!decision.retry || attempt >= policy.maxAttempts) throw error;
       const delay = decision.delayMs ?? backoffDelay(attempt, policy, hooks.random);
-      if (now() - started + delay > policy.maxTotalMs) throw error;
+      if (now() - started - unanswered + delay > policy.maxTotalMs) throw error;
       hooks.onRetry?.(attempt, delay, error);
       await wait(delay);
     }
