@@ -15,9 +15,10 @@ const LAYERS = {
   github: ['model', 'exec'],
   promote: ['model', 'exec', 'config', 'render', 'github'],
   report: ['model', 'exec', 'config', 'plan'],
+  init: ['model', 'config', 'render'],
   flows: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote'],
   action: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote', 'github', 'report', 'flows'],
-  cli: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote', 'github', 'report', 'flows'],
+  cli: ['model', 'exec', 'config', 'plan', 'render', 'validate', 'kube', 'changeset', 'promote', 'github', 'report', 'flows', 'init'],
 };
 
 function layerRules(layer, allowed) {
