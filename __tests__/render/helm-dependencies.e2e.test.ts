@@ -1,5 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { removeDir, tempDir } from '../exec/temp-repo.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { renderEnvironment } from '../../src/render/render.js';
@@ -54,6 +59,47 @@ describe('helm chart dependencies', () => {
     const result = await renderEnvironment(environment('oci'), { root: ROOT });
     expect(result.findings).toEqual([expect.objectContaining({ rule: 'helm-dependency', file: 'envs/oci/Chart.yaml' })]);
     expect(result.findings[0]!.message).toMatch(/chart "storefront" .*"podinfo" 6\.5\.0 from oci:\/\/127\.0\.0\.1:9\/charts\.\n[\s\S]*connection refused/);
+  });
+});
+
+describe('helm chart dependencies from an http repository', () => {
+  let server: Server;
+  let served: string;
+  let repo: string;
+  beforeAll(async () => {
+    served = tempDir();
+    execFileSync('helm', ['package', join(ROOT, 'charts/common'), '-d', served], { env: process.env });
+    server = createServer((req, res) => {
+      const file = join(served, String(req.url).replace(/^\/+/, ''));
+      if (!existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200).end(readFileSync(file));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    execFileSync('helm', ['repo', 'index', served, '--url', url], { env: process.env });
+    repo = tempDir();
+    mkdirSync(join(repo, 'envs/web/templates'), { recursive: true });
+    writeFileSync(join(repo, 'envs/web/Chart.yaml'), `apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: common\n    version: 1.2.0\n    repository: ${url}\n`);
+    writeFileSync(join(repo, 'envs/web/templates/service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  ports: [{port: 80}]\n');
+    // As committed: Chart.lock from `helm dependency update`, charts/ left out (e.g. by .gitignore).
+    const scratch = tempDir();
+    cpSync(join(repo, 'envs/web'), scratch, { recursive: true });
+    // Asynchronously: the repository is served by this very process.
+    await promisify(execFile)('helm', ['dependency', 'update', scratch, '--repository-config', join(scratch, 'none.yaml'), '--repository-cache', join(scratch, 'cache')], { env: process.env });
+    cpSync(join(scratch, 'Chart.lock'), join(repo, 'envs/web/Chart.lock'));
+    removeDir(scratch);
+  });
+  afterAll(async () => {
+    await new Promise((done) => server.close(done));
+    removeDir(served);
+    removeDir(repo);
+  });
+
+  it('fetches the dependency without helm repo add and renders the subchart, leaving the checkout as it was', async () => {
+    const result = await renderEnvironment(environment('web'), { root: repo });
+    expect(result.findings).toEqual([]);
+    expect(result.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`)).toEqual(['ConfigMap/web-common', 'Service/web']);
+    expect(readdirSync(join(repo, 'envs/web')).sort()).toEqual(['Chart.lock', 'Chart.yaml', 'templates']);
   });
 });
 
