@@ -46,6 +46,16 @@ export default tseslint.config(
   },
   ...Object.entries(LAYERS).map(([layer, allowed]) => layerRules(layer, allowed)),
   {
+    // Type-aware: a promise nobody awaits loses its error, and one handed where a void callback is
+    // expected runs unobserved.
+    files: ['src/**/*.ts', '__tests__/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // The action's log is written only through src/action/output.ts, which makes every value inert.
     files: ['src/**/*.ts'],
     ignores: ['src/action/output.ts'],
