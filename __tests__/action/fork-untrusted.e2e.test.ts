@@ -152,5 +152,8 @@ it('a fork preview under pull_request_target leaks no outside file and no runner
   // The remote base is not fetched for a fork, and the comment says so.
   expect(comment.body).toMatch(/platform[\s\S]*uses remote content \(envs\/platform\/kustomization\.yaml: https:\/\/github\.com\/acme\/platform\/\/base\?ref=v1\.4\.0\)[\s\S]*fork renders no remote content/);
   expect(comment.body).toMatch(/fork/i);
+  // An environment that did not render is reported as such, not as "everything deleted".
+  expect(comment.body).not.toMatch(/to delete/);
+  expect(comment.body).toMatch(/\| \*\*prod\*\* \| – \| – \| – \| – \| ❌ \d+ \| ❌ could not diff \|/);
   expect(result.exitCode).not.toBe(0);
 });

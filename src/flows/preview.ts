@@ -86,6 +86,11 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
         const failed = hasErrors(r.head.findings) ? { error: 'the environment was not rendered; see the findings' } : {};
         return { name: r.environment.name, affected: r.affected, mode: 'render', findings, note: r.head.skipped, ...failed };
       }
+      // A head that did not render (a link out of the repository, a tool failure) is not "delete everything".
+      if (r.head.objects.length === 0 && hasErrors(r.head.findings)) {
+        const note = request.clusterAllowed ? {} : { note: request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request' };
+        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: 'the environment did not render; see the findings', ...note };
+      }
       if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
       if (!ports.cluster.hasCredentials(r.environment)) {
         return renderDiff('no kubeconfig available: compared with the base render');
