@@ -18,7 +18,8 @@ import {
   escapeHtml,
   escapeMarkdownInline,
   fenced,
-  findingListItem,
+  findingGroupListItem,
+  groupFindings,
   formatDuration,
   inlineCode,
   shortSha,
@@ -153,8 +154,12 @@ function section(env: DeployCommentEnvironment): BudgetSection | undefined {
   if (env.error) intro += `❌ ${escapeMarkdownInline(env.error)}\n\n`;
   if (env.reason) intro += `⏭️ Skipped: ${escapeMarkdownInline(env.reason)}\n\n`;
   if (findings.length) {
-    intro += `**Validation**\n\n${findings.slice(0, FINDINGS_SHOWN).map(findingListItem).join('')}`;
-    if (findings.length > FINDINGS_SHOWN) intro += `- … and ${findings.length - FINDINGS_SHOWN} more findings in the job summary\n`;
+    const groups = groupFindings(findings);
+    intro += `**Validation**\n\n${groups.slice(0, FINDINGS_SHOWN).map(findingGroupListItem).join('')}`;
+    if (groups.length > FINDINGS_SHOWN) {
+      const hidden = groups.slice(FINDINGS_SHOWN).reduce((sum, group) => sum + group.findings.length, 0);
+      intro += `- … and ${hidden} more findings in the job summary\n`;
+    }
     intro += '\n';
   }
   if (failing.length || applyFailures.length) intro += '**Failing objects**\n\n';

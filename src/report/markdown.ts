@@ -67,6 +67,37 @@ export function findingListItem(finding: Finding): string {
   return `- ${SEVERITY_ICON[finding.severity]} ${where ? `${inlineCode(where)} ` : ''}**${escapeMarkdownInline(finding.rule)}**: ${escapeMarkdownInline(finding.message)}${subject}\n`;
 }
 
+/** Findings of one rule with the same message (only their objects and places differ). */
+export interface FindingGroup {
+  first: Finding;
+  findings: Finding[];
+}
+
+/** Repeated findings (14 "no schema for Application" warnings) become one group, in first-seen order. */
+export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  for (const finding of findings) {
+    const key = `${finding.severity}\u0000${finding.rule}\u0000${finding.message}`;
+    const group = groups.get(key);
+    if (group) group.findings.push(finding);
+    else groups.set(key, { first: finding, findings: [finding] });
+  }
+  return [...groups.values()];
+}
+
+/** Objects named in a grouped line before "and N more": the job summary lists every one. */
+const GROUPED_OBJECTS_SHOWN = 3;
+
+/** One list item for a group: a lone finding as before, a repeated one once with its count and objects. */
+export function findingGroupListItem(group: FindingGroup): string {
+  if (group.findings.length === 1) return findingListItem(group.first);
+  const { first, findings } = group;
+  const subjects = findings.map((f) => f.object ?? formatLocation(f)).filter(Boolean);
+  const shown = subjects.slice(0, GROUPED_OBJECTS_SHOWN).map(escapeMarkdownInline).join(', ');
+  const more = subjects.length > GROUPED_OBJECTS_SHOWN ? `, … and ${subjects.length - GROUPED_OBJECTS_SHOWN} more in the job summary` : '';
+  return `- ${SEVERITY_ICON[first.severity]} **${escapeMarkdownInline(first.rule)}** ×${findings.length}: ${escapeMarkdownInline(first.message)} (${shown}${more})\n`;
+}
+
 /**
  * Keeps free text on one line and stops it from opening HTML or being read as Markdown syntax.
  * Secrets are masked first, so the mask itself is escaped too (a bare `***` is Markdown).

@@ -19,7 +19,8 @@ import {
   escapeHtml,
   escapeMarkdownInline,
   fenced,
-  findingListItem,
+  findingGroupListItem,
+  groupFindings,
   inlineCode,
   shortSha,
   validationBadge,
@@ -131,8 +132,12 @@ function section(env: PreviewCommentEnvironment): BudgetSection {
   if (env.changeSet && lines.length > 1) intro += `**What changes**\n\n${changeSummaryMarkdown(env.changeSet, escapeMarkdownInline)}`;
   const findings = [...env.findings].sort(bySeverity);
   if (findings.length) {
-    intro += `**Validation**\n\n${findings.slice(0, FINDINGS_SHOWN).map(findingListItem).join('')}`;
-    if (findings.length > FINDINGS_SHOWN) intro += `- … and ${findings.length - FINDINGS_SHOWN} more findings in the job summary\n`;
+    const groups = groupFindings(findings);
+    intro += `**Validation**\n\n${groups.slice(0, FINDINGS_SHOWN).map(findingGroupListItem).join('')}`;
+    if (groups.length > FINDINGS_SHOWN) {
+      const hidden = groups.slice(FINDINGS_SHOWN).reduce((sum, group) => sum + group.findings.length, 0);
+      intro += `- … and ${hidden} more findings in the job summary\n`;
+    }
     intro += '\n';
   }
 
