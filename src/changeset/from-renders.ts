@@ -6,7 +6,7 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { refKey, refOf, type RenderedObject } from '../model/objects.js';
-import { diffObjects } from '../kube/diff.js';
+import { diffObjects, RENDER_SIDES } from '../kube/diff.js';
 import { deepEqual, normalize } from '../kube/normalize.js';
 import { compareForApply } from '../kube/stages.js';
 import { isPruneProtected, PRUNE_ANNOTATION } from '../kube/changeset.js';
@@ -21,7 +21,7 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
     const previous = before.get(key);
     const next = normalize(desired.object);
     if (!previous) {
-      entries.push({ ref, action: 'create', diff: diffObjects(ref, undefined, next), source: desired.source, desired: desired.object });
+      entries.push({ ref, action: 'create', diff: diffObjects(ref, undefined, next, 3, RENDER_SIDES), source: desired.source, desired: desired.object });
       continue;
     }
     const prior = normalize(previous.object);
@@ -29,7 +29,7 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
     entries.push({
       ref,
       action: same ? 'unchanged' : 'update',
-      diff: same ? '' : diffObjects(ref, prior, next),
+      diff: same ? '' : diffObjects(ref, prior, next, 3, RENDER_SIDES),
       compared: same ? undefined : { before: prior, after: next },
       source: desired.source,
       desired: desired.object,
@@ -44,7 +44,7 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
       entries.push({
         ref,
         action: 'delete',
-        diff: diffObjects(ref, normalize(removed.object), undefined),
+        diff: diffObjects(ref, normalize(removed.object), undefined, 3, RENDER_SIDES),
         message: protectedFromPrune ? `no longer in Git; kept (${PRUNE_ANNOTATION}: disabled)` : 'no longer in Git',
         source: removed.source,
         live: removed.object,

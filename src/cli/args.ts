@@ -25,6 +25,8 @@ export interface CliArgs {
   renderOnly: boolean;
   /** diff: also write the preview comment, as posted on a pull request, to this file. */
   markdown?: string;
+  /** diff: fail where the cluster cannot be asked instead of comparing renders. */
+  requireCluster: boolean;
   json: boolean;
   color: boolean;
   /** Also print which tools (path and version) the run uses. */
@@ -32,36 +34,6 @@ export interface CliArgs {
   timeout?: string;
 }
 
-export const USAGE = `Usage: slipway <command> [options]
-
-Commands:
-  validate                 render and validate environments offline
-  plan                     print the affected environments as JSON (for a job matrix)
-  diff --base REF          show what would change (against the cluster, or the base render)
-  apply --env NAME         deploy an environment: apply, prune, wait
-  promote --from A --to B  move image tags from A's directory into B's
-  drift                    compare every environment with its cluster
-  init                     write a starting slipway.yaml from the repository's layout
-
-Options:
-  --repo DIR          repository root (default: current directory)
-  --config FILE       pipeline config, relative to the repository (default: slipway.yaml)
-  --env NAME          environment (repeatable; default: all, or the affected ones)
-  --base REF          commit to compare against (diff, plan)
-  --head REF          commit to render (default: the working tree)
-  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG or ~/.kube/config)
-  --render-only       diff base render vs head render, without a cluster
-  --markdown FILE     diff: also write the pull request comment (Markdown) to FILE
-  --image NAME[=TAG]  promotion filter or pin (repeatable)
-  --dry-run           change nothing in clusters or Git
-  --commit            promote: commit the edit locally, never pushed (default: edit the working tree only)
-  --heal              drift: re-apply drifted environments
-  --force-prune       prune even past the configured share of deletions
-  --timeout DURATION  how long to wait for health, e.g. 5m
-  --json              machine-readable output
-  --no-color          plain output
-  --verbose, -v       also print which kubectl, kustomize, helm and git are used, and their versions
-`;
 
 export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
   let parsed;
@@ -85,6 +57,8 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
         'force-prune': { type: 'boolean' },
         'render-only': { type: 'boolean' },
         markdown: { type: 'string' },
+        'require-cluster': { type: 'boolean' },
+        version: { type: 'boolean' },
         json: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
@@ -97,6 +71,8 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
   }
   const { values, positionals } = parsed;
   const command = positionals[0];
+  if (values.version) throw new VersionRequest();
+  if (command && (CLI_COMMANDS as readonly string[]).includes(command) && values.help) throw new UsageRequest(command as CliCommand);
   if (values.help || !command) throw new UsageRequest();
   if (!(CLI_COMMANDS as readonly string[]).includes(command)) {
     throw new UserError(`unknown command '${command}'`, `Commands: ${CLI_COMMANDS.join(', ')}.`);
@@ -119,6 +95,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
     forcePrune: values['force-prune'] ?? false,
     renderOnly: values['render-only'] ?? false,
     markdown: values.markdown,
+    requireCluster: values['require-cluster'] ?? false,
     json: values.json ?? false,
     color: isTty && !values['no-color'] && !process.env.NO_COLOR,
     verbose: values.verbose ?? false,
@@ -130,6 +107,9 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
   if (args.markdown !== undefined && args.command !== 'diff') {
     throw new UserError(`--markdown is an option of diff, not of ${args.command}`);
   }
+  if (args.renderOnly && args.requireCluster) {
+    throw new UserError('--render-only and --require-cluster contradict each other', 'Use one: --render-only never asks the cluster, --require-cluster insists on it.');
+  }
   if (args.command === 'apply' && !args.environments?.length) {
     throw new UserError('apply needs --env NAME', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
   }
@@ -139,5 +119,17 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
   return args;
 }
 
-/** `--help`, or no command: print usage and exit 0. */
-export class UsageRequest extends Error {}
+/** `--help`, or no command: print usage (of one command, when named) and exit 0. */
+export class UsageRequest extends Error {
+  constructor(readonly command?: CliCommand) {
+    super('usage');
+  }
+}
+
+/** `--version`: print the version and exit 0. */
+export class VersionRequest extends Error {}
+
+/** The command named in argv, for a JSON error object when parsing fails. */
+export function commandIn(argv: readonly string[]): string | undefined {
+  return argv.find((a) => (CLI_COMMANDS as readonly string[]).includes(a));
+}

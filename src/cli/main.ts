@@ -4,7 +4,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { initConfig } from '../init/init.js';
 import type { PreviewResult } from '../flows/preview.js';
@@ -22,7 +22,9 @@ import { Git } from '../exec/git.js';
 import { processRunner } from '../exec/run.js';
 import { requireDuration } from '../config/duration.js';
 import { CLI_SETTING_NAMES } from '../model/setting-names.js';
-import { parseCliArgs, UsageRequest, USAGE, type CliArgs } from './args.js';
+import { commandIn, parseCliArgs, UsageRequest, VersionRequest, type CliArgs } from './args.js';
+import { commandHelp, USAGE } from './help.js';
+import { packageVersion } from './version.js';
 import { printOutcome } from './print.js';
 import { describeTools } from './tool-report.js';
 import { cliLockHolder, randomSuffix } from '../kube/lock-holder.js';
@@ -31,12 +33,15 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTty: boolean;
+  /** stderr is a terminal: progress lines (rendering, applying, waiting) go there. */
+  stderrIsTty?: boolean;
 }
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTty: Boolean(process.stdout.isTTY),
+  stderrIsTty: Boolean(process.stderr.isTTY),
 };
 
 /** `signal`: aborted by the entry on SIGTERM/SIGINT, so a held deploy lock is released before the process ends. */
@@ -46,11 +51,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
     args = parseCliArgs(argv, io.isTty);
   } catch (error) {
     if (error instanceof UsageRequest) {
-      io.stdout(USAGE);
+      io.stdout(error.command ? commandHelp(error.command) : USAGE);
       return 0;
     }
-    io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
-    return 2;
+    if (error instanceof VersionRequest) {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
+    return fatal(io, argv.includes('--json'), commandIn(argv), error);
   }
   const log = terminalLog(io, args.json);
   try {
@@ -60,17 +68,38 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
     if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io);
     return outcome.command === 'skip' || outcome.ok ? 0 : 1;
   } catch (error) {
-    io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
-    if (!(error instanceof UserError)) io.stderr('This is unexpected; please report it with the command you ran.\n');
-    return 2;
+    return fatal(io, args.json, args.command, error);
   }
+}
+
+/** Usage and setup errors: exit 2, on stderr (and as a JSON object on stdout with --json). */
+function fatal(io: CliIo, json: boolean, command: string | undefined, error: unknown): number {
+  const unexpected = !(error instanceof UserError);
+  if (json) {
+    const message = error instanceof UserError && error.hint ? error.message.slice(0, -(error.hint.length + 3)) : errorMessage(error);
+    const body = { command: command ?? null, ok: false, exitCode: 2, error: { message, ...(error instanceof UserError && error.hint ? { hint: error.hint } : {}), ...(unexpected ? { unexpected: true } : {}) } };
+    io.stdout(`${maskSecrets(JSON.stringify(body, null, 2))}\n`);
+  }
+  io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
+  if (unexpected) io.stderr('This is unexpected; please report it with the command you ran.\n');
+  return 2;
+}
+
+/** `--kubeconfig FILE`: one sentence naming the file when it cannot be used, never ENOENT. */
+function readKubeconfigFlag(path: string): string {
+  const file = isAbsolute(path) ? path : resolve(path);
+  if (!existsSync(file)) {
+    throw new UserError(`--kubeconfig ${path}: the file ${file} does not exist.`, 'Pass the path of an existing kubeconfig, or leave --kubeconfig out to use $KUBECONFIG, else ~/.kube/config.');
+  }
+  if (!statSync(file).isFile()) throw new UserError(`--kubeconfig ${path}: ${file} is not a file.`, 'Pass the path of a kubeconfig file.');
+  return readFileSync(file, 'utf8');
 }
 
 async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
   if (args.verbose) for (const line of await describeTools(config.tools, root, processRunner)) log.info(`tool ${line}`);
-  const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
+  const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
   const git = Git.forRepository(processRunner, root, config.tools);
   const renderer = createRenderer(config);
   const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, log });
@@ -103,6 +132,7 @@ async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined)
       heal: args.heal,
       signal,
       clusterDeniedReason: args.renderOnly ? '--render-only: compared with the base render' : undefined,
+      requireCluster: args.requireCluster,
     }, ports);
   } finally {
     await renderer.dispose?.();
@@ -169,8 +199,9 @@ function terminalLog(io: CliIo, quiet: boolean): Log {
     info: (message) => (quiet ? undefined : write('', message)),
     warning: (message) => write('warning: ', message),
     error: (message) => write('error: ', message),
+    // Progress lines are for a person watching: only when stderr is a terminal.
     group: async (title, work) => {
-      if (!quiet) write('== ', title);
+      if (!quiet && io.stderrIsTty) write('== ', title);
       return work();
     },
   };

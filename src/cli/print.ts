@@ -10,7 +10,8 @@ import type { CliIo } from './main.js';
 export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): void {
   const out = (text: string) => io.stdout(maskSecrets(text));
   if (args.json && outcome.command !== 'plan') {
-    out(`${JSON.stringify(jsonOf(outcome), null, 2)}\n`);
+    // The command as the user typed it (`diff`, `apply`), not the flow that ran it.
+    out(`${JSON.stringify({ ...(jsonOf(outcome) as object), command: args.command }, null, 2)}\n`);
     return;
   }
   switch (outcome.command) {
@@ -28,8 +29,11 @@ export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): voi
       out(`${JSON.stringify(outcome.affected)}\n`);
       return;
     case 'preview': {
+      const rendered = outcome.preview.environments.some((e) => e.mode === 'render');
+      // Render diffs compare two renders: say which, once, so base/ and head/ in the hunks read right.
+      if (rendered) out(`${renderComparison(outcome.preview.base, outcome.preview.head)}\n`);
       for (const env of outcome.preview.environments) {
-        out(`\n# ${env.name}${env.mode === 'render' ? ` (compared with the base render${env.note ? `: ${env.note}` : ''})` : ' (against the cluster)'}\n`);
+        out(`\n# ${env.name}${env.mode === 'render' ? ` (${renderNote(env, args)})` : ' (against the cluster)'}\n`);
         if (env.findings.length) out(formatFindingsText(env.findings, { color: args.color }));
         if (env.error) out(`error: ${env.error}\n`);
         if (env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
@@ -81,6 +85,18 @@ function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'
       for (const e of f.events) out(`    ${e}\n`);
     }
   }
+}
+
+function renderComparison(base: string | undefined, head: string | undefined): string {
+  const baseText = base ? `base/ is the render at ${base.slice(0, 12)}` : 'base/ is empty (no --base: every object counts as new)';
+  return `Render diff: ${baseText}; head/ is the render of ${head ? head.slice(0, 12) : 'the working tree'}.`;
+}
+
+/** Why an environment was compared with the base render; a fall-back (no --render-only) says so. */
+function renderNote(env: { note?: string; changeSet?: unknown }, args: CliArgs): string {
+  if (!env.changeSet) return `not compared${env.note ? `: ${env.note}` : ''}`;
+  if (args.renderOnly) return 'render diff: --render-only';
+  return `no cluster, fell back to the render diff${env.note ? `: ${env.note}` : ''}; --require-cluster makes this an error`;
 }
 
 /** The outcome without live or desired objects (which may hold Secret values). */

@@ -29,6 +29,10 @@ export interface PreviewResult {
   environments: PreviewEnvironment[];
   /** Names of affected environments, config order. */
   affected: string[];
+  /** The commit render diffs compare with (undefined: none, so everything counts as new). */
+  base?: string;
+  /** The commit rendered (undefined: the working tree). */
+  head?: string;
 }
 
 export interface PreviewRequest {
@@ -41,6 +45,8 @@ export interface PreviewRequest {
   clusterAllowed: boolean;
   /** Why the cluster is not allowed, shown in the comment. */
   clusterDeniedReason?: string;
+  /** Where the cluster cannot be asked, fail the environment instead of comparing renders (CLI `diff --require-cluster`). */
+  requireCluster?: boolean;
 }
 
 export interface PreviewPorts {
@@ -53,16 +59,17 @@ export interface PreviewPorts {
 
 export async function runPreview(request: PreviewRequest, ports: PreviewPorts): Promise<PreviewResult> {
   const { config } = request;
-  const renders = await ports.log.group('Rendering base and head', () =>
-    renderAndCompare(config.environments, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref)),
+  // Named environments are the only ones rendered; otherwise all are, to find the affected ones.
+  const candidates = request.environments ? selectEnvironments(config, request.environments) : config.environments;
+  const title = `Rendering ${candidates.length} environment${candidates.length === 1 ? '' : 's'}${request.base ? ' at base and head' : ''}`;
+  const renders = await ports.log.group(title, () =>
+    renderAndCompare(candidates, { base: request.base, head: request.head }, (env, ref) => ports.renderer.render(env, ref)),
   );
   const affected = renders.filter((r) => r.affected).map((r) => r.environment.name);
-  const selected: EnvironmentConfig[] = request.environments
-    ? selectEnvironments(config, request.environments)
-    : renders.filter((r) => r.affected).map((r) => r.environment);
+  const selected: EnvironmentConfig[] = request.environments ? candidates : renders.filter((r) => r.affected).map((r) => r.environment);
   const selectedNames = new Set(selected.map((e) => e.name));
 
-  // Every environment's head render takes part, so CRDs defined anywhere are known everywhere.
+  // Every rendered environment's head takes part, so CRDs defined in any of them are known to all.
   const validations = validateRenders(
     renders.map((r) => ({ environment: r.environment, render: r.head })),
     ports.validator,
@@ -74,6 +81,10 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
     async (r): Promise<PreviewEnvironment> => {
       const findings = validations.find((v) => v.environment.name === r.environment.name)?.findings ?? [];
       const base = r.base?.objects ?? [];
+      const fallBack = (note: string): PreviewEnvironment =>
+        request.requireCluster
+          ? { name: r.environment.name, affected: r.affected, mode: 'render', findings, note, error: `the cluster was required but could not be asked: ${note}` }
+          : renderDiff(note);
       const renderDiff = (note: string): PreviewEnvironment => ({
         name: r.environment.name,
         affected: r.affected,
@@ -93,7 +104,7 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
       }
       if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
       if (!ports.cluster.hasCredentials(r.environment)) {
-        return renderDiff('no kubeconfig available: compared with the base render');
+        return fallBack('no kubeconfig available: compared with the base render');
       }
       if (r.head.objects.length === 0 && r.head.findings.some((f) => f.severity === 'error')) {
         return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: 'the environment did not render; see the findings' };
@@ -108,9 +119,9 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
         }
       } catch (error) {
         ports.log.warning(`${r.environment.name}: the cluster could not be asked (${errorMessage(error)}); comparing with the base render instead`);
-        return renderDiff(`the cluster could not be asked: ${errorMessage(error)}`);
+        return fallBack(`the cluster could not be asked: ${errorMessage(error)}`);
       }
     },
   );
-  return { environments, affected };
+  return { environments, affected, ...(request.base ? { base: request.base } : {}), ...(request.head ? { head: request.head } : {}) };
 }

@@ -68,6 +68,8 @@ export interface RunOptions {
   heal?: boolean;
   /** Cancels the run (the entries abort it on SIGTERM/SIGINT): held deploy locks are released. */
   signal?: AbortSignal;
+  /** Where a preview cannot ask the cluster, fail instead of comparing renders (CLI `diff --require-cluster`). */
+  requireCluster?: boolean;
   /** Never ask a cluster in previews, and say why (CLI `diff --render-only`). */
   clusterDeniedReason?: string;
 }
@@ -106,6 +108,7 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
           environments: intent.environments,
           clusterAllowed: !fromFork && !options.clusterDeniedReason,
           clusterDeniedReason: fromFork ? 'pull request from a fork: cluster credentials are never used for it' : options.clusterDeniedReason,
+          requireCluster: options.requireCluster,
         },
         ports,
       );

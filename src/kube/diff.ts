@@ -32,17 +32,22 @@ export function toStableYaml(object: KubeObject | undefined): string {
   return object === undefined ? '' : stringify(sortKeys(object), { lineWidth: 0 }).replace(QUOTED_MASK, '$2');
 }
 
+/** What the two sides of a diff are: the cluster against Git, or two renders. */
+export type DiffSides = { before: 'live'; after: 'desired' } | { before: 'base'; after: 'head' };
+export const CLUSTER_SIDES: DiffSides = { before: 'live', after: 'desired' };
+export const RENDER_SIDES: DiffSides = { before: 'base', after: 'head' };
+
 /**
- * Diff of normalised objects (`before` live, `after` desired; either may be undefined).
- * Returns '' when they print the same. Secret values are masked before anything is printed.
+ * Diff of normalised objects (`before` live or base, `after` desired or head; either may be
+ * undefined). Returns '' when they print the same. Secret values are masked before anything is printed.
  */
-export function diffObjects(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, context = 3): string {
+export function diffObjects(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, context = 3, sides: DiffSides = CLUSTER_SIDES): string {
   const redacted = redactPair(before, after);
   const left = toStableYaml(redacted.before);
   const right = toStableYaml(redacted.after);
   if (left === right) return '';
   const name = describeRef(ref);
-  const patch = createTwoFilesPatch(`live/${name}`, `desired/${name}`, left, right, undefined, undefined, { context });
+  const patch = createTwoFilesPatch(`${sides.before}/${name}`, `${sides.after}/${name}`, left, right, undefined, undefined, { context });
   // Drop jsdiff's "=====" separator line; keep ---/+++ and hunks.
   return patch.replace(/^=+\n/, '');
 }
