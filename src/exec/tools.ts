@@ -3,10 +3,10 @@
  * then the package's `.tools/bin`, else the first executable of that name on PATH. A missing program is a UserError that says
  * who needed it and how to get it, instead of a bare ENOENT from spawn.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
+import { packageRoot } from './package.js';
 
 /** Paths of the external programs, as `slipway.yaml`'s `tools:` sets them (defined here so exec/ depends on nothing but model/). */
 export interface ToolPaths {
@@ -79,28 +79,11 @@ let packageTools: string | null | undefined;
  */
 export function packageToolsDir(): string | undefined {
   if (packageTools === undefined) {
-    packageTools = null;
-    let dir = dirname(fileURLToPath(import.meta.url));
-    for (let depth = 0; depth < 5; depth++) {
-      if (isSlipwayPackage(join(dir, 'package.json'))) {
-        const bin = join(dir, '.tools', 'bin');
-        packageTools = existsSync(bin) ? bin : null;
-        break;
-      }
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
+    const root = packageRoot();
+    const bin = root === undefined ? undefined : join(root, '.tools', 'bin');
+    packageTools = bin !== undefined && existsSync(bin) ? bin : null;
   }
   return packageTools ?? undefined;
-}
-
-function isSlipwayPackage(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name === 'slipway';
-  } catch {
-    return false;
-  }
 }
 
 /** How to run kustomize: a `kustomize` binary's `build`, else `kubectl kustomize`. */

@@ -24,6 +24,7 @@
 
 import { createHash } from 'node:crypto';
 import type { EnvironmentConfig } from '../config/types.js';
+import { packageVersion } from '../exec/package.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import type { KubeClient } from './client.js';
 import { KubeApiError } from './errors.js';
@@ -35,8 +36,7 @@ export const APPLYSET_PART_OF_LABEL = 'applyset.kubernetes.io/part-of';
 export const APPLYSET_TOOLING_ANNOTATION = 'applyset.kubernetes.io/tooling';
 export const APPLYSET_GROUP_KINDS_ANNOTATION = 'applyset.kubernetes.io/contains-group-kinds';
 export const APPLYSET_NAMESPACES_ANNOTATION = 'applyset.kubernetes.io/additional-namespaces';
-export const SLIPWAY_VERSION = '0.1.0';
-export const TOOLING = `slipway/v${SLIPWAY_VERSION}`;
+export const TOOLING = `slipway/v${packageVersion()}`;
 
 /** `applyset-<base64url(sha256(<name>.<namespace>.<kind>.<group>))>-v1`, as the KEP defines it. */
 export function applySetId(name: string, namespace: string, kind = 'Secret', group = ''): string {
