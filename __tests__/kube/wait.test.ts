@@ -95,7 +95,7 @@ describe('waitForHealth', () => {
     expect(report.timedOut).toBe(true);
     expect(clock.sleeps).toEqual([1000, 2000, 4000, 4000, 4000, 4000, 1000]);
     expect(report.polls).toBe(clock.sleeps.length + 1);
-    expect(report.failing).toEqual([{ ref: deployRef, status: 'InProgress', message: 'Available: 0/2', events: ['Warning FailedCreate: exceeded quota'] }]);
+    expect(report.failing).toEqual([{ ref: deployRef, status: 'InProgress', message: 'Available: 0/2', events: ['Warning FailedCreate: exceeded quota'], causes: [] }]);
   });
 
   it('reports a missing object as NotFound and an unreadable one as Unknown', async () => {

@@ -215,6 +215,16 @@ export class FakeKubeApiServer {
     this.api.setReadBehaviour(kind, behaviour);
   }
 
+  /** The log text pods/log serves for a container (`previous`: the crashed instance, `?previous=true`). */
+  setPodLog(namespace: string, pod: string, container: string, text: string, options: { previous?: boolean } = {}): void {
+    this.api.podLogs.set(`${namespace}/${pod}/${container}/${options.previous ? 'previous' : 'current'}`, text);
+  }
+
+  /** Refuse pods/log with 403 Forbidden, as credentials without `pods/log` get. */
+  refusePodLogs(refused: boolean): void {
+    this.api.podLogsRefused = refused;
+  }
+
   /** Records a core/v1 Event about an object, so engines can show recent Events for failing objects. */
   addEvent(event: Partial<KubeObject> & { involvedObject: Record<string, unknown>; reason?: string; message?: string; type?: string }): KubeObject {
     const involved = event.involvedObject;

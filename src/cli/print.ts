@@ -82,6 +82,7 @@ function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'
     if (env.error) out(`  ${env.error}\n`);
     for (const f of env.health?.failing ?? []) {
       out(`  ${f.ref.kind}/${f.ref.name}: ${f.status}: ${f.message}\n`);
+      for (const c of f.causes ?? []) out(`    ${c}\n`);
       for (const e of f.events) out(`    ${e}\n`);
     }
   }

@@ -162,7 +162,7 @@ async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs
   return {
     healthy: report.healthy,
     timedOut: report.timedOut,
-    failing: report.failing.map((f) => ({ ref: f.ref, status: f.status, message: f.message, events: f.events })),
+    failing: report.failing.map((f) => ({ ref: f.ref, status: f.status, message: f.message, events: f.events, causes: f.causes })),
   };
 }
 

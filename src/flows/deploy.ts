@@ -263,10 +263,18 @@ async function deployOne(
   }
 }
 
-function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {
+export function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {
   if (apply.failed.length > 0) {
     return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
   }
-  if (health?.timedOut) return `not healthy before the timeout: ${health.failing.map((f) => `${describeRef(f.ref)} (${f.message})`).join('; ')}`;
-  return `unhealthy: ${health?.failing.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
+  const failing = health?.failing ?? [];
+  if (health?.timedOut) return `not healthy before the timeout: ${failing.map((f) => `${describeRef(f.ref)} (${f.message}${firstCause(f.causes)})`).join('; ')}`;
+  return `unhealthy: ${failing.map((f) => `${describeRef(f.ref)}: ${f.message}${firstCause(f.causes)}`).join('; ')}`;
+}
+
+/** The diagnosis's first line, the short answer to "why", for one-line descriptions. */
+function firstCause(causes: readonly string[] | undefined): string {
+  const first = causes?.[0];
+  if (!first) return '';
+  return `; ${first.length > 200 ? `${first.slice(0, 200)}…` : first}`;
 }

@@ -24,7 +24,8 @@ export interface ValidatorPort {
 export interface HealthResult {
   healthy: boolean;
   timedOut: boolean;
-  failing: Array<{ ref: ObjectRef; status: string; message: string; events: string[] }>;
+  /** `causes`: the diagnosis, one line each (grouped Pod problems, log lines, Events of owned objects). */
+  failing: Array<{ ref: ObjectRef; status: string; message: string; events: string[]; causes?: string[] }>;
 }
 
 export interface ApplyOutcome {

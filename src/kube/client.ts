@@ -29,6 +29,8 @@ export interface KubeRequest {
   timeoutMs?: number;
   /** Retry transient failures (default true). */
   retry?: boolean;
+  /** The response is plain text (pods/log), returned as a string instead of parsed JSON. */
+  text?: boolean;
 }
 
 export interface ClientStats {
@@ -123,7 +125,7 @@ export class KubeClient {
         : Buffer.isBuffer(req.body)
           ? req.body
           : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: req.text ? 'text/plain, */*' : 'application/json' };
     if (body) {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(body.length);
@@ -135,6 +137,7 @@ export class KubeClient {
       if (req.method !== 'GET' && !isDryRun) this.stats.writes += 1;
       const res = await this.transport({ method: req.method, path, headers, body, timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
       if (res.status >= 200 && res.status < 300) {
+        if (req.text) return res.body.toString('utf8') as T;
         return (res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined) as T;
       }
       const error = toApiError(res.status, res.body, subject, header(res.headers['retry-after']));

@@ -12,6 +12,8 @@ export interface KubeRequester {
     contentType?: string;
     /** What the request is about, for error messages. */
     subject?: string;
+    /** Plain-text response (pods/log). */
+    text?: boolean;
   }): Promise<T>;
 }
 

@@ -137,7 +137,7 @@ export async function watchForHealth(client: WatchingRequester, targets: readonl
     if (outcome === 'healthy') return { healthy: true, timedOut: false, objects: states, failing: [], polls: 0 };
     // Statuses computed from the last event; a final read gives Events and fresh messages.
     const problems = outcome === 'failed' ? states.filter((s) => s.status === 'Failed') : states.filter((s) => s.status !== 'Current');
-    return finish(client, states, problems, outcome === 'timeout', 0, options);
+    return finish(client, states, problems, outcome === 'timeout', 0, { ...options, targets });
   } catch (error) {
     if (!(error instanceof WatchRefused)) throw options.signal?.aborted ? abortReason(options.signal) : error;
     stop.abort();

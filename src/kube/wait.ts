@@ -13,6 +13,8 @@ import { computeStatus, type HealthStatus } from './status.js';
 import { mapLimit } from '../model/concurrency.js';
 import { type Clock, type KubeRequester, abortReason, apiStatusOf, systemClock } from './wait-api.js';
 import { recentEvents } from './wait-events.js';
+import { fetchDiagnosis } from './diagnose-fetch.js';
+import { diagnosisReport } from './diagnose.js';
 
 export interface WaitTarget {
   ref: ObjectRef;
@@ -29,6 +31,11 @@ export interface ObjectHealth {
 export interface FailingObject extends ObjectHealth {
   /** The last few Events about the object, oldest first, e.g. `Warning BackOff: Back-off pulling image (x4)`. */
   events: string[];
+  /**
+   * Why, one line each: grouped Pod problems with counts, last log lines of crashing
+   * containers, warning Events of the ReplicaSets / Pods it owns (diagnose.ts).
+   */
+  causes: string[];
 }
 
 export interface HealthReport {
@@ -91,12 +98,12 @@ export async function waitForHealth(reader: KubeRequester, targets: readonly Wai
     options.onProgress?.(states, polls);
 
     const failedObjects = states.filter((s) => s.status === 'Failed');
-    if (failedObjects.length > 0) return finish(reader, states, failedObjects, false, polls, options);
+    if (failedObjects.length > 0) return finish(reader, states, failedObjects, false, polls, { ...options, targets });
     if (states.every((s) => s.status === 'Current')) return { healthy: true, timedOut: false, objects: states, failing: [], polls };
 
     const remaining = deadline - clock.now();
     if (remaining <= 0) {
-      return finish(reader, states, states.filter((s) => s.status !== 'Current'), true, polls, options);
+      return finish(reader, states, states.filter((s) => s.status !== 'Current'), true, polls, { ...options, targets });
     }
     await clock.sleep(Math.min(delay, remaining), options.signal);
     delay = Math.min(delay * 2, maxDelay);
@@ -117,21 +124,24 @@ export async function readHealth(reader: KubeRequester, target: WaitTarget, cloc
   }
 }
 
-/** The report for objects that failed or never became Current, with their recent Events. */
+/** The report for objects that failed or never became Current, with their recent Events and a diagnosis. */
 export async function finish(
   reader: KubeRequester,
   objects: ObjectHealth[],
   problems: ObjectHealth[],
   timedOut: boolean,
   polls: number,
-  options: WaitOptions,
+  options: WaitOptions & { targets?: readonly WaitTarget[] },
 ): Promise<HealthReport> {
+  const clock = options.clock ?? systemClock;
+  const pathOf = new Map((options.targets ?? []).map((t) => [t.ref, t.path]));
   const failing = await mapLimit(problems, options.concurrency ?? 16, async (problem, index): Promise<FailingObject> => {
-    if (index >= MAX_EVENT_LOOKUPS) return { ...problem, events: [] };
+    if (index >= MAX_EVENT_LOOKUPS) return { ...problem, events: [], causes: [] };
+    const causes = problem.status === 'NotFound' ? [] : diagnosisReport(await fetchDiagnosis(reader, problem.ref, pathOf.get(problem.ref), clock.now()));
     try {
-      return { ...problem, events: await recentEvents(reader, problem.ref, options.eventLimit ?? 5) };
+      return { ...problem, events: await recentEvents(reader, problem.ref, options.eventLimit ?? 5), causes };
     } catch (error) {
-      return { ...problem, events: [`(could not read Events: ${errorMessage(error)})`] };
+      return { ...problem, events: [`(could not read Events: ${errorMessage(error)})`], causes };
     }
   });
   return { healthy: false, timedOut, objects, failing, polls };
@@ -142,6 +152,7 @@ export function describeHealthProblems(report: HealthReport): string {
   const lines: string[] = [];
   for (const f of report.failing) {
     lines.push(`${describeRef(f.ref)}: ${f.status}: ${f.message}`);
+    for (const cause of f.causes) lines.push(`  ${cause}`);
     for (const event of f.events) lines.push(`  ${event}`);
   }
   return lines.join('\n');

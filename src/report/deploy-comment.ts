@@ -30,6 +30,8 @@ export const DEPLOY_MARKER = '<!-- slipway:deploy -->';
 /** Events shown per failing object; the newest ones, which say most about why. */
 const EVENTS_SHOWN = 10;
 const FINDINGS_SHOWN = 25;
+/** Diagnosis lines per failing object (causes, 20 log lines each, Events). */
+const CAUSE_LINES_SHOWN = 80;
 
 export interface FailingObject {
   ref: ObjectRef;
@@ -37,6 +39,8 @@ export interface FailingObject {
   status?: string;
   message: string;
   events?: string[];
+  /** The diagnosis (kube/diagnose.ts), one line each. */
+  causes?: string[];
 }
 
 export interface DeployCommentEnvironment {
@@ -182,8 +186,17 @@ function failingItem(object: FailingObject): BudgetItem {
   const message = escapeMarkdownInline(object.message);
   const oneLine = `- ❌ ${inlineCode(name)}${status}: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}\n`;
   const events = (object.events ?? []).slice(-EVENTS_SHOWN);
-  const full = events.length ? `${oneLine}\n  <details><summary>Recent events</summary>\n\n${indent(fenced(events.join('\n')))}\n  </details>\n\n` : oneLine;
-  return { full: maskSecrets(full), compact: maskSecrets(oneLine), label: name };
+  const causes = (object.causes ?? []).slice(0, CAUSE_LINES_SHOWN);
+  // The first cause is the answer to "why"; it stays even in the compact form.
+  const compact = causes.length ? `${oneLine}  - ${escapeMarkdownInline(truncate(causes[0] ?? '', 300))}\n` : oneLine;
+  let full = causes.length ? `${oneLine}\n  <details open><summary>Why</summary>\n\n${indent(fenced(causes.join('\n')))}\n  </details>\n` : oneLine;
+  if (events.length) full += `${causes.length ? '' : '\n'}  <details><summary>Recent events</summary>\n\n${indent(fenced(events.join('\n')))}\n  </details>\n\n`;
+  else if (causes.length) full += '\n';
+  return { full: maskSecrets(full), compact: maskSecrets(compact), label: name };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function promotionSection(promotions: DeployCommentPromotion[]): BudgetSection | undefined {

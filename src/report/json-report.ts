@@ -55,7 +55,7 @@ export interface JsonReportEnvironment {
   counts?: ChangeCounts;
   actions: JsonReportAction[];
   findings: Finding[];
-  health?: { healthy: boolean; timedOut: boolean; failing: Array<{ object: string; status?: string; message: string; events: string[] }> };
+  health?: { healthy: boolean; timedOut: boolean; failing: Array<{ object: string; status?: string; message: string; events: string[]; causes: string[] }> };
   /** What a deploy did (`applied` = `created` + `updated`); `counts` then says the same. */
   apply?: { applied: number; created: number; updated: number; unchanged: number; deleted: number };
   durationMs?: number;
@@ -95,7 +95,7 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       health: env.health && {
         healthy: env.health.healthy,
         timedOut: env.health.timedOut,
-        failing: env.health.failing.map((f) => ({ object: describeRef(f.ref), status: f.status, message: f.message, events: f.events ?? [] })),
+        failing: env.health.failing.map((f) => ({ object: describeRef(f.ref), status: f.status, message: f.message, events: f.events ?? [], causes: f.causes ?? [] })),
       },
       apply: env.apply && { applied: env.apply.created + env.apply.updated, created: env.apply.created, updated: env.apply.updated, unchanged: env.apply.unchanged, deleted: env.apply.deleted },
       durationMs: env.durationMs,

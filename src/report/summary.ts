@@ -122,6 +122,7 @@ function failuresBlock(environments: SummaryEnvironment[]): string {
     for (const object of failing.slice(0, FAILING_SHOWN)) {
       const status = object.status ? ` (${escapeMarkdownInline(object.status)})` : '';
       lines.push(`- ❌ ${inlineCode(describeRef(object.ref))}${status}: ${escapeMarkdownInline(object.message)}\n`);
+      if (object.causes?.length) lines.push(`\n${fenced(object.causes.join('\n')).replace(/^/gm, '  ')}\n`);
       if (object.events?.length) lines.push(`\n${fenced(object.events.join('\n')).replace(/^/gm, '  ')}\n`);
     }
     if (failing.length > FAILING_SHOWN) lines.push(`- … and ${failing.length - FAILING_SHOWN} more failing objects (see the JSON report)\n`);

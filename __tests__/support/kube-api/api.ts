@@ -61,11 +61,31 @@ export class KubeApi {
   readonly store = new ObjectStore();
   private readonly readBehaviours = new Map<string, ReadBehaviour>();
   private readonly readCounts = new Map<string, number>();
+  /** Container logs by `namespace/pod/container/current|previous`, served by pods/log. */
+  readonly podLogs = new Map<string, string>();
+  /** Refuse pods/log with 403, as RBAC without `pods/log` does. */
+  podLogsRefused = false;
 
   constructor(private readonly serverAddress: () => string) {
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
+  }
+
+  /** pods/log: the text set with setPodLog, `tailLines` and `previous` as the kubelet reads them. */
+  private podLog(req: ApiRequest, route: ResourceRoute): ApiResponse {
+    if (this.podLogsRefused) throw errors.forbidden(`pods "${route.name}" is forbidden: cannot get resource "pods/log" in API group "" in the namespace "${route.namespace}"`);
+    const namespace = route.namespace ?? 'default';
+    if (!this.store.get('', 'Pod', namespace, route.name ?? '')) throw errors.notFound('pods', '', route.name ?? '');
+    const previous = req.query.previous === 'true';
+    const text = this.podLogs.get(`${namespace}/${route.name}/${req.query.container ?? ''}/${previous ? 'previous' : 'current'}`);
+    if (text === undefined) {
+      throw errors.badRequest(previous ? `previous terminated container "${req.query.container}" in pod "${route.name}" not found` : `container "${req.query.container}" in pod "${route.name}" has no logs`);
+    }
+    const tail = req.query.tailLines === undefined ? undefined : Number(req.query.tailLines);
+    const lines = text.replace(/\n$/, '').split('\n');
+    const shown = tail === undefined ? lines : lines.slice(-tail);
+    return { status: 200, body: `${shown.join('\n')}\n`, contentType: 'text/plain' };
   }
 
   handle(req: ApiRequest): ApiResponse {
@@ -113,6 +133,7 @@ export class KubeApi {
 
   private resource(req: ApiRequest, route: ResourceRoute): ApiResponse {
     const { type } = route;
+    if (route.subresource === 'log' && type.kind === 'Pod' && req.method === 'GET') return this.podLog(req, route);
     if (route.subresource !== undefined && !(route.subresource === 'status' && type.status)) throw errors.pathNotFound();
     const scope: Scope = route.subresource === 'status' ? 'status' : 'main';
     const dryRun = req.query.dryRun;
