@@ -102,7 +102,7 @@ async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined)
   const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
   const git = Git.forRepository(processRunner, root, config.tools);
   const renderer = createRenderer(config);
-  const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, log });
+  const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
   const ports = {

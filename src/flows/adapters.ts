@@ -59,12 +59,14 @@ export interface ClusterAccess {
   kubeconfig?: string;
   /** Where `kubeconfig` came from, for messages (e.g. "--kubeconfig ./ci.yaml"). */
   kubeconfigSource?: string;
+  /** How the user passes a kubeconfig (`--kubeconfig FILE` on the command line), for hints. */
+  kubeconfigSetting?: string;
   log: Log;
 }
 
 /** Throws at once when a kubeconfig given as content does not parse, whatever the command. */
 export function createClusterPort(access: ClusterAccess): ClusterPort {
-  const source = { kubeconfig: access.kubeconfig, kubeconfigSource: access.kubeconfigSource };
+  const source = { kubeconfig: access.kubeconfig, kubeconfigSource: access.kubeconfigSource, kubeconfigSetting: access.kubeconfigSetting };
   if (access.kubeconfig !== undefined) readKubeconfig(source);
   return {
     hasCredentials(env) {

@@ -22,6 +22,8 @@ export interface ConnectOptions {
   context?: string;
   /** Where `kubeconfig` came from, for messages; default "the kubeconfig input". */
   kubeconfigSource?: string;
+  /** How the user passes a kubeconfig where they are, for hints; default the action's input. */
+  kubeconfigSetting?: string;
 }
 
 /** What a request needs to reach the cluster: where, which TLS settings, which headers. */
@@ -53,7 +55,7 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
  * $KUBECONFIG (missing ones are skipped, as kubectl does), else ~/.kube/config, else the pod's
  * service account when running in a cluster.
  */
-export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource'>): { config: KubeConfig; source: string } {
+export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigSetting'>): { config: KubeConfig; source: string } {
   const config = new KubeConfig();
   const files = options.kubeconfig === undefined ? defaultKubeconfigFiles() : [];
   const source = options.kubeconfig !== undefined ? (options.kubeconfigSource ?? 'the kubeconfig input') : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
@@ -63,7 +65,11 @@ export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kub
   }
   if (options.kubeconfig === undefined && files.length === 0) {
     if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
-      throw new NoKubeconfigError(`No kubeconfig: ${source} does not exist.`, 'Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
+      const looked = process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG}: no such file)` : '$KUBECONFIG (not set), then ~/.kube/config (no such file)';
+      throw new NoKubeconfigError(
+        `No kubeconfig: looked for ${looked}, then an in-cluster service account (none).`,
+        `Pass ${options.kubeconfigSetting ?? 'one in the `kubeconfig` input (a secret)'}, or set $KUBECONFIG.`,
+      );
     }
     config.loadFromCluster();
     return { config, source: 'the pod\'s service account' };

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NoKubeconfigError, readKubeconfig } from '../../src/kube/connection.js';
+
+describe('no kubeconfig at all', () => {
+  const saved = { HOME: process.env.HOME, KUBECONFIG: process.env.KUBECONFIG };
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'slipway-home-'));
+    process.env.HOME = home;
+    delete process.env.KUBECONFIG;
+  });
+  afterEach(() => {
+    process.env.HOME = saved.HOME;
+    if (saved.KUBECONFIG === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved.KUBECONFIG;
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('names the lookup order, and the flag on the command line', () => {
+    expect(() => readKubeconfig({ kubeconfigSetting: '--kubeconfig FILE' })).toThrow(NoKubeconfigError);
+    expect(() => readKubeconfig({ kubeconfigSetting: '--kubeconfig FILE' })).toThrow(
+      'No kubeconfig: looked for $KUBECONFIG (not set), then ~/.kube/config (no such file), then an in-cluster service account (none).\n  Pass --kubeconfig FILE, or set $KUBECONFIG.',
+    );
+  });
+
+  it('names the input in the action, and a $KUBECONFIG that points nowhere', () => {
+    process.env.KUBECONFIG = join(home, 'missing.yaml');
+    expect(() => readKubeconfig({})).toThrow(`looked for $KUBECONFIG (${join(home, 'missing.yaml')}: no such file)`);
+    expect(() => readKubeconfig({})).toThrow('Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
+  });
+});
