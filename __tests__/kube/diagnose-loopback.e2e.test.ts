@@ -140,3 +140,69 @@ describe('failure diagnosis against the loopback API server', () => {
     expect(report.failing[0]?.causes).toContain('  | loading 12000000 rows');
   });
 });
+
+describe('failing fast against the loopback API server', () => {
+  let server: FakeKubeApiServer;
+  let client: KubeClient;
+  beforeAll(async () => {
+    server = await FakeKubeApiServer.start();
+    client = await KubeClient.connect({ kubeconfig: server.kubeconfig() });
+  });
+  afterAll(async () => {
+    client?.close();
+    await server?.stop();
+  });
+
+  function seedRollingOut(name: string, containerStatus: Record<string, unknown>): void {
+    const deployment = server.seed({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'default', annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      spec: { replicas: 2, progressDeadlineSeconds: 600, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'x' }] } } },
+      status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 0, availableReplicas: 0 },
+    } as KubeObject);
+    const ownerOf = (o: KubeObject, kind: string) => [{ apiVersion: 'apps/v1', kind, name: o.metadata.name, uid: String(o.metadata.uid), controller: true }];
+    const rs = server.seed({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `${name}-abc12`, namespace: 'default', labels: { app: name, 'pod-template-hash': 'abc12' }, annotations: { 'deployment.kubernetes.io/revision': '1' }, ownerReferences: ownerOf(deployment, 'Deployment') },
+      spec: { replicas: 2, selector: { matchLabels: { app: name, 'pod-template-hash': 'abc12' } }, template: { metadata: { labels: { app: name, 'pod-template-hash': 'abc12' } }, spec: { containers: [{ name: 'app', image: 'x' }] } } },
+    } as KubeObject);
+    server.seed({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${name}-abc12-p1`, namespace: 'default', labels: { app: name, 'pod-template-hash': 'abc12' }, ownerReferences: ownerOf(rs, 'ReplicaSet') },
+      spec: { containers: [{ name: 'app', image: 'x' }] },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'app', image: 'registry.example.com/web:9.9.9', ready: false, ...containerStatus }] },
+    } as KubeObject);
+  }
+  const target = (name: string) => ({ ref: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'default', name }, path: `/apis/apps/v1/namespaces/default/deployments/${name}` });
+
+  it('stops an image pull that keeps failing after the 60 s grace period, long before the timeout', async () => {
+    seedRollingOut('nopull', { restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } });
+    const clock = new FakeClock();
+    const started = clock.now();
+    const report = await waitForHealth(client, [target('nopull')], { timeoutMs: 600_000, clock });
+    expect(report.timedOut).toBe(false);
+    expect(report.failing[0]?.status).toBe('Failed');
+    expect(report.failing[0]?.message).toMatch(/Failing fast: image "registry.example.com\/web:9.9.9" of container app cannot be pulled \(ImagePullBackOff\) for \d+ s/);
+    const waited = clock.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(60_000);
+    expect(waited).toBeLessThan(90_000);
+  });
+
+  it('stops a crash loop past 3 restarts at once', async () => {
+    seedRollingOut('crashy', { restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } });
+    const clock = new FakeClock();
+    const started = clock.now();
+    const report = await waitForHealth(client, [target('crashy')], { timeoutMs: 600_000, clock });
+    expect(report.failing[0]?.message).toContain('Failing fast: container app of Pod crashy-abc12-p1 is in CrashLoopBackOff after 4 restarts');
+    expect(clock.now() - started).toBeLessThan(20_000);
+  });
+
+  it('waits the whole timeout when failing fast is turned off', async () => {
+    seedRollingOut('patient', { restartCount: 0, state: { waiting: { reason: 'ErrImagePull' } } });
+    const report = await waitForHealth(client, [target('patient')], { timeoutMs: 300_000, clock: new FakeClock(), failFast: false });
+    expect(report.timedOut).toBe(true);
+  });
+});

@@ -12,7 +12,7 @@ import { errorMessage } from '../model/errors.js';
 import type { KubeObject } from '../model/objects.js';
 import type { WatchEvent } from './client.js';
 import { computeStatus } from './status.js';
-import { finish, type HealthReport, type ObjectHealth, type WaitOptions, type WaitTarget, waitForHealth } from './wait.js';
+import { failFastJudge, finish, type HealthReport, type ObjectHealth, type WaitOptions, type WaitTarget, waitForHealth } from './wait.js';
 import { type KubeRequester, abortReason, apiStatusOf, systemClock } from './wait-api.js';
 
 /** What watching needs of the client; `KubeClient` satisfies it. */
@@ -124,9 +124,14 @@ export async function watchForHealth(client: WatchingRequester, targets: readonl
     () => 'timeout' as const,
     () => undefined,
   );
+  const judge = failFastJudge(client, clock, options);
   const progress = (async () => {
     for (let round = 1; !stop.signal.aborted; round += 1) {
       await clock.sleep(options.progressIntervalMs ?? 5_000, stop.signal).catch(() => undefined);
+      if (judge && !stop.signal.aborted) {
+        await judge(targets, states).catch(() => undefined);
+        check();
+      }
       if (!stop.signal.aborted) options.onProgress?.(states, round * 3);
     }
   })();

@@ -15,6 +15,7 @@ import { type Clock, type KubeRequester, abortReason, apiStatusOf, systemClock }
 import { recentEvents } from './wait-events.js';
 import { fetchDiagnosis } from './diagnose-fetch.js';
 import { diagnosisReport } from './diagnose.js';
+import { FailFastJudge, type FailFastOptions } from './fail-fast.js';
 
 export interface WaitTarget {
   ref: ObjectRef;
@@ -63,6 +64,8 @@ export interface WaitOptions {
   eventLimit?: number;
   signal?: AbortSignal;
   clock?: Clock;
+  /** Stop before the timeout when a workload's Pods cannot recover (fail-fast.ts); `false` waits the full timeout. */
+  failFast?: FailFastOptions | false;
   /** Called after each round, e.g. to log what is still in progress. */
   onProgress?: (objects: readonly ObjectHealth[], round: number) => void;
 }
@@ -87,6 +90,7 @@ export async function waitForHealth(reader: KubeRequester, targets: readonly Wai
   const states: ObjectHealth[] = targets.map((t) => ({ ref: t.ref, status: 'Unknown', message: 'Not read yet' }));
   let delay = options.initialDelayMs ?? 500;
   let polls = 0;
+  const judge = failFastJudge(reader, clock, options);
 
   for (;;) {
     if (options.signal?.aborted) throw abortReason(options.signal);
@@ -95,6 +99,7 @@ export async function waitForHealth(reader: KubeRequester, targets: readonly Wai
       states[i] = await readHealth(reader, targets[i] as WaitTarget, clock);
     });
     polls += 1;
+    await judge?.(targets, states);
     options.onProgress?.(states, polls);
 
     const failedObjects = states.filter((s) => s.status === 'Failed');
@@ -108,6 +113,29 @@ export async function waitForHealth(reader: KubeRequester, targets: readonly Wai
     await clock.sleep(Math.min(delay, remaining), options.signal);
     delay = Math.min(delay * 2, maxDelay);
   }
+}
+
+/** How often workloads still in progress are judged for causes that will not resolve themselves. */
+export const FAIL_FAST_INTERVAL_MS = 5_000;
+
+/**
+ * Marks as Failed the workloads in progress whose Pods cannot recover, judged at most every
+ * few seconds and not in the first seconds of a wait, so a rollout that goes well costs no reads.
+ */
+export function failFastJudge(reader: KubeRequester, clock: Clock, options: WaitOptions): ((targets: readonly WaitTarget[], states: ObjectHealth[]) => Promise<void>) | undefined {
+  if (options.failFast === false) return undefined;
+  const judge = new FailFastJudge(reader, clock, options.failFast ?? {});
+  let next = clock.now() + FAIL_FAST_INTERVAL_MS;
+  return async (targets, states) => {
+    if (clock.now() < next) return;
+    next = clock.now() + FAIL_FAST_INTERVAL_MS;
+    const pending = states.map((s, i) => i).filter((i) => states[i]?.status === 'InProgress');
+    await mapLimit(pending, options.concurrency ?? 16, async (i) => {
+      const verdict = await judge.judge(targets[i] as WaitTarget);
+      const state = states[i];
+      if (verdict && state?.status === 'InProgress') states[i] = { ref: state.ref, status: 'Failed', message: `${state.message}. ${verdict}` };
+    });
+  };
 }
 
 export async function readHealth(reader: KubeRequester, target: WaitTarget, clock: Clock): Promise<ObjectHealth> {
