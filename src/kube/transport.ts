@@ -54,20 +54,21 @@ export function httpsTransport(
   const basePath = server.pathname.replace(/\/$/, '');
   let hasConnected = false;
 
+  /** One request's options: the server, the path under its base, the current credentials' headers. */
+  const requestOptions = (request: { method: string; path: string; headers?: Record<string, string> }, headers: Record<string, string>): https.RequestOptions => ({
+    protocol: server.protocol,
+    hostname: server.hostname,
+    port: server.port || (secure ? 443 : 80),
+    method: request.method,
+    path: basePath + request.path,
+    headers: { ...headers, ...request.headers },
+    agent,
+  });
   const transport: Transport = async (request) => {
     const current = await settings();
     return new Promise<TransportResponse>((resolve, reject) => {
       let socketConnected = false;
-      const options: https.RequestOptions = {
-        protocol: server.protocol,
-        hostname: server.hostname,
-        port: server.port || (secure ? 443 : 80),
-        method: request.method,
-        path: basePath + request.path,
-        headers: { ...current.headers, ...request.headers },
-        agent,
-      };
-      const req = (secure ? https : http).request(options, (res) => {
+      const req = (secure ? https : http).request(requestOptions(request, current.headers), (res) => {
         hasConnected = true;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -92,15 +93,7 @@ export function httpsTransport(
     return new Promise<StreamResponse>((resolve, reject) => {
       if (signal?.aborted) return reject(toTransportError(Object.assign(new Error('cancelled'), { code: 'ECONNABORTED' }), hasConnected, request));
       const req = (secure ? https : http).request(
-        {
-          protocol: server.protocol,
-          hostname: server.hostname,
-          port: server.port || (secure ? 443 : 80),
-          method: request.method,
-          path: basePath + request.path,
-          headers: { ...current.headers, ...request.headers },
-          agent,
-        },
+        requestOptions(request, current.headers),
         (res) => {
           hasConnected = true;
           req.setTimeout(0);
