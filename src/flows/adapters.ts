@@ -16,9 +16,11 @@ import { withEnvironmentLock } from '../kube/lock.js';
 import { replanChanged } from '../kube/replan.js';
 import { resolveWaitTargets } from '../kube/wait.js';
 import { watchForHealth } from '../kube/wait-watch.js';
+import { progressReporter } from '../kube/wait-progress.js';
+import { systemClock } from '../kube/wait-api.js';
 import { hasChanges, type ChangeSet } from '../model/changeset.js';
 import { errorMessage, UserError } from '../model/errors.js';
-import { describeRef, type KubeObject, type ObjectRef } from '../model/objects.js';
+import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
 import { collectCrdSchemas, ExternalSchemas, fileSystemSchemaReader, validateObjects } from '../validate/index.js';
@@ -151,15 +153,11 @@ async function recordRevision(client: KubeClient, env: EnvironmentConfig, commit
 
 async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs: number, log: Log, environment: string, signal?: AbortSignal): Promise<HealthResult> {
   const targets = await resolveWaitTargets(client.discovery, refs);
+  const progress = progressReporter(systemClock, (line) => log.info(`${environment}: waiting: ${line}`));
   const report = await watchForHealth(client, targets, {
     timeoutMs,
     signal,
-    onProgress: (objects, round) => {
-      const pending = objects.filter((o) => o.status !== 'Current');
-      if (pending.length > 0 && round % 3 === 0) {
-        log.info(`${environment}: waiting for ${pending.map((o) => describeRef(o.ref)).slice(0, 5).join(', ')}${pending.length > 5 ? ` and ${pending.length - 5} more` : ''}`);
-      }
-    },
+    onProgress: (objects) => progress(objects),
   });
   return {
     healthy: report.healthy,
