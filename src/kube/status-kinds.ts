@@ -9,6 +9,7 @@ import type { KubeObject } from '../model/objects.js';
 import { arrayField, conditionsOf, findCondition, intField, optionalInt, stringField } from './status-fields.js';
 import { current, failed, inProgress, type StatusResult } from './status-result.js';
 import { isPlainObject } from '../model/objects.js';
+import { argoRollout, flaggerCanary } from './status-progressive.js';
 
 export interface RuleContext {
   /** Milliseconds since the epoch; the Pod rule needs it for the scheduling grace window. */
@@ -253,4 +254,6 @@ export const KIND_RULES: ReadonlyMap<string, KindRule> = new Map<string, KindRul
   ['batch/CronJob', alwaysReady],
   ['batch/Job', job],
   ['apiextensions.k8s.io/CustomResourceDefinition', customResourceDefinition],
+  ['argoproj.io/Rollout', argoRollout],
+  ['flagger.app/Canary', flaggerCanary],
 ]);
