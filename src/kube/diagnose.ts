@@ -149,11 +149,12 @@ export interface WarningEvent {
   eventTime?: string | null;
   firstTimestamp?: string | null;
   series?: { lastObservedTime?: string; count?: number };
-  involvedObject?: { kind?: string; name?: string };
+  involvedObject?: { kind?: string; name?: string; namespace?: string };
   metadata?: { creationTimestamp?: string };
 }
 
-function eventTime(e: WarningEvent): number {
+/** The time an event last happened: core/v1 events fill different fields depending on who wrote them. */
+export function eventTime(e: WarningEvent): number {
   for (const value of [e.series?.lastObservedTime, e.lastTimestamp, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp]) {
     const time = typeof value === 'string' ? Date.parse(value) : NaN;
     if (!Number.isNaN(time)) return time;

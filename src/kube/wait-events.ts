@@ -5,29 +5,8 @@
 
 import type { ObjectRef } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
+import { eventTime, type WarningEvent as CoreEvent } from './diagnose.js';
 import type { KubeRequester } from './wait-api.js';
-
-interface CoreEvent {
-  type?: string;
-  reason?: string;
-  message?: string;
-  count?: number;
-  lastTimestamp?: string | null;
-  eventTime?: string | null;
-  firstTimestamp?: string | null;
-  series?: { lastObservedTime?: string; count?: number };
-  involvedObject?: { kind?: string; name?: string; namespace?: string };
-  metadata?: { creationTimestamp?: string };
-}
-
-/** The time an event last happened: core/v1 events fill different fields depending on who wrote them. */
-function eventTime(e: CoreEvent): number {
-  for (const value of [e.series?.lastObservedTime, e.lastTimestamp, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp]) {
-    const time = typeof value === 'string' ? Date.parse(value) : NaN;
-    if (!Number.isNaN(time)) return time;
-  }
-  return 0;
-}
 
 function formatEvent(e: CoreEvent): string {
   const count = e.series?.count ?? e.count ?? 1;
