@@ -25,7 +25,9 @@ export function bundleConfig(dir) {
       dir,
       format: 'es',
       entryFileNames: '[name].js',
-      chunkFileNames: 'chunks/[name].js',
+      // The code both entries share is one chunk, which rollup would name after whichever module
+      // happens to come first (findings.js, signals.js); name it for what it holds.
+      chunkFileNames: (chunk) => `chunks/${chunk.isDynamicEntry ? chunk.name : 'shared'}.js`,
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
       sourcemap: false,
     },

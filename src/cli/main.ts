@@ -24,7 +24,7 @@ import { requireDuration } from '../config/duration.js';
 import { CLI_SETTING_NAMES } from '../model/setting-names.js';
 import { commandIn, parseCliArgs, UsageRequest, VersionRequest, type CliArgs } from './args.js';
 import { commandHelp, USAGE } from './help.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../exec/package.js';
 import { printOutcome } from './print.js';
 import { describeTools } from './tool-report.js';
 import { cliLockHolder, randomSuffix } from '../kube/lock-holder.js';
