@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { hostname, userInfo } from 'node:os';
-import { resolve, isAbsolute } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { U as UserError, c as countChanges, d as describeRef, m as maskSecrets, f as formatFindingsText, e as errorMessage, l as loadConfig, G as Git, p as processRunner, a as createRenderer, r as requireDuration, b as createPromotionPort, g as runIntent, h as renderDiff, v as validator, i as createClusterPort } from './chunks/findings.js';
+import { posix, join, resolve, isAbsolute } from 'node:path';
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, s as summarizeChangeSet, a as describeRef, m as maskSecrets, f as formatFindingsText, r as resultCounts, b as findTool, e as locateKustomize, g as packageVersion, h as errorMessage, G as Git, i as processRunner, j as createRenderer, k as createClusterPort, n as requireDuration, o as cliLockHolder, q as randomSuffix, t as createPromotionPort, u as runIntent, C as CLI_SETTING_NAMES, v as renderDiff, w as validator, x as renderPreviewComment, y as gitHistory, z as cancelOnSignals } from './chunks/shared.js';
 import { parseArgs } from 'node:util';
 import 'node:crypto';
 import 'node:buffer';
@@ -24,7 +25,6 @@ import 'node:stream/web';
 import 'node:async_hooks';
 import 'node:url';
 import 'node:console';
-import 'node:fs/promises';
 import 'node:timers';
 import 'node:dns';
 import 'node:child_process';
@@ -50,35 +50,300 @@ import 'fs';
 import 'path';
 import 'process';
 
+/**
+ * The proposed environments as a commented `slipway.yaml`, for the user to read and check.
+ * Pure: the same proposals always give the same text.
+ */
+const ENGINE_NOTE = {
+    kustomize: 'kustomize overlay',
+    helm: 'Helm chart',
+    plain: 'plain manifests (subdirectories included; one holding a kustomization is built with kustomize)',
+};
+function configText(environments) {
+    const lines = [
+        '# Written by `slipway init` from this repository\'s layout. Check each environment:',
+        '# its name, its path, the kubeconfig context it deploys to, and the promotion chain',
+        '# (promoteFrom was guessed from the names). See the README, "Configuration".',
+        'environments:',
+    ];
+    for (const env of environments) {
+        lines.push(`  # ${ENGINE_NOTE[env.engine]}`);
+        lines.push(`  - name: ${scalar(env.name)}`);
+        lines.push(`    path: ${scalar(env.path)}`);
+        lines.push(`    # context: ${env.name}-cluster   # the kubeconfig context of its cluster (default: the current context)`);
+        if (env.valuesFiles)
+            lines.push(`    helm: { valuesFiles: [${env.valuesFiles.map(scalar).join(', ')}] }`);
+        if (env.promoteFrom) {
+            const note = env.ambiguousSource ? 'guessed among several: check it' : 'guessed from the names';
+            lines.push(`    promoteFrom: ${scalar(env.promoteFrom)}   # ${note}`);
+        }
+        if (env.promotion)
+            lines.push(`    promotion: ${env.promotion}   # changes reach it through a pull request to review`);
+    }
+    lines.push('# defaults:                  # any environment key may also be set here for all of them', '#   kubernetesVersion: "1.33" # your clusters\' version: decides which API versions exist', '#   prune: true', '');
+    return lines.join('\n');
+}
+/** A YAML scalar, quoted when plain would change its meaning. */
+function scalar(value) {
+    return distExports.stringify(value).trimEnd();
+}
+
+/**
+ * Guesses where an environment sits in a promotion chain from its name: dev before qa before
+ * staging before prod. Pure; `slipway init` prints the guess for the user to check.
+ */
+/** Name tokens by rank; an environment promotes from the nearest lower rank in its group. */
+const STAGE_TOKENS = [
+    ['dev', 'develop', 'development', 'sandbox', 'local'],
+    ['test', 'testing', 'qa', 'int', 'integration', 'ci'],
+    ['uat', 'stage', 'staging', 'stg', 'preprod', 'pre-prod', 'preproduction', 'demo'],
+    ['prod', 'production', 'prd', 'live'],
+];
+function stageOf(name) {
+    const compound = STAGE_TOKENS.findIndex((tokens) => tokens.some((token) => token.includes('-') && name.includes(token)));
+    if (compound >= 0) {
+        const token = STAGE_TOKENS[compound].find((candidate) => candidate.includes('-') && name.includes(candidate));
+        return { name, rank: compound, group: name.replace(token, '').replace(/^-+|-+$/g, '').replace(/--+/g, '-') };
+    }
+    const parts = name.split(/[-_.]/);
+    for (let index = parts.length - 1; index >= 0; index--) {
+        const rank = STAGE_TOKENS.findIndex((tokens) => tokens.includes(parts[index]));
+        if (rank >= 0)
+            return { name, rank, group: parts.filter((_, at) => at !== index).join('-') };
+    }
+    return { name, group: name };
+}
+/** For each name, the environment it promotes from (nearest lower rank of the same group). */
+function guessChain(names) {
+    const staged = names.map(stageOf);
+    const links = new Map();
+    for (const env of staged) {
+        const peers = staged.filter((other) => other.group === env.group && other.rank !== undefined && other.name !== env.name);
+        if (env.rank === undefined || peers.length === 0) {
+            links.set(env.name, { production: false, ambiguous: false });
+            continue;
+        }
+        const lower = peers.filter((other) => other.rank < env.rank);
+        const nearest = lower.length ? Math.max(...lower.map((other) => other.rank)) : undefined;
+        const sources = lower.filter((other) => other.rank === nearest).map((other) => other.name).sort();
+        links.set(env.name, {
+            promoteFrom: sources[0],
+            production: env.rank === STAGE_TOKENS.length - 1 && sources.length > 0,
+            ambiguous: sources.length > 1,
+        });
+    }
+    return links;
+}
+
+/**
+ * From a repository's layout to the environments `slipway init` proposes: one per kustomize
+ * entry point (an overlay no other kustomization builds on), per chart values file, and per
+ * top directory of plain manifests. Pure, so every layout rule is a table test.
+ */
+/** Path segments that say how a directory is built rather than which environment it is. */
+const GENERIC_SEGMENTS = new Set(['overlay', 'overlays', 'kustomize', 'manifests', 'k8s', 'kubernetes', 'deploy', 'deployment', 'envs', 'environments', 'clusters', 'helm', 'charts', 'chart']);
+const MAX_NAME = 52;
+function proposeEnvironments(layout) {
+    const candidates = [...kustomizeCandidates(layout), ...chartCandidates(layout), ...plainCandidates(layout)];
+    const names = uniqueNames(candidates);
+    const chain = guessChain(names);
+    return candidates.map((candidate, index) => {
+        const name = names[index];
+        const link = chain.get(name);
+        return {
+            name,
+            path: candidate.path,
+            engine: candidate.engine,
+            ...(candidate.valuesFiles ? { valuesFiles: candidate.valuesFiles } : {}),
+            ...(link.promoteFrom ? { promoteFrom: link.promoteFrom } : {}),
+            ...(link.production ? { promotion: 'pull-request' } : {}),
+            ambiguousSource: link.ambiguous,
+        };
+    });
+}
+function kustomizeCandidates(layout) {
+    const referenced = new Set(layout.kustomizations.flatMap((k) => k.references));
+    const plainRoots = layout.manifestDirs;
+    return layout.kustomizations
+        .filter((k) => !k.component && !referenced.has(k.path) && k.path !== '')
+        // Inside a plain directory, a kustomization is built as part of it (as Flux does).
+        .filter((k) => !plainRoots.some((dir) => isInside(k.path, dir)))
+        .map((k) => ({ path: k.path, engine: 'kustomize', parts: segmentsOf(k.path) }));
+}
+function chartCandidates(layout) {
+    return layout.charts.flatMap((chart) => {
+        const chartParts = chart.path ? segmentsOf(chart.path) : [chart.name];
+        if (chart.valuesFiles.length === 0)
+            return [{ path: chart.path || '.', engine: 'helm', parts: chartParts }];
+        return chart.valuesFiles.map((file) => ({
+            path: chart.path || '.',
+            engine: 'helm',
+            parts: [file.replace(/^values[-._]/, '').replace(/\.ya?ml$/, ''), ...chartParts],
+            valuesFiles: [file],
+        }));
+    });
+}
+function plainCandidates(layout) {
+    const kustomizeDirs = layout.kustomizations.map((k) => k.path);
+    return layout.manifestDirs
+        .filter((dir) => dir !== '')
+        // Patches and resources of a kustomization live in or below it.
+        .filter((dir) => !kustomizeDirs.some((k) => isInside(dir, k)))
+        // A plain environment reads its subdirectories, so only the top one is an environment.
+        .filter((dir) => !layout.manifestDirs.some((other) => other !== dir && other !== '' && isInside(dir, other)))
+        .map((dir) => ({ path: dir, engine: 'plain', parts: segmentsOf(dir) }));
+}
+function isInside(path, dir) {
+    return dir === '' || path === dir || path.startsWith(`${dir}/`);
+}
+/** Path segments, most specific first, with the generic ones ("overlays", "k8s") left out. */
+function segmentsOf(path) {
+    const segments = path.split('/').reverse();
+    const specific = segments.filter((segment) => !GENERIC_SEGMENTS.has(segment.toLowerCase()));
+    return specific.length ? specific : [posix.basename(path)];
+}
+/** The shortest names that tell candidates apart: `prod`, else `shop-prod`, and so on. */
+function uniqueNames(candidates) {
+    const depth = candidates.map(() => 1);
+    const nameAt = (index) => sanitize(candidates[index].parts
+        .slice(0, depth[index])
+        .reverse()
+        .join('-'));
+    for (let round = 0; round < 8; round++) {
+        const names = candidates.map((_, index) => nameAt(index));
+        let clash = false;
+        names.forEach((name, index) => {
+            if (names.filter((other) => other === name).length > 1 && depth[index] < candidates[index].parts.length) {
+                depth[index]++;
+                clash = true;
+            }
+        });
+        if (!clash)
+            break;
+    }
+    const names = candidates.map((_, index) => nameAt(index));
+    const seen = new Map();
+    return names.map((name) => {
+        const count = (seen.get(name) ?? 0) + 1;
+        seen.set(name, count);
+        return count === 1 ? name : sanitize(`${name.slice(0, MAX_NAME - 3)}-${count}`);
+    });
+}
+/** Environment names follow Kubernetes label rules (they become Lease names and labels). */
+function sanitize(name) {
+    const cleaned = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/--+/g, '-')
+        .slice(0, MAX_NAME)
+        .replace(/^-+|-+$/g, '');
+    return cleaned || 'env';
+}
+
+/**
+ * Reads a repository's directories into the facts `slipway init` proposes environments from:
+ * kustomizations (and what they reference), Helm charts (and their values files), and
+ * directories that hold Kubernetes manifests directly. Read-only; symlinks are not followed.
+ */
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.github', '.tools', 'dist', 'vendor']);
+const MAX_DEPTH = 8;
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+async function scanRepository(root) {
+    const layout = { kustomizations: [], charts: [], manifestDirs: [] };
+    await scanDir(root, '', 0, layout);
+    const sortByPath = (a, b) => a.path.localeCompare(b.path);
+    layout.kustomizations.sort(sortByPath);
+    layout.charts.sort(sortByPath);
+    layout.manifestDirs.sort();
+    return layout;
+}
+async function scanDir(root, rel, depth, layout) {
+    if (depth > MAX_DEPTH)
+        return;
+    const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
+    const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+    const kustomizationFile = KUSTOMIZATION_FILES.find((name) => files.includes(name));
+    if (files.includes('Chart.yaml')) {
+        layout.charts.push(await readChart(root, rel, files));
+        return; // a chart's templates and subcharts are the chart's own business
+    }
+    if (kustomizationFile) {
+        layout.kustomizations.push(await readKustomization(root, rel, kustomizationFile));
+    }
+    else if (await holdsManifests(root, rel, files)) {
+        layout.manifestDirs.push(rel);
+    }
+    for (const entry of entries) {
+        if (!entry.isDirectory() || entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name))
+            continue;
+        await scanDir(root, rel ? `${rel}/${entry.name}` : entry.name, depth + 1, layout);
+    }
+}
+async function readChart(root, rel, files) {
+    const chart = await readYaml(join(root, rel, 'Chart.yaml'));
+    const name = typeof chart?.['name'] === 'string' ? chart['name'] : posix.basename(rel || 'chart');
+    const valuesFiles = files.filter((file) => /^values[-._].+\.ya?ml$/.test(file) && file !== 'values.yaml' && file !== 'values.schema.json').sort();
+    return { path: rel, name, valuesFiles };
+}
+async function readKustomization(root, rel, file) {
+    const doc = await readYaml(join(root, rel, file));
+    const listed = ['resources', 'components', 'bases'].flatMap((key) => {
+        const value = doc?.[key];
+        return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+    });
+    const references = listed
+        .filter((item) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(item) && !item.startsWith('git@') && !/\.(ya?ml|json)$/i.test(item))
+        .map((item) => posix.normalize(posix.join(rel || '.', item)))
+        .filter((path) => !path.startsWith('..'));
+    const namespace = typeof doc?.['namespace'] === 'string' ? doc['namespace'] : undefined;
+    return { path: rel, references, namespace, component: doc?.['kind'] === 'Component' };
+}
+async function holdsManifests(root, rel, files) {
+    for (const file of files.filter((name) => /\.(ya?ml|json)$/i.test(name))) {
+        const text = await readFile(join(root, rel, file), 'utf8').catch(() => '');
+        if (text.length > MAX_MANIFEST_BYTES)
+            continue;
+        if (/^apiVersion:\s*\S/m.test(text) && /^kind:\s*\S/m.test(text))
+            return true;
+    }
+    return false;
+}
+async function readYaml(path) {
+    try {
+        const text = await readFile(path, 'utf8');
+        const value = distExports.parseAllDocuments(text)[0]?.toJS();
+        return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/**
+ * `slipway init`: scans a repository and writes a starting `slipway.yaml` for the user to check.
+ * It never overwrites a file, and it checks its own output with the config loader, so what it
+ * writes is always a config Slipway accepts.
+ */
+async function initConfig(root, file, options) {
+    const target = join(root, file);
+    if (existsSync(target)) {
+        throw new UserError(`${file} already exists; slipway init never overwrites a config.`, `Edit it by hand, or write the proposal elsewhere with ${options.names.config} other.yaml (or preview it with --dry-run).`);
+    }
+    const environments = proposeEnvironments(await scanRepository(root));
+    if (environments.length === 0) {
+        throw new UserError(`Found no kustomization, Helm chart or directory of Kubernetes manifests in ${root}.`, 'Point --repo at the repository that holds your environments, or write slipway.yaml by hand (README, "Configuration").');
+    }
+    const text = configText(environments);
+    if (options.dryRun)
+        return { file, text, environments, written: false };
+    await writeFile(target, text, { flag: 'wx' });
+    // The proposal must load; if it does not, that is a defect in init, reported with the loader's words.
+    await loadConfig(root, file, options.names);
+    return { file, text, environments, written: true };
+}
+
 /** Command-line arguments, parsed once into a typed object. */
-const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift'];
-const USAGE = `Usage: slipway <command> [options]
-
-Commands:
-  validate                 render and validate environments offline
-  plan                     print the affected environments as JSON (for a job matrix)
-  diff --base REF          show what would change (against the cluster, or the base render)
-  apply --env NAME         deploy an environment: apply, prune, wait
-  promote --from A --to B  move image tags from A's directory into B's
-  drift                    compare every environment with its cluster
-
-Options:
-  --repo DIR          repository root (default: current directory)
-  --config FILE       pipeline config, relative to the repository (default: slipway.yaml)
-  --env NAME          environment (repeatable; default: all, or the affected ones)
-  --base REF          commit to compare against (diff, plan)
-  --head REF          commit to render (default: the working tree)
-  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG or ~/.kube/config)
-  --render-only       diff base render vs head render, without a cluster
-  --image NAME[=TAG]  promotion filter or pin (repeatable)
-  --dry-run           change nothing in clusters or Git
-  --commit            promote: commit the edit locally, never pushed (default: edit the working tree only)
-  --heal              drift: re-apply drifted environments
-  --force-prune       prune even past the configured share of deletions
-  --timeout DURATION  how long to wait for health, e.g. 5m
-  --json              machine-readable output
-  --no-color          plain output
-`;
+const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift', 'init'];
 function parseCliArgs(argv, isTty) {
     let parsed;
     try {
@@ -100,8 +365,12 @@ function parseCliArgs(argv, isTty) {
                 heal: { type: 'boolean' },
                 'force-prune': { type: 'boolean' },
                 'render-only': { type: 'boolean' },
+                markdown: { type: 'string' },
+                'require-cluster': { type: 'boolean' },
+                version: { type: 'boolean' },
                 json: { type: 'boolean' },
                 'no-color': { type: 'boolean' },
+                verbose: { type: 'boolean', short: 'v' },
                 timeout: { type: 'string' },
                 help: { type: 'boolean', short: 'h' },
             },
@@ -112,6 +381,10 @@ function parseCliArgs(argv, isTty) {
     }
     const { values, positionals } = parsed;
     const command = positionals[0];
+    if (values.version)
+        throw new VersionRequest();
+    if (command && CLI_COMMANDS.includes(command) && values.help)
+        throw new UsageRequest(command);
     if (values.help || !command)
         throw new UsageRequest();
     if (!CLI_COMMANDS.includes(command)) {
@@ -129,18 +402,27 @@ function parseCliArgs(argv, isTty) {
         kubeconfig: values.kubeconfig,
         from: values.from,
         to: values.to,
-        images: values.image ?? [],
+        images: parseImageRequests(values.image ?? [], '--image'),
         dryRun: values['dry-run'] ?? false,
         commit: values.commit ?? false,
         heal: values.heal ?? false,
         forcePrune: values['force-prune'] ?? false,
         renderOnly: values['render-only'] ?? false,
+        markdown: values.markdown,
+        requireCluster: values['require-cluster'] ?? false,
         json: values.json ?? false,
         color: isTty && !values['no-color'] && !process.env.NO_COLOR,
+        verbose: values.verbose ?? false,
         timeout: values.timeout,
     };
     if (args.command === 'diff' && args.renderOnly && !args.base) {
         throw new UserError('diff --render-only needs --base REF to compare with');
+    }
+    if (args.markdown !== undefined && args.command !== 'diff') {
+        throw new UserError(`--markdown is an option of diff, not of ${args.command}`);
+    }
+    if (args.renderOnly && args.requireCluster) {
+        throw new UserError('--render-only and --require-cluster contradict each other', 'Use one: --render-only never asks the cluster, --require-cluster insists on it.');
     }
     if (args.command === 'apply' && !args.environments?.length) {
         throw new UserError('apply needs --env NAME', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
@@ -150,8 +432,117 @@ function parseCliArgs(argv, isTty) {
     }
     return args;
 }
-/** `--help`, or no command: print usage and exit 0. */
+/** `--help`, or no command: print usage (of one command, when named) and exit 0. */
 class UsageRequest extends Error {
+    command;
+    constructor(command) {
+        super('usage');
+        this.command = command;
+    }
+}
+/** `--version`: print the version and exit 0. */
+class VersionRequest extends Error {
+}
+/** The command named in argv, for a JSON error object when parsing fails. */
+function commandIn(argv) {
+    return argv.find((a) => CLI_COMMANDS.includes(a));
+}
+
+const EXIT_CODES = `Exit codes:
+  0  success
+  1  findings (validation errors), drift, or a failed deploy
+  2  wrong usage or setup (config, kubeconfig, missing tool, Git)
+`;
+const COMMON = `  --repo DIR          repository root (default: current directory)
+  --config FILE       pipeline config, relative to the repository (default: slipway.yaml)
+  --json              machine-readable output on stdout (errors too)
+  --no-color          plain output
+  -v, --verbose       also print which kubectl, kustomize, helm and git are used, and their versions
+  -h, --help          this help`;
+const COMMANDS = {
+    validate: {
+        usage: 'slipway validate [--env NAME] [--head REF]',
+        summary: 'Render and validate environments offline.',
+        options: `  --env NAME          environment (repeatable, or comma-separated; default: all)
+  --head REF          commit to render (default: the working tree)`,
+    },
+    plan: {
+        usage: 'slipway plan [--base REF] [--head REF] [--env NAME]',
+        summary: 'Print the environments a change affects, as a JSON array (for a job matrix).',
+        options: `  --base REF          commit to compare against (default: none, every environment counts)
+  --head REF          commit to render (default: the working tree)
+  --env NAME          only these environments (repeatable)`,
+    },
+    diff: {
+        usage: 'slipway diff [--base REF] [--env NAME] [--render-only | --require-cluster]',
+        summary: 'Show what would change: against the cluster (server-side dry-run) where the kubeconfig reaches it,\notherwise against the base render, saying so.',
+        options: `  --base REF          commit to compare against (the base render, and which environments are affected)
+  --head REF          commit to render (default: the working tree)
+  --env NAME          only these environments (repeatable); only they are rendered
+  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+  --render-only       compare the base render with the head render, without a cluster (needs --base)
+  --markdown FILE     also write the pull request comment (Markdown), as the action posts it, to FILE
+  --require-cluster   fail where the cluster cannot be asked, instead of falling back to the render diff`,
+    },
+    apply: {
+        usage: 'slipway apply --env NAME [--dry-run]',
+        summary: 'Deploy an environment with the local kubeconfig: apply, prune, wait until healthy.',
+        options: `  --env NAME          environment to deploy (required; repeatable)
+  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+  --dry-run           show the plan, write nothing
+  --force-prune       prune even past the configured share of deletions (prune.maxShare)
+  --timeout DURATION  how long to wait for health, e.g. 5m`,
+    },
+    promote: {
+        usage: 'slipway promote --to ENV [--from ENV] [--image NAME[=TAG]] [--dry-run] [--commit]',
+        summary: "Move image versions from one environment's directory into another's.",
+        options: `  --to ENV            target environment (required)
+  --from ENV          source environment (default: the target's promoteFrom)
+  --image NAME        promote only this image (repeatable); NAME=TAG, NAME:TAG or NAME@sha256:... pins a
+                      version, which needs no source
+  --dry-run           print the edits, change nothing
+  --commit            commit the edit locally, never pushed (default: edit the working tree only)`,
+    },
+    drift: {
+        usage: 'slipway drift [--env NAME] [--heal]',
+        summary: 'Compare every environment with its cluster.',
+        options: `  --env NAME          only these environments (repeatable; default: all)
+  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+  --heal              re-apply drifted environments
+  --dry-run           with --heal: show what would be re-applied
+  --timeout DURATION  how long to wait for health, e.g. 5m`,
+    },
+    init: {
+        usage: 'slipway init [--config FILE] [--dry-run]',
+        summary: "Write a starting slipway.yaml from the repository's layout (never overwrites a file).",
+        options: `  --dry-run           print the proposed config, write nothing`,
+    },
+};
+const USAGE = `Usage: slipway <command> [options]
+
+Commands:
+${Object.values(COMMANDS)
+    .map((c) => `  ${c.usage}`)
+    .join('\n')}
+
+Options of every command:
+${COMMON}
+  --version           print the version
+
+Run \`slipway <command> --help\` for the options of one command.
+
+${EXIT_CODES}`;
+function commandHelp(command) {
+    const help = COMMANDS[command];
+    return `Usage: ${help.usage}
+
+${help.summary}
+
+Options:
+${help.options}
+${COMMON}
+
+${EXIT_CODES}`;
 }
 
 /**
@@ -174,6 +565,9 @@ function formatChangeSet(changeSet, options) {
     const lines = [
         paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}`),
     ];
+    const summary = summarizeChangeSet(changeSet);
+    if (summary.length)
+        lines.push(...summary.map((line) => `  ${line}`), '');
     for (const entry of changeSet.entries) {
         if (entry.action === 'unchanged' && !options.showUnchanged)
             continue;
@@ -204,7 +598,8 @@ function colourDiffLine(line, color) {
 function printOutcome(outcome, args, io) {
     const out = (text) => io.stdout(maskSecrets(text));
     if (args.json && outcome.command !== 'plan') {
-        out(`${JSON.stringify(jsonOf(outcome), null, 2)}\n`);
+        // The command as the user typed it (`diff`, `apply`), not the flow that ran it.
+        out(`${JSON.stringify({ ...jsonOf(outcome), command: args.command }, null, 2)}\n`);
         return;
     }
     switch (outcome.command) {
@@ -222,8 +617,12 @@ function printOutcome(outcome, args, io) {
             out(`${JSON.stringify(outcome.affected)}\n`);
             return;
         case 'preview': {
+            const rendered = outcome.preview.environments.some((e) => e.mode === 'render');
+            // Render diffs compare two renders: say which, once, so base/ and head/ in the hunks read right.
+            if (rendered)
+                out(`${renderComparison(outcome.preview.base, outcome.preview.head)}\n`);
             for (const env of outcome.preview.environments) {
-                out(`\n# ${env.name}${env.mode === 'render' ? ` (compared with the base render${env.note ? `: ${env.note}` : ''})` : ' (against the cluster)'}\n`);
+                out(`\n# ${env.name}${env.mode === 'render' ? ` (${renderNote(env, args)})` : ' (against the cluster)'}\n`);
                 if (env.findings.length)
                     out(formatFindingsText(env.findings, { color: args.color }));
                 if (env.error)
@@ -257,7 +656,7 @@ function printOutcome(outcome, args, io) {
             if (p.changes.length === 0)
                 out(`${p.target}: already up to date.\n`);
             for (const c of p.changes)
-                out(`${c.file}:${c.line}  ${c.image}  ${c.from ?? '(unset)'} -> ${c.to}\n`);
+                out(`${c.file}:${c.line}  ${c.image}  ${c.from ?? '(unset)'} -> ${c.to}${c.backwards ? '  (backwards: an older version)' : ''}\n`);
             if (p.diff)
                 out(`\n${p.diff}`);
             if (p.commit)
@@ -277,7 +676,7 @@ function printDeploy(deploy, args, out) {
         return;
     }
     for (const env of deploy.environments) {
-        const counts = env.changeSet ? countChanges(env.changeSet.entries) : undefined;
+        const counts = resultCounts(env.changeSet, env.apply);
         const summary = counts ? ` (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted, ${counts.unchanged} unchanged)` : '';
         out(`${env.name}: ${env.status}${summary}${env.reason ? ` - ${env.reason}` : ''}\n`);
         if (env.status === 'planned' && env.changeSet)
@@ -286,14 +685,62 @@ function printDeploy(deploy, args, out) {
             out(`  ${env.error}\n`);
         for (const f of env.health?.failing ?? []) {
             out(`  ${f.ref.kind}/${f.ref.name}: ${f.status}: ${f.message}\n`);
+            for (const c of f.causes ?? [])
+                out(`    ${c}\n`);
             for (const e of f.events)
                 out(`    ${e}\n`);
         }
     }
 }
+function renderComparison(base, head) {
+    const baseText = base ? `base/ is the render at ${base.slice(0, 12)}` : 'base/ is empty (no --base: every object counts as new)';
+    return `Render diff: ${baseText}; head/ is the render of ${head ? head.slice(0, 12) : 'the working tree'}.`;
+}
+/** Why an environment was compared with the base render; a fall-back (no --render-only) says so. */
+function renderNote(env, args) {
+    if (!env.changeSet)
+        return `not compared${env.note ? `: ${env.note}` : ''}`;
+    if (args.renderOnly)
+        return 'render diff: --render-only';
+    return `no cluster, fell back to the render diff${env.note ? `: ${env.note}` : ''}; --require-cluster makes this an error`;
+}
 /** The outcome without live or desired objects (which may hold Secret values). */
 function jsonOf(outcome) {
     return JSON.parse(JSON.stringify(outcome, (key, value) => (key === 'live' || key === 'desired' || key === 'render' ? undefined : value)));
+}
+
+const VERSION_ARGS = {
+    kubectl: ['version', '--client'],
+    kustomize: ['version'],
+    helm: ['version', '--short'],
+    git: ['--version'],
+};
+/** One line per tool: `helm: /path/to/helm (v4.0.1)`, or that it was not found. */
+async function describeTools(tools, root, runner) {
+    const lines = [];
+    for (const name of ['kubectl', 'helm', 'git']) {
+        const path = findTool(name, { configured: tools, root });
+        lines.push(path ? `${name}: ${path} (${await version(runner, path, VERSION_ARGS[name])})` : `${name}: not found`);
+    }
+    try {
+        const kustomize = locateKustomize({ configured: tools, root });
+        const versionArgs = kustomize.args[0] === 'build' ? VERSION_ARGS.kustomize : VERSION_ARGS.kubectl;
+        lines.push(`kustomize: ${[kustomize.command, ...kustomize.args].join(' ')} (${await version(runner, kustomize.command, versionArgs)})`);
+    }
+    catch {
+        lines.push('kustomize: not found');
+    }
+    return lines;
+}
+async function version(runner, path, args) {
+    try {
+        const result = await runner.run(path, args, { allowFailure: true, timeoutMs: 30_000 });
+        const text = result.stdout.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(', ');
+        return result.exitCode === 0 && text ? text : 'version unknown';
+    }
+    catch {
+        return 'version unknown';
+    }
 }
 
 /**
@@ -304,49 +751,82 @@ const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stdout.isTTY),
+    stderrIsTty: Boolean(process.stderr.isTTY),
 };
-async function runCli(argv, io = processIo) {
+/** `signal`: aborted by the entry on SIGTERM/SIGINT, so a held deploy lock is released before the process ends. */
+async function runCli(argv, io = processIo, signal) {
     let args;
     try {
         args = parseCliArgs(argv, io.isTty);
     }
     catch (error) {
         if (error instanceof UsageRequest) {
-            io.stdout(USAGE);
+            io.stdout(error.command ? commandHelp(error.command) : USAGE);
             return 0;
         }
-        io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
-        return 2;
+        if (error instanceof VersionRequest) {
+            io.stdout(`${packageVersion()}\n`);
+            return 0;
+        }
+        return fatal(io, argv.includes('--json'), commandIn(argv), error);
     }
     const log = terminalLog(io, args.json);
     try {
-        const outcome = await execute(args, log);
+        if (args.command === 'init')
+            return await init(args, io);
+        const outcome = await execute(args, log, signal);
         printOutcome(outcome, args, io);
+        if (args.markdown && outcome.command === 'preview')
+            await writePreviewMarkdown(args, outcome.preview, io);
         return outcome.command === 'skip' || outcome.ok ? 0 : 1;
     }
     catch (error) {
-        io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
-        if (!(error instanceof UserError))
-            io.stderr('This is unexpected; please report it with the command you ran.\n');
-        return 2;
+        return fatal(io, args.json, args.command, error);
     }
 }
-async function execute(args, log) {
+/** Usage and setup errors: exit 2, on stderr (and as a JSON object on stdout with --json). */
+function fatal(io, json, command, error) {
+    const unexpected = !(error instanceof UserError);
+    if (json) {
+        const message = error instanceof UserError && error.hint ? error.message.slice(0, -(error.hint.length + 3)) : errorMessage(error);
+        const body = { command: command ?? null, ok: false, exitCode: 2, error: { message, ...(error instanceof UserError && error.hint ? { hint: error.hint } : {}), ...(unexpected ? { unexpected: true } : {}) } };
+        io.stdout(`${maskSecrets(JSON.stringify(body, null, 2))}\n`);
+    }
+    io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
+    if (unexpected)
+        io.stderr('This is unexpected; please report it with the command you ran.\n');
+    return 2;
+}
+/** `--kubeconfig FILE`: one sentence naming the file when it cannot be used, never ENOENT. */
+function readKubeconfigFlag(path) {
+    const file = isAbsolute(path) ? path : resolve(path);
+    if (!existsSync(file)) {
+        throw new UserError(`--kubeconfig ${path}: the file ${file} does not exist.`, 'Pass the path of an existing kubeconfig, or leave --kubeconfig out to use $KUBECONFIG, else ~/.kube/config.');
+    }
+    if (!statSync(file).isFile())
+        throw new UserError(`--kubeconfig ${path}: ${file} is not a file.`, 'Pass the path of a kubeconfig file.');
+    return readFileSync(file, 'utf8');
+}
+async function execute(args, log, signal) {
     const root = resolve(args.repo);
-    const config = await loadConfig(root, args.config);
-    const kubeconfig = args.kubeconfig ? readFileSync(isAbsolute(args.kubeconfig) ? args.kubeconfig : resolve(args.kubeconfig), 'utf8') : undefined;
+    const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
+    if (args.verbose)
+        for (const line of await describeTools(config.tools, root, processRunner))
+            log.info(`tool ${line}`);
+    const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
     const git = Git.forRepository(processRunner, root, config.tools);
     const renderer = createRenderer(config);
-    const cluster = createClusterPort({ kubeconfig, log });
+    const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
     const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
-    const holder = `${safeUser()}@${hostname()}`;
+    const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
     const ports = {
         renderer,
         validator,
         cluster,
         renderDiff,
         // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
-        promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false }),
+        promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
+        history: gitHistory(git),
         resolveRef: (ref) => git.revParse(ref),
         mergeBase: (a, b) => git.mergeBase(a, b),
         log,
@@ -361,14 +841,38 @@ async function execute(args, log) {
             from: args.from,
             to: args.to,
             images: args.images,
+            names: CLI_SETTING_NAMES,
             promoteAfterDeploy: false,
             heal: args.heal,
+            signal,
             clusterDeniedReason: args.renderOnly ? '--render-only: compared with the base render' : undefined,
+            requireCluster: args.requireCluster,
         }, ports);
     }
     finally {
         await renderer.dispose?.();
     }
+}
+/** `slipway init`: propose a slipway.yaml from the layout; never overwrite one. */
+async function init(args, io) {
+    const result = await initConfig(resolve(args.repo), args.config, { dryRun: args.dryRun, names: CLI_SETTING_NAMES });
+    if (args.json) {
+        io.stdout(`${JSON.stringify({ command: 'init', file: result.file, written: result.written, environments: result.environments }, null, 2)}\n`);
+        return 0;
+    }
+    io.stdout(result.text);
+    io.stderr(result.written
+        ? `\nWrote ${result.file} with ${result.environments.length} environment(s). Check it, then run \`slipway validate\`.\n`
+        : `\n--dry-run: ${result.file} was not written.\n`);
+    return 0;
+}
+/** `diff --markdown FILE`: the preview comment exactly as the action posts it on a pull request. */
+async function writePreviewMarkdown(args, preview, io) {
+    const root = resolve(args.repo);
+    const headSha = await Git.forRepository(processRunner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
+    const file = resolve(args.markdown);
+    await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }));
+    io.stderr(`Preview comment written to ${file}\n`);
 }
 function intentOf(args) {
     const environments = args.environments?.length ? args.environments : undefined;
@@ -386,6 +890,8 @@ function intentOf(args) {
             return { command: 'promote', environments: args.to ? [args.to] : undefined, reason: 'command line' };
         case 'drift':
             return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
+        case 'init':
+            throw new UserError('init does not run the pipeline'); // handled before the pipeline starts
     }
 }
 function safeUser() {
@@ -402,8 +908,9 @@ function terminalLog(io, quiet) {
         info: (message) => (quiet ? undefined : write('', message)),
         warning: (message) => write('warning: ', message),
         error: (message) => write('error: ', message),
+        // Progress lines are for a person watching: only when stderr is a terminal.
         group: async (title, work) => {
-            if (!quiet)
+            if (!quiet && io.stderrIsTty)
                 write('== ', title);
             return work();
         },
@@ -411,4 +918,4 @@ function terminalLog(io, quiet) {
 }
 
 // Command-line entry: `slipway <command>` (see src/cli/args.ts for the options).
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), undefined, cancelOnSignals());
