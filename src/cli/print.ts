@@ -1,5 +1,5 @@
 /** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
-import { countChanges, resultCounts } from '../model/changeset.js';
+import { countChanges, OBJECT_BODY_FIELDS, resultCounts } from '../model/changeset.js';
 import { maskSecrets } from '../exec/secrets.js';
 import type { RunOutcome } from '../flows/run.js';
 import { formatFindingsText } from '../report/findings.js';
@@ -100,9 +100,7 @@ function renderNote(env: { note?: string; changeSet?: unknown }, args: CliArgs):
   return `no cluster, fell back to the render diff${env.note ? `: ${env.note}` : ''}; --require-cluster makes this an error`;
 }
 
-/** The outcome without live or desired objects (which may hold Secret values). */
+/** The outcome without object bodies (which may hold Secret values) or whole renders. */
 function jsonOf(outcome: RunOutcome): unknown {
-  return JSON.parse(
-    JSON.stringify(outcome, (key, value) => (key === 'live' || key === 'desired' || key === 'render' ? undefined : value)),
-  );
+  return JSON.parse(JSON.stringify(outcome, (key, value) => (OBJECT_BODY_FIELDS.has(key) || key === 'render' ? undefined : value)));
 }

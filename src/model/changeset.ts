@@ -25,6 +25,9 @@ export interface ChangeEntry {
   pruneProtected?: boolean;
 }
 
+/** Fields of a change entry that hold whole objects (Secret values among them): never printed as they are. */
+export const OBJECT_BODY_FIELDS: ReadonlySet<string> = new Set<keyof ChangeEntry>(['live', 'desired', 'compared']);
+
 export interface ChangeSet {
   environment: string;
   /** `cluster`: server-side dry-run against live objects; `render`: base render vs head render (no credentials). */
