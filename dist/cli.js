@@ -3,7 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { posix, join, resolve, isAbsolute } from 'node:path';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, s as summarizeChangeSet, a as describeRef, m as maskSecrets, f as formatFindingsText, r as resultCounts, b as findTool, e as locateKustomize, g as packageVersion, h as errorMessage, G as Git, i as processRunner, j as createRenderer, k as createClusterPort, n as requireDuration, o as cliLockHolder, q as randomSuffix, t as createPromotionPort, u as runIntent, C as CLI_SETTING_NAMES, v as renderDiff, w as validator, x as renderPreviewComment, y as gitHistory, z as cancelOnSignals } from './chunks/shared.js';
+import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, s as summarizeChangeSet, a as describeRef, m as maskSecrets, f as formatFindingsText, O as OBJECT_BODY_FIELDS, r as resultCounts, b as findTool, e as locateKustomize, g as packageVersion, h as errorMessage, G as Git, i as processRunner, j as createRenderer, k as createClusterPort, n as requireDuration, o as cliLockHolder, q as randomSuffix, t as createPromotionPort, u as runIntent, C as CLI_SETTING_NAMES, v as renderDiff, w as validator, x as renderPreviewComment, y as gitHistory, z as cancelOnSignals } from './chunks/shared.js';
 import { parseArgs } from 'node:util';
 import 'node:crypto';
 import 'node:buffer';
@@ -704,9 +704,9 @@ function renderNote(env, args) {
         return 'render diff: --render-only';
     return `no cluster, fell back to the render diff${env.note ? `: ${env.note}` : ''}; --require-cluster makes this an error`;
 }
-/** The outcome without live or desired objects (which may hold Secret values). */
+/** The outcome without object bodies (which may hold Secret values) or whole renders. */
 function jsonOf(outcome) {
-    return JSON.parse(JSON.stringify(outcome, (key, value) => (key === 'live' || key === 'desired' || key === 'render' ? undefined : value)));
+    return JSON.parse(JSON.stringify(outcome, (key, value) => (OBJECT_BODY_FIELDS.has(key) || key === 'render' ? undefined : value)));
 }
 
 const VERSION_ARGS = {
