@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       wait: { enabled: false, timeoutMs: 90_000 },
       forceConflicts: true,
       heal: false,
+      onFailure: 'none',
       helm: { releaseName: undefined, valuesFiles: [] },
       policies: { 'image-tag': 'warning', 'duplicate-object': 'error', 'missing-namespace': 'error', 'plaintext-secret': 'warning' },
       promotionLabels: [],
@@ -93,8 +94,25 @@ describe('loadConfig', () => {
       '9:11 environment "staging": path "../../etc" points outside the repository (it resolves to ../../etc); use a path inside the repository',
       '10:18 environment "staging": promoteFrom "prd" is not an environment. Environments: dev, staging',
       '11:16 environment "staging": promotion must be one of commit, pull-request, found "push"',
-      '13:3 "path" cannot appear under defaults: it is set per environment. Allowed under defaults: context, namespace, promotion, kubernetesVersion, strict, prune, wait, forceConflicts, heal, helm, policies, promotionLabels, exclude, recurse, schemas',
+      '13:3 "path" cannot appear under defaults: it is set per environment. Allowed under defaults: context, namespace, promotion, kubernetesVersion, strict, prune, wait, forceConflicts, heal, helm, policies, promotionLabels, exclude, recurse, schemas, onFailure',
     ]);
+  });
+
+  it('reads onFailure per environment and under defaults (default none), and names a wrong value with the allowed ones', async () => {
+    writeFileSync(
+      join(root, 'slipway.yaml'),
+      'environments:\n  - name: dev\n    path: envs/dev\n  - name: prod\n    path: envs/prod\n    onFailure: none\n  - name: staging\n    path: envs/staging\ndefaults:\n  onFailure: rollback\n',
+    );
+    expect((await loadConfig(root)).environments.map((e) => [e.name, e.onFailure])).toEqual([['dev', 'rollback'], ['prod', 'none'], ['staging', 'rollback']]);
+    writeFileSync(join(root, 'slipway.yaml'), 'environments:\n  - name: dev\n    path: envs/dev\n');
+    expect((await loadConfig(root)).environments[0].onFailure).toBe('none');
+    expect(await problems('environments:\n  - name: dev\n    path: envs/dev\n    onFailure: rolback\n')).toEqual([
+      '4:16 environment "dev": onFailure must be one of none, rollback, found "rolback"; did you mean "rollback"?',
+    ]);
+    expect(await problems('environments:\n  - name: dev\n    path: envs/dev\ndefaults:\n  onFailure: true\n')).toEqual([
+      '5:14 defaults: onFailure must be one of none, rollback, found boolean true',
+    ]);
+    await expect(loadConfig(root)).rejects.toThrow('slipway.yaml:5:14: defaults: onFailure must be one of none, rollback');
   });
 
   it('finds a promotion cycle and lists it', async () => {

@@ -236,6 +236,7 @@ function finish(draft: EnvironmentDraft, defaults: PartialSettings): Environment
     },
     forceConflicts: pick('forceConflicts') ?? true,
     heal: pick('heal') ?? false,
+    onFailure: pick('onFailure') ?? 'none',
     helm: {
       releaseName: own.helm?.releaseName ?? defaults.helm?.releaseName,
       valuesFiles: (own.helm?.valuesFiles ?? defaults.helm?.valuesFiles ?? []).map((entry) => entry.path),

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import type { PolicyConfig, PolicyLevel, PromotionMode } from './types.js';
+import { ON_FAILURE_MODES, type OnFailureMode, type PolicyConfig, type PolicyLevel, type PromotionMode } from './types.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import type { NodeReader } from './reader.js';
 import { compileGlob } from '../model/glob.js';
@@ -26,6 +26,7 @@ export const SETTING_KEYS = [
   'exclude',
   'recurse',
   'schemas',
+  'onFailure',
 ] as const;
 
 export const POLICY_RULES = ['image-tag', 'duplicate-object', 'missing-namespace', 'plaintext-secret'] as const;
@@ -56,6 +57,7 @@ export interface PartialSettings {
   recurse?: boolean;
   /** As written; checked against the repository in load.ts. */
   schemas?: ValuesFileEntry[];
+  onFailure?: OnFailureMode;
 }
 
 /** Reads the setting keys of an already key-checked mapping; `where` names it in messages, e.g. `environment "dev"`. */
@@ -88,6 +90,7 @@ export function readSettings(
   if (has('exclude')) settings.exclude = readGlobs(reader, value('exclude'), `${where}: exclude`);
   if (has('recurse')) settings.recurse = reader.boolean(value('recurse'), `${where}: recurse`);
   if (has('schemas')) settings.schemas = readPathList(reader, value('schemas'), `${where}: schemas`);
+  if (has('onFailure')) settings.onFailure = reader.oneOf(value('onFailure'), `${where}: onFailure`, ON_FAILURE_MODES);
   return settings;
 }
 

@@ -5,6 +5,10 @@ import type { Severity } from '../model/findings.js';
 
 export type PromotionMode = 'commit' | 'pull-request';
 
+/** What a deploy does when its health wait fails: `rollback` re-applies the last successful render. */
+export type OnFailureMode = 'none' | 'rollback';
+export const ON_FAILURE_MODES: readonly OnFailureMode[] = ['none', 'rollback'];
+
 /** Severity of a policy, or `off`. */
 export type PolicyLevel = Severity | 'off';
 
@@ -66,6 +70,8 @@ export interface EnvironmentConfig {
   forceConflicts: boolean;
   /** Re-apply drifted objects on `drift`. */
   heal: boolean;
+  /** On a failed health wait: `rollback` re-applies the last successful render; absent means `none`. */
+  onFailure?: OnFailureMode;
   helm: HelmConfig;
   policies: PolicyConfig;
   /** Labels for promotion pull requests. */
