@@ -10,7 +10,7 @@ import type { Node as YamlNode } from 'yaml';
 import { UserError } from '../model/errors.js';
 export { DEFAULT_POLICIES } from './types.js';
 import { DEFAULT_POLICIES, type EnvironmentConfig, type PipelineConfig, type PreviewSettings, type SchemaDirectory, type ToolPaths } from './types.js';
-import { findPromotionCycles } from './cycles.js';
+import { findPromotionCycles } from './promotion-chain.js';
 import { checkRepositoryPath } from './paths.js';
 import { ConfigError, NodeReader } from './reader.js';
 import { readPathList, readSettings, SETTING_KEYS } from './settings.js';

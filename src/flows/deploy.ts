@@ -4,6 +4,7 @@
  * deployment recording the outcome. A healthy environment promotes into the environments that
  * name it in `promoteFrom`; commit-mode targets are deployed in the same run.
  */
+import { afterDeploy, afterPromotion, nextStep, startChain } from '../config/promotion-chain.js';
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { countChanges, hasChanges } from '../model/changeset.js';
@@ -24,7 +25,6 @@ import type {
   ValidatorPort,
 } from './ports.js';
 import { deployRevision } from './revision.js';
-import { promotionTargets } from './select.js';
 import { runValidate } from './validate.js';
 
 export type DeployStatus = 'success' | 'failure' | 'skipped' | 'planned';
@@ -111,77 +111,46 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
 
   const results: DeployedEnvironment[] = [];
   const promotions: PromotionOutcome[] = [];
-  const failed = new Set<string>();
-  const queue = [...request.environments];
-  const done = new Set<string>();
-  /** Commit each environment is deployed from: the run's, or a promotion commit made in this run. */
-  const deployedRef = new Map<string, string>();
+  let chain = startChain(config.environments, request.environments);
 
-  while (queue.length > 0) {
-    const env = queue.shift() as EnvironmentConfig;
-    if (done.has(env.name)) continue;
-    done.add(env.name);
+  for (let next = nextStep(chain); next; next = nextStep(chain)) {
+    chain = next.plan;
+    const { environment: env, promotedCommit } = next.step;
 
     if (request.signal?.aborted) {
-      failed.add(env.name);
+      chain = afterDeploy(chain, env.name, 'failure', false).plan;
       results.push({ name: env.name, status: 'failure', findings: findingsOf(env.name), durationMs: 0, error: `not deployed: ${errorMessage(request.signal.reason)}` });
       continue;
     }
-    const blockedBy = upstreamFailure(config, env, failed);
-    if (blockedBy) {
-      failed.add(env.name);
-      results.push({ name: env.name, status: 'skipped', findings: findingsOf(env.name), durationMs: 0, reason: `skipped: ${blockedBy} failed` });
+    if (next.blockedBy) {
+      results.push({ name: env.name, status: 'skipped', findings: findingsOf(env.name), durationMs: 0, reason: `skipped: ${next.blockedBy} failed` });
       continue;
     }
 
-    const outcome = await ports.log.group(`Deploying ${env.name}`, () => {
-      const promoted = deployedRef.get(env.name);
-      return deployOne(env, renders.get(env.name), promoted ? { ...request, ref: promoted, refPushed: true } : request, ports, findingsOf(env.name), now);
-    });
+    // A promotion commit made in this run changed the target's files: its validated render is stale.
+    const outcome = await ports.log.group(`Deploying ${env.name}`, () =>
+      deployOne(env, promotedCommit ? undefined : renders.get(env.name), promotedCommit ? { ...request, ref: promotedCommit, refPushed: true } : request, ports, findingsOf(env.name), now),
+    );
     results.push(outcome);
-    if (outcome.status === 'failure') {
-      failed.add(env.name);
-      continue;
-    }
-    // Skipped for a newer deployed commit: the run that deployed it promotes from it.
-    if (outcome.status === 'skipped') continue;
-    if (!request.promote || !ports.promotion) continue;
+    const settled = afterDeploy(chain, env.name, outcome.status, request.promote && ports.promotion !== undefined);
+    chain = settled.plan;
 
-    for (const target of promotionTargets(config, env.name)) {
+    for (const target of settled.targets) {
+      let promotion: PromotionOutcome | undefined;
       try {
-        const promotion = await ports.log.group(`Promoting ${env.name} -> ${target.name}`, () =>
+        promotion = await ports.log.group(`Promoting ${env.name} -> ${target.name}`, () =>
           (ports.promotion as PromotionPort).promote({ from: env.name, to: target.name, images: [], mode: target.promotion, dryRun: request.dryRun }),
         );
         promotions.push(promotion);
-        // Pushes made with the workflow's token start no workflow: deploy the target here.
-        if (target.promotion === 'commit' && promotion.changes.length > 0 && !request.dryRun) {
-          done.delete(target.name);
-          if (promotion.commit) deployedRef.set(target.name, promotion.commit);
-          renders.delete(target.name);
-          if (!queue.some((q) => q.name === target.name)) queue.push(target);
-        }
       } catch (error) {
-        failed.add(target.name);
         ports.log.error(`promotion ${env.name} -> ${target.name} failed: ${errorMessage(error)}`);
         results.push({ name: target.name, status: 'failure', findings: [], durationMs: 0, error: `promotion from ${env.name} failed: ${errorMessage(error)}` });
-        done.add(target.name);
       }
+      chain = afterPromotion(chain, target, promotion, request.dryRun);
     }
   }
 
   return { environments: results, promotions, blockingFindings: [], ok: results.every((r) => r.status !== 'failure') };
-}
-
-/** The nearest environment up the promotion chain that failed in this run, if any. */
-function upstreamFailure(config: PipelineConfig, env: EnvironmentConfig, failed: ReadonlySet<string>): string | undefined {
-  const seen = new Set<string>();
-  let current = env.promoteFrom;
-  while (current && !seen.has(current)) {
-    if (failed.has(current)) return current;
-    seen.add(current);
-    current = config.environments.find((e) => e.name === current)?.promoteFrom;
-  }
-  return undefined;
 }
 
 async function deployOne(

@@ -2,6 +2,7 @@
  * One run of the pipeline, whatever started it: the action and the CLI both call `runIntent`
  * with an intent (from the event, or from arguments) and ports, and report what comes back.
  */
+import { deployAfterPromotion } from '../config/promotion-chain.js';
 import type { PipelineConfig } from '../config/types.js';
 import type { Intent } from '../plan/intent.js';
 import { renderAndCompare } from '../plan/affected.js';
@@ -170,11 +171,10 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
       // Only an explicit from: with every image pinned there is no source, and a pin need not match promoteFrom's version.
       const promotion = await ports.promotion.promote({ from: options.from, to, images: options.images ?? [], mode: target.promotion, dryRun: options.dryRun });
       let deploy: DeployResult | undefined;
-      // Only a pushed commit is deployed here (pushes with the workflow's token start no workflow); an
-      // edited working tree or a local commit (the command line) is the user's to review and push.
-      if (promotion.pushed && promotion.changes.length > 0 && !options.dryRun) {
+      const promotedCommit = deployAfterPromotion(promotion, options.dryRun);
+      if (promotedCommit !== undefined) {
         deploy = await runDeploy(
-          { config, environments: [target], ref: promotion.commit ?? 'HEAD', refPushed: true, dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy, signal: options.signal },
+          { config, environments: [target], ref: promotedCommit, refPushed: true, dryRun: false, timeoutMs: options.timeoutMs, holder: options.holder, forcePrune: false, promote: options.promoteAfterDeploy, signal: options.signal },
           ports,
         );
       }

@@ -16,7 +16,3 @@ export function selectEnvironments(config: PipelineConfig, names: readonly strin
   return config.environments.filter((e) => wanted.has(e.name));
 }
 
-/** Environments that promote from `source` (directly). */
-export function promotionTargets(config: PipelineConfig, source: string): EnvironmentConfig[] {
-  return config.environments.filter((e) => e.promoteFrom === source);
-}

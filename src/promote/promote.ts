@@ -4,6 +4,7 @@
  * the edits in the working tree, commit and push them, or open/update a promotion pull request.
  * A dry run does all the work, returns the diff and writes nothing.
  */
+import { promotionLinks, upstreamOf } from '../config/promotion-chain.js';
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import { Git, type Person } from '../exec/git.js';
 import { processRunner, type CommandRunner } from '../exec/run.js';
@@ -159,16 +160,11 @@ function environment(config: PipelineConfig, name: string, role: string): Enviro
 /** Promotion flows one way: the source must not itself be fed, directly or not, by the target. */
 function checkDirection(config: PipelineConfig, source: EnvironmentConfig, target: EnvironmentConfig): void {
   if (source.name === target.name) throw new UserError(`Cannot promote ${target.name} into itself.`, 'Choose a different from or to.');
-  const seen = new Set<string>();
-  for (let current: EnvironmentConfig | undefined = source; current?.promoteFrom && !seen.has(current.name); ) {
-    seen.add(current.name);
-    if (current.promoteFrom === target.name) {
-      throw new UserError(
-        `Promoting ${source.name} -> ${target.name} would make a promotion cycle: ${source.name} already receives promotions from ${target.name} (promoteFrom in ${config.file}).`,
-        'Promotion flows one way; swap from and to.',
-      );
-    }
-    current = config.environments.find((e) => e.name === current!.promoteFrom);
+  if (upstreamOf(promotionLinks(config.environments), source.name).includes(target.name)) {
+    throw new UserError(
+      `Promoting ${source.name} -> ${target.name} would make a promotion cycle: ${source.name} already receives promotions from ${target.name} (promoteFrom in ${config.file}).`,
+      'Promotion flows one way; swap from and to.',
+    );
   }
 }
 
