@@ -63,7 +63,7 @@ describe('slipway validate over real layouts (bundled CLI)', () => {
   });
 
   it('chart with crds/ and test hooks: hooks left out with one notice, the custom resource checked against crds/ at its template', () => {
-    expect(byEnvironment.podinfo!.map(line)).toEqual(['notice helm-test-hooks charts/podinfo', 'error schema charts/podinfo/templates/alertrule.yaml:2:1 AlertRule/web-latency']);
+    expect(byEnvironment.podinfo!.map(line)).toEqual(['notice helm-test-hooks charts/podinfo', 'error schema charts/podinfo/templates/alertrule.yaml:2:1 AlertRule.monitoring.example.com/web-latency']);
     expect(byEnvironment.podinfo![1]!.message).toMatch(/threshold/);
     expect(byEnvironment.podinfo![0]!.message).toMatch(/left out 2 Helm test hooks.*templates\/tests\/test-connection\.yaml, templates\/tests\/test-grpc\.yaml/);
   });

@@ -67,6 +67,6 @@ describe('helm chart like podinfo: crds/', () => {
       o.object.kind === 'AlertRule' ? { ...o, object: { ...o.object, spec: { threshold: 'five' } } } : o,
     );
     const badFindings = validateObjects(bad, env, { crds: collectCrdSchemas(bad) });
-    expect(badFindings.map((f) => [f.object, f.message])).toEqual([['AlertRule/web-latency', expect.stringMatching(/threshold/)]]);
+    expect(badFindings.map((f) => [f.object, f.message])).toEqual([['AlertRule.monitoring.example.com/web-latency', expect.stringMatching(/threshold/)]]);
   });
 });

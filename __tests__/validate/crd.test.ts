@@ -88,7 +88,7 @@ describe('custom resources', () => {
 
   it('reports an unknown field with a suggestion, at its line', () => {
     const [finding] = check(widget('  size: 1\n  colour: red\n'));
-    expect(finding).toMatchObject({ severity: 'error', rule: 'schema', line: 6, column: 3, object: 'Widget/apps/w' });
+    expect(finding).toMatchObject({ severity: 'error', rule: 'schema', line: 6, column: 3, object: 'Widget.example.com/apps/w' });
     expect(finding.message).toBe('spec.colour: unknown field "colour"; did you mean "color"?');
   });
 

@@ -1,6 +1,7 @@
 /** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
 import { countChanges, OBJECT_BODY_FIELDS, resultCounts } from '../model/changeset.js';
 import { maskSecrets } from '../exec/secrets.js';
+import { describeRef } from '../model/objects.js';
 import type { RunOutcome } from '../flows/run.js';
 import { formatFindingsText } from '../report/findings.js';
 import { formatChangeSet } from '../report/terminal.js';
@@ -81,7 +82,7 @@ function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'
     if (env.status === 'planned' && env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
     if (env.error) out(`  ${env.error}\n`);
     for (const f of env.health?.failing ?? []) {
-      out(`  ${f.ref.kind}/${f.ref.name}: ${f.status}: ${f.message}\n`);
+      out(`  ${describeRef(f.ref)}: ${f.status}: ${f.message}\n`);
       for (const c of f.causes ?? []) out(`    ${c}\n`);
       for (const e of f.events) out(`    ${e}\n`);
     }

@@ -62,12 +62,32 @@ export function refKey(ref: ObjectRef): string {
   return `${ref.group}/${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
-/** How people read an object's name: `Kind/name` or `Kind/namespace/name`. */
-export function describeRef(ref: ObjectRef): string {
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+/**
+ * Groups whose kinds read unambiguously without the group: core (`""`), the groups with no dot
+ * (`apps`, `batch`, `autoscaling`, `policy`: a CRD's group must contain one, so these are all the
+ * API server's own) and the Kubernetes project's `*.k8s.io` groups (`networking.k8s.io`,
+ * `rbac.authorization.k8s.io`, `apiextensions.k8s.io`, `gateway.networking.k8s.io`...).
+ */
+export function isBuiltinGroup(group: string): boolean {
+  return !group.includes('.') || group === 'k8s.io' || group.endsWith('.k8s.io');
 }
 
-/** `Kind/namespace/name` of a rendered object; `Kind/(no name)` for objects that have none yet. */
+/** `Kind`, or `Kind.group` where the group is not built in: `Kustomization.kustomize.toolkit.fluxcd.io`. */
+export function qualifiedKind(ref: Pick<ObjectRef, 'group' | 'kind'>): string {
+  return isBuiltinGroup(ref.group) ? ref.kind : `${ref.kind}.${ref.group}`;
+}
+
+/**
+ * How people read an object's name: `Kind/name` or `Kind/namespace/name`, the kind qualified by
+ * its group where that is not built in (`Kustomization.kustomize.toolkit.fluxcd.io/apps/dev-team`),
+ * as kubectl spells a resource (`kind.group`).
+ */
+export function describeRef(ref: ObjectRef): string {
+  const kind = qualifiedKind(ref);
+  return ref.namespace ? `${kind}/${ref.namespace}/${ref.name}` : `${kind}/${ref.name}`;
+}
+
+/** `Kind/namespace/name` of a rendered object (see describeRef); `Kind/(no name)` for objects that have none yet. */
 export function describeObject(rendered: RenderedObject): string {
   const ref = refOf(rendered.object);
   return describeRef({ ...ref, kind: ref.kind || '(no kind)', name: ref.name || String(rendered.object.metadata?.generateName ?? '') || '(no name)' });

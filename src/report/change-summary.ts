@@ -6,7 +6,7 @@
  * values and env var values never appear, only their keys or counts.
  */
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
-import { isPlainObject, type KubeObject } from '../model/objects.js';
+import { isPlainObject, type KubeObject, qualifiedKind } from '../model/objects.js';
 import { containersOf } from '../model/pod-specs.js';
 
 /** Lines for one environment, identical changes of several objects folded into one line. */
@@ -48,10 +48,10 @@ function namesOf(objects: string[]): string {
   return `${objects.length} objects: ${objects.slice(0, FOLDED_NAMES_SHOWN).join(', ')}, …`;
 }
 
-/** `Kind name`, with the namespace when there is one: `Deployment shop-dev/web`. */
+/** `Kind name`, with the namespace when there is one: `Deployment shop-dev/web`; a kind not built in carries its group (see describeRef). */
 function objectName(entry: ChangeEntry): string {
-  const { kind, namespace, name } = entry.ref;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  const { namespace, name } = entry.ref;
+  return `${qualifiedKind(entry.ref)} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
 /** The changes of one updated object, most telling first; "N fields changed" for the rest. */
