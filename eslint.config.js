@@ -56,6 +56,18 @@ export default tseslint.config(
     },
   },
   {
+    // Only the entries read the environment; everything below them gets what it needs as options,
+    // so a test (or a second run in one process) decides it, and nothing depends on hidden state.
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts', 'src/cli.ts', 'src/action/main.ts', 'src/cli/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only the entries (src/main.ts, src/cli.ts, src/action/main.ts, src/cli/main.ts) read process.env: pass the setting in as an option.' },
+      ],
+    },
+  },
+  {
     // The action's log is written only through src/action/output.ts, which makes every value inert.
     files: ['src/**/*.ts'],
     ignores: ['src/action/output.ts'],

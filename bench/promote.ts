@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EnvironmentConfig, PipelineConfig } from '../src/config/types.js';
+import { processRunner } from '../src/exec/run.js';
 import { promote } from '../src/promote/promote.js';
 import { parseImageRequests } from '../src/promote/select-images.js';
 import { countChangedLines } from '../src/promote/unified-diff.js';
@@ -65,7 +66,7 @@ export async function benchPromotion(): Promise<PromotionBench> {
     let diff = '';
     const started = performance.now();
     for (const env of environments) {
-      const result = await promote({ root, config, to: env.name, images: pins, mode: 'working-tree', dryRun: false, renderTime });
+      const result = await promote({ root, runner: processRunner(process.env), config, to: env.name, images: pins, mode: 'working-tree', dryRun: false, renderTime });
       diff += result.diff;
     }
     const totalMs = performance.now() - started;

@@ -19,6 +19,7 @@ import type { PullRequestApi } from '../src/promote/pull-request.js';
 
 const project = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const withCluster = process.argv.includes('--cluster');
+const runner = processRunner(process.env);
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const step = (title: string) => say(`\n\u001b[1m== ${title}\u001b[0m`);
 
@@ -30,7 +31,7 @@ async function cli(args: string[]): Promise<number> {
 }
 
 async function git(args: string[], cwd = repo): Promise<string> {
-  return (await processRunner.run('git', args, { cwd })).stdout;
+  return (await runner.run('git', args, { cwd })).stdout;
 }
 
 const workspace = mkdtempSync(join(tmpdir(), 'slipway-demo-'));
@@ -112,6 +113,7 @@ async function promoteProdByPullRequest(): Promise<void> {
     addLabels: async () => undefined,
   };
   await promote({
+    runner,
     root: repo,
     config,
     to: 'prod',
@@ -140,8 +142,8 @@ async function clusterSteps(): Promise<number> {
   if (applied !== 0) return applied;
 
   step('4b. Someone scales the Deployment by hand');
-  const kubectl = locateTool('kubectl');
-  await processRunner.run(kubectl, ['scale', 'deployment/web', '--replicas=5', '-n', 'shop-dev']);
+  const kubectl = locateTool('kubectl', { path: runner.path });
+  await runner.run(kubectl, ['scale', 'deployment/web', '--replicas=5', '-n', 'shop-dev']);
   say('$ kubectl scale deployment/web --replicas=5 -n shop-dev');
 
   step('4c. Drift detection (what the scheduled run reports)');

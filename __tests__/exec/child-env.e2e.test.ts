@@ -1,5 +1,5 @@
 import { childEnvironment } from '../../src/exec/child-env.js';
-import { processRunner } from '../../src/exec/run.js';
+import { hostRunner } from '../support/host-runner.js';
 
 const RUNNER_SECRETS = {
   ACTIONS_RUNTIME_TOKEN: 'runtime-token-value-1234',
@@ -65,7 +65,7 @@ describe('processRunner', () => {
   });
 
   it('starts programs without the runner’s tokens in their environment', async () => {
-    const result = await processRunner.run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
+    const result = await hostRunner.run(process.execPath, ['-e', 'process.stdout.write(JSON.stringify(process.env))'], {
       env: { GIT_TERMINAL_PROMPT: '0' },
     });
     const childEnv = JSON.parse(result.stdout) as Record<string, string>;
@@ -82,7 +82,7 @@ describe('processRunner memory limit', () => {
   onLinux('stops a program that passes it, with a clear error', async () => {
     // 256 MiB held, then waiting: far above the 64 MiB limit, far below what would hurt the machine.
     const hog = 'const held = []; for (let i = 0; i < 16; i++) held.push(Buffer.alloc(16 << 20, 1)); setTimeout(() => undefined, 120000);';
-    await expect(processRunner.run(process.execPath, ['-e', hog], { maxMemoryBytes: 64 * 1024 * 1024, memoryPollMs: 50, allowFailure: true })).rejects.toMatchObject({
+    await expect(hostRunner.run(process.execPath, ['-e', hog], { maxMemoryBytes: 64 * 1024 * 1024, memoryPollMs: 50, allowFailure: true })).rejects.toMatchObject({
       stopped: true,
       message: expect.stringMatching(/used more than 64 MiB of memory and was stopped/),
     });

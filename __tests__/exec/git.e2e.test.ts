@@ -2,14 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Git, PushRejectedError } from '../../src/exec/git.js';
 import type { CommandRunner, RunOptions } from '../../src/exec/run.js';
-import { processRunner } from '../../src/exec/run.js';
+import { hostRunner } from '../support/host-runner.js';
 import { clearSecrets, maskSecrets } from '../../src/exec/secrets.js';
 import { git, removeDir, repoFrom, tempDir } from './temp-repo.js';
 
 /** Runs git without the user's or system's config, so "no identity configured" is real. */
 const isolated: CommandRunner = {
+  path: hostRunner.path,
   run: (command, args, options: RunOptions = {}) =>
-    processRunner.run(command, args, { ...options, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', ...options.env } }),
+    hostRunner.run(command, args, { ...options, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', ...options.env } }),
 };
 
 describe('Git', () => {

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { EnvironmentConfig, PipelineConfig } from '../../src/config/types.js';
 import { Git } from '../../src/exec/git.js';
-import { processRunner } from '../../src/exec/run.js';
+import { hostRunner } from '../support/host-runner.js';
 import { createClusterPort } from '../../src/flows/adapters.js';
 import { runDeploy, type DeployRequest } from '../../src/flows/deploy.js';
 import { gitHistory } from '../../src/flows/git-history.js';
@@ -52,7 +52,7 @@ describe('deploys racing for one environment', () => {
     kube = await FakeKubeApiServer.start();
     repo = createTestRepo({ files: { 'envs/prod/web.yaml': 'version: 1\n' } });
     config = { file: 'slipway.yaml', root: repo.dir, environments: [env], tools: {} };
-    history = gitHistory(Git.forRepository(processRunner, repo.dir, {}));
+    history = gitHistory(Git.forRepository(hostRunner, repo.dir, {}));
   });
   afterEach(async () => {
     await kube.stop();
@@ -129,7 +129,7 @@ describe('deploys racing for one environment', () => {
       other.git('push', '--quiet', repo.origin, 'HEAD:main');
       const newer = other.head();
       const cluster = createClusterPort({ kubeconfig: kube.kubeconfig(), log: recordingLog([]) });
-      await runDeploy(request(newer, 'run-other'), { renderer: rendererAt('3'), validator: noFindings, cluster, history: gitHistory(Git.forRepository(processRunner, other.dir, {})), log: recordingLog([]) });
+      await runDeploy(request(newer, 'run-other'), { renderer: rendererAt('3'), validator: noFindings, cluster, history: gitHistory(Git.forRepository(hostRunner, other.dir, {})), log: recordingLog([]) });
       expect(await history.has(newer)).toBe(false);
 
       const result = await runDeploy({ ...request(older, 'run-late'), refPushed: true }, { renderer: rendererAt('1'), validator: noFindings, cluster, history, log: recordingLog([]) });

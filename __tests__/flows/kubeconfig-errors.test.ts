@@ -45,14 +45,14 @@ function recordingLog(): Log & { warnings: string[] } {
 
 let dir: string;
 let config: PipelineConfig;
-const savedKubeconfig = process.env.KUBECONFIG;
+/** The value of $KUBECONFIG the entry would pass: a file that does not exist, unless a test writes one. */
+let kubeconfigPaths: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'slipway-kubeconfig-errors-'));
   config = { root: dir, file: join(dir, 'slipway.yaml'), environments: [env] } as unknown as PipelineConfig;
-  process.env.KUBECONFIG = join(dir, 'missing-kubeconfig');
+  kubeconfigPaths = join(dir, 'missing-kubeconfig');
 });
 afterEach(() => {
-  process.env.KUBECONFIG = savedKubeconfig;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,8 +69,8 @@ describe('an unparsable kubeconfig', () => {
   it('in $KUBECONFIG fails a preview instead of quietly comparing renders', async () => {
     const file = join(dir, 'kubeconfig');
     writeFileSync(file, UNPARSABLE);
-    process.env.KUBECONFIG = file;
-    await expect(preview(createClusterPort({ log: recordingLog() }), recordingLog())).rejects.toThrow(/Cannot read the kubeconfig from \$KUBECONFIG/);
+    kubeconfigPaths = file;
+    await expect(preview(createClusterPort({ kubeconfigPaths, log: recordingLog() }), recordingLog())).rejects.toThrow(/Cannot read the kubeconfig from \$KUBECONFIG/);
   });
 });
 
@@ -104,7 +104,7 @@ describe('a kubeconfig without the environment context', () => {
 describe('no kubeconfig at all', () => {
   it('lets a preview compare renders, saying why', async () => {
     const log = recordingLog();
-    const result = await preview(createClusterPort({ log }), log);
+    const result = await preview(createClusterPort({ kubeconfigPaths, log }), log);
     expect(result.environments[0]).toMatchObject({ mode: 'render', note: expect.stringMatching(/no kubeconfig/) });
     expect(log.warnings).toEqual([]);
   });

@@ -5,14 +5,12 @@ import { loadKubeConfig } from '../../src/kube/connection.js';
 import { clearSecrets } from '../../src/exec/secrets.js';
 
 describe('kubeconfig credentials in errors', () => {
-  const saved = process.env.KUBECONFIG;
   let dir: string;
   beforeEach(() => {
     clearSecrets();
     dir = mkdtempSync(join(tmpdir(), 'slipway-kubeconfig-'));
   });
   afterEach(() => {
-    process.env.KUBECONFIG = saved;
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -20,10 +18,9 @@ describe('kubeconfig credentials in errors', () => {
     const token = 'tok-' + 'q'.repeat(24);
     const path = join(dir, 'config');
     writeFileSync(path, `apiVersion: v1\nusers:\n  - name: ci\n    user:\n      token: ${token}\n  bad: [unclosed\n`);
-    process.env.KUBECONFIG = path;
     let message = '';
     try {
-      loadKubeConfig({});
+      loadKubeConfig({ kubeconfigPaths: path });
     } catch (error) {
       message = (error as Error).message;
     }

@@ -4,17 +4,14 @@ import { join } from 'node:path';
 import { NoKubeconfigError, readKubeconfig } from '../../src/kube/connection.js';
 
 describe('no kubeconfig at all', () => {
-  const saved = { HOME: process.env.HOME, KUBECONFIG: process.env.KUBECONFIG };
+  const saved = { HOME: process.env.HOME };
   let home: string;
   beforeEach(() => {
     home = mkdtempSync(join(tmpdir(), 'slipway-home-'));
     process.env.HOME = home;
-    delete process.env.KUBECONFIG;
   });
   afterEach(() => {
     process.env.HOME = saved.HOME;
-    if (saved.KUBECONFIG === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = saved.KUBECONFIG;
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -26,8 +23,8 @@ describe('no kubeconfig at all', () => {
   });
 
   it('names the input in the action, and a $KUBECONFIG that points nowhere', () => {
-    process.env.KUBECONFIG = join(home, 'missing.yaml');
-    expect(() => readKubeconfig({})).toThrow(`looked for $KUBECONFIG (${join(home, 'missing.yaml')}: no such file)`);
-    expect(() => readKubeconfig({})).toThrow('Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
+    const kubeconfigPaths = join(home, 'missing.yaml');
+    expect(() => readKubeconfig({ kubeconfigPaths })).toThrow(`looked for $KUBECONFIG (${kubeconfigPaths}: no such file)`);
+    expect(() => readKubeconfig({ kubeconfigPaths })).toThrow('Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promote, type PromoteOptions } from '../../src/promote/promote.js';
+import type { PromoteOptions } from '../../src/promote/promote.js';
+import { promote } from '../support/host-runner.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { fixtureRepo, shopConfig } from './support.js';

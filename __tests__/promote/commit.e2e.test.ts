@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promote } from '../../src/promote/promote.js';
+import { promote } from '../support/host-runner.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { environment, fixtureRepo, pipeline, shopConfig } from './support.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPromotionPort } from '../../src/flows/promotion.js';
 import { silentLog } from '../../src/flows/log.js';
-import { promote } from '../../src/promote/promote.js';
+import { hostRunner, promote } from '../support/host-runner.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { DIGEST_A, DIGEST_C, fixtureRepo, shopConfig } from './support.js';
@@ -90,7 +90,7 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
   });
 
   it('serves the flows through a PromotionPort', async () => {
-    const port = createPromotionPort({ root: repo.dir, config: shopConfig(repo.dir), log: silentLog });
+    const port = createPromotionPort({ root: repo.dir, runner: hostRunner, config: shopConfig(repo.dir), log: silentLog });
     const outcome = await port.promote({ from: 'dev', to: 'staging', images: [], mode: 'commit', dryRun: true });
     expect(outcome).toMatchObject({ source: 'dev', target: 'staging', mode: 'commit' });
     expect(outcome.changes).toHaveLength(4);

@@ -3,7 +3,7 @@
  * parameters render no containers: a promotion says "no container images found in the render"
  * (naming the objects that hold them), not "already up to date".
  */
-import { promote } from '../../src/promote/promote.js';
+import { promote } from '../support/host-runner.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { environment, pipeline } from './support.js';

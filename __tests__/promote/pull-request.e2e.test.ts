@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { githubPullRequestApi } from '../../src/promote/github-pull-requests.js';
-import { promote } from '../../src/promote/promote.js';
+import { promote } from '../support/host-runner.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import type { PullRequestApi } from '../../src/promote/pull-request.js';
 import { useGitHubFake } from '../github/fixture.js';

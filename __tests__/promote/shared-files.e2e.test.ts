@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promote } from '../../src/promote/promote.js';
+import { promote } from '../support/host-runner.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { environment, pipeline } from './support.js';

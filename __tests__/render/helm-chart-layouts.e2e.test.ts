@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
-import { renderEnvironment } from '../../src/render/render.js';
+import { renderEnvironment } from '../support/host-runner.js';
 import { collectCrdSchemas, validateObjects } from '../../src/validate/index.js';
 
 const PODINFO = resolve('__tests__/fixtures/render/helm-podinfo');

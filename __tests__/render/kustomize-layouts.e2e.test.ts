@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { removeDir, tempDir } from '../exec/temp-repo.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
-import { renderEnvironment } from '../../src/render/render.js';
+import { renderEnvironment } from '../support/host-runner.js';
 import { collectCrdSchemas, validateObjects } from '../../src/validate/index.js';
 
 const ROOT = resolve('__tests__/fixtures/render/kustomize-patches');

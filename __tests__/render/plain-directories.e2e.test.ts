@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
-import { renderEnvironment } from '../../src/render/render.js';
+import { renderEnvironment } from '../support/host-runner.js';
 import { removeDir, repoFrom, tempDir } from '../exec/temp-repo.js';
 
 const FLUX = resolve('__tests__/fixtures/render/flux');

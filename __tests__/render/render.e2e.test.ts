@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
-import { renderEnvironment } from '../../src/render/render.js';
+import { renderEnvironment } from '../support/host-runner.js';
 import { git, removeDir, repoFrom, tempDir } from '../exec/temp-repo.js';
 
 const FIXTURES = resolve('__tests__/fixtures/render');

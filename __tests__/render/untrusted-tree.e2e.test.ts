@@ -7,8 +7,8 @@ import { join, relative, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import type { CommandRunner } from '../../src/exec/run.js';
-import { processRunner } from '../../src/exec/run.js';
-import { renderEnvironment } from '../../src/render/render.js';
+import { hostRunner } from '../support/host-runner.js';
+import { renderEnvironment } from '../support/host-runner.js';
 import { git, removeDir, repoFrom, tempDir } from '../exec/temp-repo.js';
 
 const FIXTURES = resolve('__tests__/fixtures/render');
@@ -37,9 +37,10 @@ function recordingRunner(): CommandRunner & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
+    path: hostRunner.path,
     run(command, args, options) {
       calls.push([command, ...args].join(' '));
-      return processRunner.run(command, args, options);
+      return hostRunner.run(command, args, options);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { formatChangeSet, wantsColor } from '../../src/report/terminal.js';
+import { formatChangeSet } from '../../src/report/terminal.js';
 import { changeSet, entry } from './fixtures.js';
 
 const diff = '--- live\n+++ desired\n@@ -1 +1 @@\n-  replicas: 2\n+  replicas: 3\n';
@@ -20,12 +20,5 @@ describe('terminal change sets', () => {
     expect(text).toContain('\u001b[32m+  replicas: 3\u001b[0m');
     expect(text).toContain('\u001b[31m-  replicas: 2\u001b[0m');
     expect(text).toContain('\u001b[36m@@ -1 +1 @@\u001b[0m');
-  });
-
-  it('decides colour from the stream and NO_COLOR / FORCE_COLOR', () => {
-    expect(wantsColor({ isTTY: true }, {})).toBe(true);
-    expect(wantsColor({ isTTY: false }, {})).toBe(false);
-    expect(wantsColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
-    expect(wantsColor({}, { FORCE_COLOR: '1' })).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../model/errors.js';
 import type { GitHubEvent } from '../plan/intent.js';
 
-export function readEvent(env: NodeJS.ProcessEnv = process.env): GitHubEvent {
+export function readEvent(env: NodeJS.ProcessEnv): GitHubEvent {
   const name = env.GITHUB_EVENT_NAME ?? '';
   const path = env.GITHUB_EVENT_PATH;
   let payload: Record<string, unknown> = {};

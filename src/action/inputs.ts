@@ -29,7 +29,7 @@ export interface ActionInputs {
 export type InputReader = (name: string) => string;
 
 /** Reads `INPUT_<NAME>` the way the runner sets it (upper case, spaces as underscores, dashes kept). */
-export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReader {
+export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
   return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 

@@ -38,15 +38,17 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
 
   const root = env.GITHUB_WORKSPACE || process.cwd();
   const config = await loadConfig(root, inputs.config);
-  const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl }) : undefined;
-  const git = Git.forRepository(processRunner, root, config.tools);
+  const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl, paceWrites: env.SLIPWAY_GITHUB_PACE_WRITES !== 'false' }) : undefined;
+  const runner = processRunner(env);
+  const git = Git.forRepository(runner, root, config.tools);
   // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
-  const renderer = createRenderer(config, processRunner, { allowRemote: !fromFork });
-  const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
+  const renderer = createRenderer(config, runner, { allowRemote: !fromFork });
+  const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, log: actionLog });
   const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
 
   const promotion = createPromotionPort({
     root,
+    runner,
     config,
     log: actionLog,
     token: inputs.githubToken,

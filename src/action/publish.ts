@@ -86,7 +86,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
     environments,
     promotions,
   });
-  const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined });
+  const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined, run: p.context.runId && `${p.context.runId}-${p.context.runAttempt ?? '1'}` });
 
   core.setOutput('environments', JSON.stringify(affected));
   core.setOutput('changed', String(report.changed || promotions.some((x) => x.changes.length > 0)));

@@ -10,7 +10,7 @@ import type { ActionInputs } from './inputs.js';
 
 const CREDENTIAL_VARIABLES = ['INPUT_KUBECONFIG', 'INPUT_GITHUB-TOKEN', 'INPUT_GITHUB_TOKEN', 'GITHUB_TOKEN'];
 
-export function protectCredentials(inputs: ActionInputs, env: NodeJS.ProcessEnv = process.env): void {
+export function protectCredentials(inputs: ActionInputs, env: NodeJS.ProcessEnv): void {
   const values = [...(inputs.kubeconfig ? kubeconfigSecrets(inputs.kubeconfig) : []), ...(inputs.githubToken ? [inputs.githubToken] : [])];
   for (const value of values) {
     registerSecret(value);
@@ -20,6 +20,6 @@ export function protectCredentials(inputs: ActionInputs, env: NodeJS.ProcessEnv 
 }
 
 /** For pull requests from forks: not even a kubeconfig file path stays reachable. */
-export function dropClusterCredentials(env: NodeJS.ProcessEnv = process.env): void {
+export function dropClusterCredentials(env: NodeJS.ProcessEnv): void {
   delete env.KUBECONFIG;
 }

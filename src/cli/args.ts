@@ -34,8 +34,8 @@ export interface CliArgs {
   timeout?: string;
 }
 
-
-export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
+/** `colorAllowed`: stdout is a terminal and the environment does not ask for none (`NO_COLOR`). */
+export function parseCliArgs(argv: readonly string[], colorAllowed: boolean): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -97,7 +97,7 @@ export function parseCliArgs(argv: readonly string[], isTty: boolean): CliArgs {
     markdown: values.markdown,
     requireCluster: values['require-cluster'] ?? false,
     json: values.json ?? false,
-    color: isTty && !values['no-color'] && !process.env.NO_COLOR,
+    color: colorAllowed && !values['no-color'],
     verbose: values.verbose ?? false,
     timeout: values.timeout,
   };

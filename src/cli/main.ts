@@ -19,7 +19,7 @@ import { runIntent, type RunOutcome } from '../flows/run.js';
 import { createPromotionPort } from '../flows/promotion.js';
 import { gitHistory } from '../flows/git-history.js';
 import { Git } from '../exec/git.js';
-import { processRunner } from '../exec/run.js';
+import { processRunner, type CommandRunner } from '../exec/run.js';
 import { requireDuration } from '../config/duration.js';
 import { CLI_SETTING_NAMES } from '../model/setting-names.js';
 import { commandIn, parseCliArgs, UsageRequest, VersionRequest, type CliArgs } from './args.js';
@@ -35,6 +35,8 @@ export interface CliIo {
   isTty: boolean;
   /** stderr is a terminal: progress lines (rendering, applying, waiting) go there. */
   stderrIsTty?: boolean;
+  /** The environment the command runs in ($KUBECONFIG, PATH, NO_COLOR); default this process's. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const processIo: CliIo = {
@@ -42,13 +44,15 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   isTty: Boolean(process.stdout.isTTY),
   stderrIsTty: Boolean(process.stderr.isTTY),
+  env: process.env,
 };
 
 /** `signal`: aborted by the entry on SIGTERM/SIGINT, so a held deploy lock is released before the process ends. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
+  const env = io.env ?? process.env;
   let args: CliArgs;
   try {
-    args = parseCliArgs(argv, io.isTty);
+    args = parseCliArgs(argv, io.isTty && !env.NO_COLOR);
   } catch (error) {
     if (error instanceof UsageRequest) {
       io.stdout(error.command ? commandHelp(error.command) : USAGE);
@@ -61,11 +65,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
     return fatal(io, argv.includes('--json'), commandIn(argv), error);
   }
   const log = terminalLog(io, args.json);
+  const runner = processRunner(env);
   try {
     if (args.command === 'init') return await init(args, io);
-    const outcome = await execute(args, log, signal);
+    const outcome = await execute(args, log, runner, env.KUBECONFIG, signal);
     printOutcome(outcome, args, io);
-    if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io);
+    if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io, runner);
     return outcome.command === 'skip' || outcome.ok ? 0 : 1;
   } catch (error) {
     return fatal(io, args.json, args.command, error);
@@ -95,14 +100,15 @@ function readKubeconfigFlag(path: string): string {
   return readFileSync(file, 'utf8');
 }
 
-async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined): Promise<RunOutcome> {
+/** `kubeconfigPaths`: the value of $KUBECONFIG. */
+async function execute(args: CliArgs, log: Log, runner: CommandRunner, kubeconfigPaths: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
-  if (args.verbose) for (const line of await describeTools(config.tools, root, processRunner)) log.info(`tool ${line}`);
+  if (args.verbose) for (const line of await describeTools(config.tools, root, runner)) log.info(`tool ${line}`);
   const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
-  const git = Git.forRepository(processRunner, root, config.tools);
-  const renderer = createRenderer(config);
-  const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
+  const git = Git.forRepository(runner, root, config.tools);
+  const renderer = createRenderer(config, runner);
+  const cluster = createClusterPort({ kubeconfig, kubeconfigPaths, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
   const ports = {
@@ -111,7 +117,7 @@ async function execute(args: CliArgs, log: Log, signal: AbortSignal | undefined)
     cluster,
     renderDiff,
     // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
-    promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
+    promotion: createPromotionPort({ root, runner, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
     history: gitHistory(git),
     resolveRef: (ref: string) => git.revParse(ref),
     mergeBase: (a: string, b: string) => git.mergeBase(a, b),
@@ -156,9 +162,9 @@ async function init(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** `diff --markdown FILE`: the preview comment exactly as the action posts it on a pull request. */
-async function writePreviewMarkdown(args: CliArgs, preview: PreviewResult, io: CliIo): Promise<void> {
+async function writePreviewMarkdown(args: CliArgs, preview: PreviewResult, io: CliIo, runner: CommandRunner): Promise<void> {
   const root = resolve(args.repo);
-  const headSha = await Git.forRepository(processRunner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
+  const headSha = await Git.forRepository(runner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
   const file = resolve(args.markdown!);
   await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }));
   io.stderr(`Preview comment written to ${file}\n`);

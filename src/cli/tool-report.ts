@@ -14,11 +14,11 @@ const VERSION_ARGS: Record<ToolName, string[]> = {
 export async function describeTools(tools: ToolPaths, root: string, runner: CommandRunner): Promise<string[]> {
   const lines: string[] = [];
   for (const name of ['kubectl', 'helm', 'git'] as const) {
-    const path = findTool(name, { configured: tools, root });
+    const path = findTool(name, { configured: tools, root, path: runner.path });
     lines.push(path ? `${name}: ${path} (${await version(runner, path, VERSION_ARGS[name])})` : `${name}: not found`);
   }
   try {
-    const kustomize = locateKustomize({ configured: tools, root });
+    const kustomize = locateKustomize({ configured: tools, root, path: runner.path });
     const versionArgs = kustomize.args[0] === 'build' ? VERSION_ARGS.kustomize : VERSION_ARGS.kubectl;
     lines.push(`kustomize: ${[kustomize.command, ...kustomize.args].join(' ')} (${await version(runner, kustomize.command, versionArgs)})`);
   } catch {

@@ -49,7 +49,7 @@ const ALLOWED_PREFIXES = ['LC_', 'HELM_', 'KUSTOMIZE_', 'GIT_'];
  * caller sets for this one command, e.g. git credentials) on top.
  */
 export function childEnvironment(
-  parent: NodeJS.ProcessEnv,
+  parent: Readonly<Record<string, string | undefined>>,
   extra: Record<string, string | undefined> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {};

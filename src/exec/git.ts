@@ -65,7 +65,7 @@ export class Git {
    */
   static forRepository(runner: CommandRunner, root: string, tools: ToolPaths): Git {
     const git = new Git(runner, root);
-    git.locate = () => locateTool('git', { configured: tools, root, neededBy: `the repository at ${root}` });
+    git.locate = () => locateTool('git', { configured: tools, root, path: runner.path, neededBy: `the repository at ${root}` });
     return git;
   }
 

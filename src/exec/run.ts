@@ -34,6 +34,8 @@ export interface RunResult {
 
 export interface CommandRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** The PATH programs are looked up on (src/exec/tools.ts); absent: only configured paths and the package's tools. */
+  readonly path?: string;
 }
 
 /** A program exited non-zero, could not start, or ran too long. */
@@ -64,74 +66,80 @@ export function indent(text: string): string {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_MAX_OUTPUT = 256 * 1024 * 1024;
 
-export const processRunner: CommandRunner = {
-  run(command, args, options = {}) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-    return new Promise<RunResult>((resolve, reject) => {
-      const child = spawn(command, args as string[], {
-        cwd: options.cwd,
-        env: childEnvironment(process.env, options.env),
-        shell: false,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let outBytes = 0;
-      let failure: string | undefined;
-      const timer = setTimeout(() => {
-        failure = `did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      const memory = options.maxMemoryBytes
-        ? setInterval(() => {
-            void residentBytes(child.pid).then((bytes) => {
-              if (bytes === undefined || bytes <= (options.maxMemoryBytes ?? Infinity) || child.exitCode !== null) return;
-              failure ??= `used more than ${Math.round((options.maxMemoryBytes ?? 0) / (1024 * 1024))} MiB of memory and was stopped`;
-              child.kill('SIGKILL');
-            });
-          }, options.memoryPollMs ?? 250)
-        : undefined;
-      child.stdout.on('data', (chunk: Buffer) => {
-        outBytes += chunk.length;
-        if (outBytes > maxOutput) {
-          failure ??= `printed more than ${maxOutput} bytes and was stopped`;
-          child.kill('SIGKILL');
-          return;
-        }
-        out.push(chunk);
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (err.reduce((n, b) => n + b.length, 0) < 1024 * 1024) err.push(chunk);
-      });
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        clearInterval(memory);
-        const detail =
-          error.code === 'ENOENT'
-            ? `could not start: '${command}' was not found on PATH`
-            : `could not start: ${error.message}`;
-        reject(new CommandError(command, args, -1, '', detail));
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        clearInterval(memory);
-        const result = {
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-          exitCode: code ?? -1,
-        };
-        if (failure) return reject(new CommandError(command, args, result.exitCode, result.stderr, failure, true));
-        if (result.exitCode !== 0 && !options.allowFailure) {
-          return reject(new CommandError(command, args, result.exitCode, result.stderr, `failed with exit code ${result.exitCode}`));
-        }
-        resolve(result);
-      });
-      child.stdin.on('error', () => undefined); // the program may exit before reading its input
-      child.stdin.end(options.input ?? '');
+/**
+ * Runs programs as child processes. `parentEnv` is the environment the entry started with: its
+ * allow-listed part reaches the programs (child-env.ts) and its PATH is where tools are found.
+ */
+export function processRunner(parentEnv: Readonly<Record<string, string | undefined>>): CommandRunner {
+  return { path: parentEnv.PATH ?? '', run: (command, args, options = {}) => runProcess(parentEnv, command, args, options) };
+}
+
+function runProcess(parentEnv: Readonly<Record<string, string | undefined>>, command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  return new Promise<RunResult>((resolve, reject) => {
+    const child = spawn(command, args as string[], {
+      cwd: options.cwd,
+      env: childEnvironment(parentEnv, options.env),
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-  },
-};
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let failure: string | undefined;
+    const timer = setTimeout(() => {
+      failure = `did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const memory = options.maxMemoryBytes
+      ? setInterval(() => {
+          void residentBytes(child.pid).then((bytes) => {
+            if (bytes === undefined || bytes <= (options.maxMemoryBytes ?? Infinity) || child.exitCode !== null) return;
+            failure ??= `used more than ${Math.round((options.maxMemoryBytes ?? 0) / (1024 * 1024))} MiB of memory and was stopped`;
+            child.kill('SIGKILL');
+          });
+        }, options.memoryPollMs ?? 250)
+      : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOutput) {
+        failure ??= `printed more than ${maxOutput} bytes and was stopped`;
+        child.kill('SIGKILL');
+        return;
+      }
+      out.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (err.reduce((n, b) => n + b.length, 0) < 1024 * 1024) err.push(chunk);
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      clearInterval(memory);
+      const detail =
+        error.code === 'ENOENT'
+          ? `could not start: '${command}' was not found on PATH`
+          : `could not start: ${error.message}`;
+      reject(new CommandError(command, args, -1, '', detail));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      clearInterval(memory);
+      const result = {
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        exitCode: code ?? -1,
+      };
+      if (failure) return reject(new CommandError(command, args, result.exitCode, result.stderr, failure, true));
+      if (result.exitCode !== 0 && !options.allowFailure) {
+        return reject(new CommandError(command, args, result.exitCode, result.stderr, `failed with exit code ${result.exitCode}`));
+      }
+      resolve(result);
+    });
+    child.stdin.on('error', () => undefined); // the program may exit before reading its input
+    child.stdin.end(options.input ?? '');
+  });
+}
 
 /** Resident memory of a running process in bytes, from /proc (Linux); undefined where that cannot be read. */
 async function residentBytes(pid: number | undefined): Promise<number | undefined> {

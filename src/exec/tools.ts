@@ -32,7 +32,7 @@ export interface LocateOptions {
   root?: string;
   /** What needs the tool, for the error message, e.g. `environment "dev" (envs/dev, kustomize)`. */
   neededBy?: string;
-  /** PATH to search; default `process.env.PATH`. */
+  /** PATH to search (the runner's `path`); none: only configured paths and the package's tools. */
   path?: string;
   /** Directory searched before PATH; default the package's `.tools/bin`; false: none. */
   packageTools?: string | false;
@@ -68,7 +68,7 @@ export function findTool(name: ToolName, options: LocateOptions = {}): string | 
     return isExecutableFile(full) ? full : undefined;
   }
   const packaged = options.packageTools === undefined ? packageToolsDir() : options.packageTools;
-  return (packaged ? searchPath(name, packaged) : undefined) ?? searchPath(name, options.path ?? process.env.PATH ?? '');
+  return (packaged ? searchPath(name, packaged) : undefined) ?? searchPath(name, options.path ?? '');
 }
 
 let packageTools: string | null | undefined;

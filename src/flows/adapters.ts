@@ -6,7 +6,7 @@
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import { changeSetFromRenders } from '../changeset/from-renders.js';
 import { Git } from '../exec/git.js';
-import { processRunner, type CommandRunner } from '../exec/run.js';
+import type { CommandRunner } from '../exec/run.js';
 import { applyChangeSet } from '../kube/apply.js';
 import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
@@ -30,7 +30,7 @@ import type { ApplyOutcome, ClusterPort, ClusterSession, HealthResult, RenderDif
 /** Namespace of the per-environment Lease: `default` exists on every cluster, even before an environment's own namespace does. */
 const LOCK_NAMESPACE = 'default';
 
-export function createRenderer(config: PipelineConfig, runner: CommandRunner = processRunner, options: { allowRemote?: boolean } = {}): RendererPort {
+export function createRenderer(config: PipelineConfig, runner: CommandRunner, options: { allowRemote?: boolean } = {}): RendererPort {
   const trees = new CommitTrees(Git.forRepository(runner, config.root, config.tools));
   return {
     render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees, allowRemote: options.allowRemote }),
@@ -61,6 +61,8 @@ export interface ClusterAccess {
   kubeconfig?: string;
   /** Where `kubeconfig` came from, for messages (e.g. "--kubeconfig ./ci.yaml"). */
   kubeconfigSource?: string;
+  /** The value of $KUBECONFIG (paths joined by the platform's delimiter), read when no content is given. */
+  kubeconfigPaths?: string;
   /** How the user passes a kubeconfig (`--kubeconfig FILE` on the command line), for hints. */
   kubeconfigSetting?: string;
   log: Log;
@@ -68,7 +70,7 @@ export interface ClusterAccess {
 
 /** Throws at once when a kubeconfig given as content does not parse, whatever the command. */
 export function createClusterPort(access: ClusterAccess): ClusterPort {
-  const source = { kubeconfig: access.kubeconfig, kubeconfigSource: access.kubeconfigSource, kubeconfigSetting: access.kubeconfigSetting };
+  const source = { kubeconfig: access.kubeconfig, kubeconfigSource: access.kubeconfigSource, kubeconfigPaths: access.kubeconfigPaths, kubeconfigSetting: access.kubeconfigSetting };
   if (access.kubeconfig !== undefined) readKubeconfig(source);
   return {
     hasCredentials(env) {

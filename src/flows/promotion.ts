@@ -4,11 +4,13 @@ import { promote, type PromotionResult } from '../promote/promote.js';
 import type { PullRequestApi } from '../promote/pull-request.js';
 import type { RepositoryLink } from '../promote/message.js';
 import type { SettingNames } from '../model/setting-names.js';
+import type { CommandRunner } from '../exec/run.js';
 import type { Log } from './log.js';
 import type { PromotionOutcome, PromotionPort } from './ports.js';
 
 export interface PromotionAccess {
   root: string;
+  runner: CommandRunner;
   config: PipelineConfig;
   log: Log;
   /** Force a mode (the CLI edits the working tree unless --commit); default: the target's `promotion`. */
@@ -31,6 +33,7 @@ export function createPromotionPort(access: PromotionAccess): PromotionPort {
     async promote(request) {
       const result = await promote({
         root: access.root,
+        runner: access.runner,
         config: access.config,
         from: request.from,
         to: request.to,

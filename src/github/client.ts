@@ -51,8 +51,8 @@ export interface GitHubClientOptions {
   backoffUnitMs?: number;
   /**
    * Space out writes as GitHub's best practices ask (the throttling plugin waits 1 s between writes
-   * and 3 s between writes that notify people). Default true; `SLIPWAY_GITHUB_PACE_WRITES=false`
-   * turns it off for loopback tests.
+   * and 3 s between writes that notify people). Default true; the action turns it off when
+   * `SLIPWAY_GITHUB_PACE_WRITES=false` (loopback tests).
    */
   paceWrites?: boolean;
   /** Where warnings about retries go. Default: nowhere. */
@@ -68,7 +68,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRateLimitWaitSeconds ?? 120;
   const warn = options.warn ?? (() => {});
-  const paceWrites = options.paceWrites ?? process.env.SLIPWAY_GITHUB_PACE_WRITES !== 'false';
+  const paceWrites = options.paceWrites ?? true;
 
   const onLimit =
     (kind: string) =>
@@ -84,7 +84,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const octokit = getOctokit(
     options.token,
     {
-      baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+      baseUrl: options.baseUrl ?? 'https://api.github.com',
       retry: { retries: options.retries ?? 3, doNotRetry: CLIENT_ERRORS, retryAfterBaseValue: unit },
       throttle: {
         retryAfterBaseValue: unit,

@@ -24,7 +24,7 @@ export interface RunContext {
   runnerName?: string;
 }
 
-export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+export function readRunContext(env: NodeJS.ProcessEnv): RunContext {
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
   const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   const runId = env.GITHUB_RUN_ID || undefined;

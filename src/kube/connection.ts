@@ -22,6 +22,8 @@ export interface ConnectOptions {
   context?: string;
   /** Where `kubeconfig` came from, for messages; default "the kubeconfig input". */
   kubeconfigSource?: string;
+  /** The value of $KUBECONFIG (paths joined by the platform's delimiter), read when no content is given; else ~/.kube/config. */
+  kubeconfigPaths?: string;
   /** How the user passes a kubeconfig where they are, for hints; default the action's input. */
   kubeconfigSetting?: string;
 }
@@ -55,17 +57,17 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
  * $KUBECONFIG (missing ones are skipped, as kubectl does), else ~/.kube/config, else the pod's
  * service account when running in a cluster.
  */
-export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigSetting'>): { config: KubeConfig; source: string } {
+export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigPaths' | 'kubeconfigSetting'>): { config: KubeConfig; source: string } {
   const config = new KubeConfig();
-  const files = options.kubeconfig === undefined ? defaultKubeconfigFiles() : [];
-  const source = options.kubeconfig !== undefined ? (options.kubeconfigSource ?? 'the kubeconfig input') : process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
+  const files = options.kubeconfig === undefined ? defaultKubeconfigFiles(options.kubeconfigPaths) : [];
+  const source = options.kubeconfig !== undefined ? (options.kubeconfigSource ?? 'the kubeconfig input') : options.kubeconfigPaths ? `$KUBECONFIG (${options.kubeconfigPaths})` : '~/.kube/config';
   // Before parsing: a parse error quotes the lines around it, credentials included.
   for (const content of options.kubeconfig !== undefined ? [options.kubeconfig] : files.map((file) => readFileSync(file, 'utf8'))) {
     for (const value of kubeconfigSecrets(content)) registerSecret(value);
   }
   if (options.kubeconfig === undefined && files.length === 0) {
     if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
-      const looked = process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG}: no such file)` : '$KUBECONFIG (not set), then ~/.kube/config (no such file)';
+      const looked = options.kubeconfigPaths ? `$KUBECONFIG (${options.kubeconfigPaths}: no such file)` : '$KUBECONFIG (not set), then ~/.kube/config (no such file)';
       throw new NoKubeconfigError(
         `No kubeconfig: looked for ${looked}, then an in-cluster service account (none).`,
         `Pass ${options.kubeconfigSetting ?? 'one in the `kubeconfig` input (a secret)'}, or set $KUBECONFIG.`,
@@ -119,8 +121,8 @@ export function loadKubeConfig(options: ConnectOptions): KubeConfig {
 }
 
 /** The existing files among $KUBECONFIG's paths, else ~/.kube/config if it exists. */
-function defaultKubeconfigFiles(): string[] {
-  const paths = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+function defaultKubeconfigFiles(kubeconfigPaths: string | undefined): string[] {
+  const paths = kubeconfigPaths ? kubeconfigPaths.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
   return paths.filter((path) => existsSync(path));
 }
 

@@ -7,7 +7,7 @@
 import { promotionLinks, upstreamOf } from '../config/promotion-chain.js';
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import { Git, type Person } from '../exec/git.js';
-import { processRunner, type CommandRunner } from '../exec/run.js';
+import type { CommandRunner } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
 import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
 import { applyPromotion } from './apply-promotion.js';
@@ -40,7 +40,7 @@ export interface PromoteOptions {
   sourceRef?: string;
   /** Default: the render module over `runner` and the config's tools. */
   render?: RenderEnvironment;
-  runner?: CommandRunner;
+  runner: CommandRunner;
   /** Commit mode: push the commit (default true); false commits locally only. */
   push?: boolean;
   /** Remote to push to (default `origin`), branch (default the checked-out one), token for HTTPS. */
@@ -87,7 +87,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const source = sourceName ? environment(config, sourceName, 'from') : undefined;
   if (source) checkDirection(config, source, target);
 
-  const runner = options.runner ?? processRunner;
+  const runner = options.runner;
   const render = options.render ?? moduleRenderer({ runner, tools: config.tools });
   const git = Git.forRepository(runner, root, config.tools);
   const needsGit = !options.dryRun && options.mode !== 'working-tree';

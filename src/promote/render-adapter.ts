@@ -6,7 +6,7 @@ import { formatLocation } from '../model/findings.js';
 import { renderEnvironment } from '../render/render.js';
 import type { RenderEnvironment } from './types.js';
 
-export function moduleRenderer(deps: { runner?: CommandRunner; tools?: ToolPaths } = {}): RenderEnvironment {
+export function moduleRenderer(deps: { runner: CommandRunner; tools?: ToolPaths }): RenderEnvironment {
   return async (env, at) => {
     const result = await renderEnvironment(env, at, deps);
     const errors = result.findings.filter((f) => f.severity === 'error');

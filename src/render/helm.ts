@@ -30,6 +30,7 @@ export async function renderHelm(
   const helm = locateTool('helm', {
     configured: input.tools as ToolPaths,
     root: input.toolsRoot,
+    path: input.runner.path,
     neededBy: `environment "${input.environment}" (${input.envPath} has a Chart.yaml)`,
   });
   const chartName = await readChartName(input.envDir);

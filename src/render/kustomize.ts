@@ -35,13 +35,14 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
   const kustomize = locateKustomize({
     configured: input.tools,
     root: input.toolsRoot,
+    path: input.runner.path,
     neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
   });
   const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
   return withBuildMetadata(input.envDir, origins.sortOptions, async (wrapperDir) => {
     const helmArgs = origins.usesHelmCharts
       ? await helmChartArgs(
-          locateTool('helm', { configured: input.tools, root: input.toolsRoot, neededBy: `environment "${input.environment}" (its kustomization has helmCharts)` }),
+          locateTool('helm', { configured: input.tools, root: input.toolsRoot, path: input.runner.path, neededBy: `environment "${input.environment}" (its kustomization has helmCharts)` }),
           wrapperDir,
         )
       : [];

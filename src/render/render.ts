@@ -12,7 +12,7 @@ import type { EnvironmentConfig, ToolPaths } from '../config/types.js';
 import { Git } from '../exec/git.js';
 import { locateTool } from '../exec/tools.js';
 import type { CommandRunner } from '../exec/run.js';
-import { CommandError, processRunner } from '../exec/run.js';
+import { CommandError } from '../exec/run.js';
 import { UserError } from '../model/errors.js';
 import { compileGlob } from '../model/glob.js';
 import type { PathMatcher } from '../model/glob.js';
@@ -48,7 +48,7 @@ export interface RenderResult {
 }
 
 export interface RenderDeps {
-  runner?: CommandRunner;
+  runner: CommandRunner;
   tools?: ToolPaths;
   parse?: ParseOptions;
   /** Limit for a single plain manifest file, in bytes. */
@@ -59,11 +59,11 @@ export interface RenderDeps {
   allowRemote?: boolean;
 }
 
-export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps = {}): Promise<RenderResult> {
-  const runner = deps.runner ?? processRunner;
+export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps): Promise<RenderResult> {
+  const runner = deps.runner;
   if (source.ref === undefined) return renderTree(env, source.root, source.root, runner, deps);
   if (deps.trees) return renderTree(env, await deps.trees.tree(source.ref), source.root, runner, deps);
-  const gitPath = locateTool('git', { configured: deps.tools, root: source.root, neededBy: `rendering environment "${env.name}" at ${source.ref}` });
+  const gitPath = locateTool('git', { configured: deps.tools, root: source.root, path: runner.path, neededBy: `rendering environment "${env.name}" at ${source.ref}` });
   const tree = await mkdtemp(join(tmpdir(), 'slipway-tree-'));
   try {
     await new Git(runner, source.root, gitPath).materialise(source.ref, tree);

@@ -123,12 +123,13 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
 }
 
 /**
- * Writes the report as pretty JSON and returns its path: `RUNNER_TEMP` on a runner (kept for the
- * job, cleaned after), else the system temporary directory, unless a directory is given.
+ * Writes the report as pretty JSON and returns its path: in `dir` (the action passes `RUNNER_TEMP`,
+ * kept for the job, cleaned after), else the system temporary directory. `run` names the file
+ * (the workflow run id and attempt); default this process's id.
  */
-export async function writeJsonReport(report: JsonReport, options: { dir?: string; fileName?: string } = {}): Promise<string> {
-  const dir = options.dir ?? process.env.RUNNER_TEMP ?? tmpdir();
-  const run = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : String(process.pid);
+export async function writeJsonReport(report: JsonReport, options: { dir?: string; fileName?: string; run?: string } = {}): Promise<string> {
+  const dir = options.dir ?? tmpdir();
+  const run = options.run ?? String(process.pid);
   const path = join(dir, options.fileName ?? `slipway-report-${report.command}-${run}.json`);
   await mkdir(dir, { recursive: true });
   await writeFile(path, `${maskSecrets(JSON.stringify(report, null, 2))}\n`, 'utf8');

@@ -82,7 +82,7 @@ export function renderJobSummary(input: JobSummaryInput): string {
 }
 
 /** Appends to the step's summary file (`GITHUB_STEP_SUMMARY`); false when there is none (outside Actions). */
-export async function writeJobSummary(markdown: string, file = process.env.GITHUB_STEP_SUMMARY): Promise<boolean> {
+export async function writeJobSummary(markdown: string, file: string | undefined): Promise<boolean> {
   if (!file) return false;
   await appendFile(file, maskSecrets(markdown), 'utf8');
   return true;
