@@ -1,6 +1,6 @@
 /**
  * The deploy path (plan, lock, re-plan under the lock, apply, health by watch) through the
- * cluster port while a fifth of all requests fail transiently: it converges with every object
+ * cluster port while a fifth of all requests fail transiently (GOAWAY among them): it converges with every object
  * written once, and a redeploy under the same faults writes nothing.
  */
 import type { EnvironmentConfig } from '../../src/config/types.js';
@@ -42,12 +42,13 @@ describe('deploy under transient faults', () => {
   });
   afterEach(() => kube.stop());
 
-  it('converges with every object written once, and a redeploy writes nothing (20% of requests failing: 5xx, 429 Retry-After, resets)', async () => {
+  it('converges with every object written once, and a redeploy writes nothing (20% of requests failing: 5xx, 429 Retry-After, resets, HTTP/2 GOAWAY)', async () => {
     kube.addFault({ rate: 0.06, status: 503, retryAfterSeconds: 0 });
     kube.addFault({ rate: 0.04, status: 500 });
     kube.addFault({ rate: 0.04, status: 502 });
     kube.addFault({ rate: 0.03, status: 429, retryAfterSeconds: 0 });
     kube.addFault({ rate: 0.03, status: 'reset' });
+    kube.addFault({ rate: 0.02, status: 'goaway' });
     const port = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
 
     const deploy = async () => {
@@ -65,6 +66,7 @@ describe('deploy under transient faults', () => {
     expect(first.health?.healthy).toBe(true);
     const injected = kube.requests.filter((r) => [0, 429, 500, 502, 503].includes(r.status));
     expect(injected.length).toBeGreaterThan(5);
+    expect(kube.goawaysSent).toBeGreaterThan(0);
     const writes = kube.requests.filter((r) => r.method === 'PATCH' && !r.dryRun && r.status >= 200 && r.status < 300 && /\/(configmaps|deployments)\//.test(r.path));
     const perObject = new Map<string, number>();
     for (const w of writes) perObject.set(w.path, (perObject.get(w.path) ?? 0) + 1);

@@ -1,6 +1,8 @@
 /**
  * A Kubernetes API server for tests, in-process on 127.0.0.1 over HTTPS with a bearer token,
  * so real clients (the engine's, and kubectl itself) run their real code paths against it.
+ * It speaks HTTP/2 and HTTP/1.1 (ALPN picks), as kube-apiserver does, or HTTP/1.1 only
+ * (`http2: false`), as behind a proxy that does not offer h2.
  * The API semantics live in ./kube-api/api.ts; this file is the HTTP edge: auth, recording,
  * latency and fault injection, and the handles tests use to seed and inspect state.
  *
@@ -22,8 +24,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constants, createSecureServer, type Http2ServerRequest, type ServerHttp2Session } from 'node:http2';
+import type { Server as NetServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/model/objects.js';
 import { deleteOptionsDryRun, KubeApi, splitGv, type ReadBehaviour } from './kube-api/api.js';
@@ -38,6 +42,8 @@ export type { FaultRule } from './kube-api/faults.js';
 export interface FakeKubeOptions {
   latencyMs?: number;
   token?: string;
+  /** Offer HTTP/2 next to HTTP/1.1 (default true); false serves HTTP/1.1 only. */
+  http2?: boolean;
 }
 
 export interface RecordedRequest {
@@ -49,6 +55,8 @@ export interface RecordedRequest {
   status: number;
   contentType?: string;
   fieldManager?: string;
+  /** `2.0` over HTTP/2, `1.1` over HTTP/1.1. */
+  httpVersion: string;
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -80,10 +88,16 @@ export class FakeKubeApiServer {
   private stopped = false;
   private watchesRefused = false;
   private readonly openWatches = new Set<() => void>();
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<ServerHttp2Session>();
+  /** GOAWAYs sent by 'goaway' faults. */
+  goawaysSent = 0;
+  /** TLS connections accepted so far (HTTP/2 clients open one per session). */
+  connections = 0;
   url = '';
 
   private constructor(
-    private readonly server: Server,
+    private readonly server: NetServer,
     readonly token: string,
     readonly caPem: string,
     options: FakeKubeOptions,
@@ -94,9 +108,19 @@ export class FakeKubeApiServer {
 
   static async start(options: FakeKubeOptions = {}): Promise<FakeKubeApiServer> {
     const { cert, key } = servingCertificate();
-    const server = createServer({ cert, key });
+    const server = options.http2 === false ? createServer({ cert, key }) : createSecureServer({ cert, key, allowHTTP1: true });
     const instance = new FakeKubeApiServer(server, options.token ?? randomBytes(24).toString('hex'), cert, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void instance.serve(req, res));
+    server.on('secureConnection', (socket: Socket) => {
+      instance.connections += 1;
+      instance.sockets.add(socket);
+      socket.on('close', () => instance.sockets.delete(socket));
+    });
+    server.on('session', (session: ServerHttp2Session) => {
+      instance.sessions.add(session);
+      session.on('close', () => instance.sessions.delete(session));
+      session.on('error', () => undefined);
+    });
     // Clients that drop a TLS handshake (e.g. probing) must not crash the test process.
     server.on('tlsClientError', () => undefined);
     await new Promise<void>((resolve, reject) => {
@@ -131,7 +155,8 @@ export class FakeKubeApiServer {
     this.pending.clear();
     this.endWatches();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
+    for (const session of this.sessions) session.destroy();
+    for (const socket of this.sockets) socket.destroy();
     await closed;
   }
 
@@ -268,6 +293,7 @@ export class FakeKubeApiServer {
       query,
       dryRun: query.dryRun === 'All',
       status: 0,
+      httpVersion: req.httpVersion,
       ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
       ...(query.fieldManager ? { fieldManager: query.fieldManager } : {}),
     };
@@ -287,9 +313,12 @@ export class FakeKubeApiServer {
       if (this.stopped) return void res.destroy();
     }
 
+    // From here to the handler nothing is awaited: a GOAWAY sent meanwhile is honoured exactly.
+    if (refusedByGoaway(req)) return;
     const fault = this.faults.decide({ method: record.method, path: record.path, dryRun: record.dryRun });
     if (fault) {
-      if (fault.status === 'reset') return void req.socket.destroy();
+      if (fault.status === 'reset') return void resetRequest(req);
+      if (fault.status === 'goaway') return this.goaway(req);
       // 'timeout': never answer; stop() closes the connection.
       if (fault.status === 'timeout') return;
       if (fault.status === 502) {
@@ -309,6 +338,10 @@ export class FakeKubeApiServer {
                 ? errors.conflict('objects', '', record.path.split('/').pop() ?? '')
                 : errors.internal('injected fault');
       if (fault.status === 503) error.headers['Retry-After'] = String(fault.retryAfterSeconds);
+      if (fault.status === 429 && fault.priorityAndFairness) {
+        error.headers['X-Kubernetes-PF-FlowSchema-UID'] = PF_FLOW_SCHEMA_UID;
+        error.headers['X-Kubernetes-PF-PriorityLevel-UID'] = PF_PRIORITY_LEVEL_UID;
+      }
       return this.sendError(res, record, error);
     }
 
@@ -323,6 +356,7 @@ export class FakeKubeApiServer {
       body,
     });
     record.status = result.status;
+    noteHandled(req);
     if (this.rolloutDelayMs !== undefined && result.status < 300 && MUTATING.has(record.method) && !record.dryRun) this.scheduleRollout(record.path, this.rolloutDelayMs);
     const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
     res.writeHead(result.status, { 'Content-Type': result.contentType ?? 'application/json', 'Cache-Control': 'no-cache, private' });
@@ -372,6 +406,27 @@ export class FakeKubeApiServer {
     });
   }
 
+  /**
+   * What a server going away does mid-traffic: GOAWAY naming the last stream it processed, so
+   * this request and every later one on the connection are refused unprocessed (the client
+   * sends them again on a new connection), while earlier ones still finish. Over HTTP/1.1 it
+   * is a reset (HTTP/1.1 has no such signal).
+   */
+  private goaway(req: IncomingMessage): void {
+    const h2 = req as unknown as Http2ServerRequest;
+    if (!('stream' in h2)) return void resetRequest(req);
+    const session = h2.stream.session as (ServerHttp2Session & { [HANDLED]?: number; [REFUSE_ABOVE]?: number }) | undefined;
+    if (!session) return;
+    // Every stream handled so far was processed; this one and any later are not.
+    const last = session[HANDLED] ?? 0;
+    session[REFUSE_ABOVE] = last;
+    this.goawaysSent += 1;
+    session.goaway(constants.NGHTTP2_NO_ERROR, last);
+    h2.stream.close(constants.NGHTTP2_REFUSED_STREAM);
+    // The client closes the connection once its streams below `last` are answered (a second
+    // GOAWAY from here, as session.close() sends, would be a protocol error if its id were higher).
+  }
+
   private sendError(res: ServerResponse, record: RecordedRequest, error: ApiError): void {
     record.status = error.code;
     res.writeHead(error.code, { 'Content-Type': 'application/json', ...error.headers });
@@ -407,6 +462,41 @@ function availableStatus(object: KubeObject): Record<string, unknown> {
       { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${object.metadata.name}" has successfully progressed.` },
     ],
   };
+}
+
+/** What the `workload-low` priority level's rejections carry on a real server (the UIDs differ per cluster). */
+const PF_FLOW_SCHEMA_UID = 'a4f1e2c3-0b7d-4e5f-9a8b-1c2d3e4f5a6b';
+const PF_PRIORITY_LEVEL_UID = 'b5e2f3d4-1c8e-4f60-8b9c-2d3e4f5a6b7c';
+
+const HANDLED = Symbol('highest stream handled');
+const REFUSE_ABOVE = Symbol('GOAWAY last stream id');
+
+type MarkedSession = ServerHttp2Session & { [HANDLED]?: number; [REFUSE_ABOVE]?: number };
+
+function h2Stream(req: IncomingMessage): Http2ServerRequest['stream'] | undefined {
+  return 'stream' in req ? (req as unknown as Http2ServerRequest).stream : undefined;
+}
+
+/** Resets this request only: RST_STREAM over HTTP/2, the whole connection over HTTP/1.1. */
+function resetRequest(req: IncomingMessage): void {
+  const stream = h2Stream(req);
+  if (stream) stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+  else req.socket.destroy();
+}
+
+/** A stream above a GOAWAY's last stream id is not processed: refused, as the GOAWAY promised. */
+function refusedByGoaway(req: IncomingMessage): boolean {
+  const stream = h2Stream(req);
+  const limit = (stream?.session as MarkedSession | undefined)?.[REFUSE_ABOVE];
+  if (!stream || limit === undefined || (stream.id ?? 0) <= limit) return false;
+  if (!stream.destroyed) stream.close(constants.NGHTTP2_REFUSED_STREAM);
+  return true;
+}
+
+function noteHandled(req: IncomingMessage): void {
+  const stream = h2Stream(req);
+  const session = stream?.session as MarkedSession | undefined;
+  if (stream?.id !== undefined && session) session[HANDLED] = Math.max(session[HANDLED] ?? 0, stream.id);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -10,8 +10,10 @@ import { describeRef } from '../model/objects.js';
 import { type ConnectOptions, type ConnectionSettings, loadKubeConfig, resolveSettings } from './connection.js';
 import { Discovery, type ResourceRef } from './discovery.js';
 import { KubeApiError, type KubeStatusDetails } from './errors.js';
-import { DEFAULT_RETRY_POLICY, classifyError, parseRetryAfter, type RetryPolicy, withRetry } from './retry.js';
-import { type StreamTransport, type Transport, httpsTransport } from './transport.js';
+import { DEFAULT_RETRY_POLICY, classifyError, parseRetryAfter, type RetryHooks, type RetryPolicy, withRetry } from './retry.js';
+import type { StreamTransport, Transport } from './transport.js';
+import { InFlightLimit, isPriorityAndFairnessRejection, type InFlightLimitOptions } from './transport-limit.js';
+import { connectTransport, type TransportOptions, type WireProtocol } from './transport-negotiate.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -38,6 +40,18 @@ export interface ClientStats {
   /** Requests that may change the cluster (not GET, not dryRun). */
   writes: number;
   retries: number;
+  /** Answers of 429 Too Many Requests, and how many of them API Priority and Fairness gave. */
+  throttled: number;
+  priorityAndFairness: number;
+}
+
+/** What tests and the benchmark tune: the retry waits, the in-flight limit, and where the protocol is read. */
+export interface KubeClientTuning {
+  /** Sleep and clock for retry back-off (tests inject them; never wall-clock). */
+  retryHooks?: Pick<RetryHooks, 'sleep' | 'now' | 'random'>;
+  /** Requests in flight at most, adapted to 429s; default a fresh limit of 64. */
+  inFlight?: InFlightLimit;
+  protocol?: () => WireProtocol | undefined;
 }
 
 /** One event of a watch stream; `ERROR` carries a Status (410 Expired: list again). */
@@ -68,7 +82,8 @@ const SETTINGS_TTL_MS = 30_000;
 
 export class KubeClient {
   readonly discovery: Discovery;
-  readonly stats: ClientStats = { requests: 0, writes: 0, retries: 0 };
+  readonly stats: ClientStats = { requests: 0, writes: 0, retries: 0, throttled: 0, priorityAndFairness: 0 };
+  readonly inFlight: InFlightLimit;
   private settingsCache?: { at: number; value: Promise<ConnectionSettings> };
 
   constructor(
@@ -84,11 +99,15 @@ export class KubeClient {
     private readonly refreshAuth: () => void = () => undefined,
     /** Streaming requests (watches); absent, `watch` is refused and callers poll. */
     private readonly streamTransport?: StreamTransport,
+    private readonly tuning: KubeClientTuning = {},
   ) {
     this.discovery = new Discovery(this);
+    this.inFlight = tuning.inFlight ?? new InFlightLimit();
   }
 
-  static async connect(options: ConnectOptions & { retryPolicy?: RetryPolicy; maxSockets?: number }): Promise<KubeClient> {
+  static async connect(
+    options: ConnectOptions & TransportOptions & { retryPolicy?: RetryPolicy; inFlight?: InFlightLimitOptions; retryHooks?: KubeClientTuning['retryHooks'] },
+  ): Promise<KubeClient> {
     const config = loadKubeConfig(options);
     const initial = await resolveSettings(config);
     let cache = { at: Date.now(), value: Promise.resolve(initial) };
@@ -96,7 +115,7 @@ export class KubeClient {
       if (Date.now() - cache.at > SETTINGS_TTL_MS) cache = { at: Date.now(), value: resolveSettings(config) };
       return cache.value;
     };
-    const { transport, stream, close, connected } = httpsTransport(settings, initial, options.maxSockets);
+    const { transport, stream, close, connected, protocol } = connectTransport(settings, initial, { http2: options.http2, maxSockets: options.maxSockets });
     return new KubeClient(
       transport,
       initial.context,
@@ -107,7 +126,13 @@ export class KubeClient {
       close,
       () => (cache = { at: 0, value: cache.value }),
       stream,
+      { protocol, inFlight: new InFlightLimit(options.inFlight), retryHooks: options.retryHooks },
     );
+  }
+
+  /** `h2` or `http/1.1` once connected; undefined before (or for a test transport). */
+  protocol(): WireProtocol | undefined {
+    return this.tuning.protocol?.();
   }
 
   /** Closes idle keep-alive connections so the process can exit. */
@@ -135,7 +160,7 @@ export class KubeClient {
     const attempt = async (): Promise<T> => {
       this.stats.requests += 1;
       if (req.method !== 'GET' && !isDryRun) this.stats.writes += 1;
-      const res = await this.transport({ method: req.method, path, headers, body, timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      const res = await this.send({ method: req.method, path, headers, body, timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS });
       if (res.status >= 200 && res.status < 300) {
         if (req.text) return res.body.toString('utf8') as T;
         return (res.body.length ? JSON.parse(res.body.toString('utf8')) : undefined) as T;
@@ -151,8 +176,28 @@ export class KubeClient {
     };
     if (req.retry === false) return attempt();
     return withRetry(attempt, (error) => classifyError(error, this.hasConnected()), this.retryPolicy, {
+      ...this.tuning.retryHooks,
       onRetry: () => (this.stats.retries += 1),
     });
+  }
+
+  /** One exchange inside the in-flight limit; a 429 (APF or not) cuts the limit, a success raises it. */
+  private async send(request: Parameters<Transport>[0]) {
+    const slot = await this.inFlight.acquire();
+    try {
+      const res = await this.transport(request);
+      if (res.status === 429) {
+        this.stats.throttled += 1;
+        if (isPriorityAndFairnessRejection(res.status, res.headers)) this.stats.priorityAndFairness += 1;
+        this.inFlight.release(slot, 'throttled');
+      } else {
+        this.inFlight.release(slot, res.status < 500 ? 'ok' : 'other');
+      }
+      return res;
+    } catch (error) {
+      this.inFlight.release(slot, 'other');
+      throw error;
+    }
   }
 
   /**

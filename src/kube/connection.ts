@@ -39,6 +39,8 @@ export interface ConnectionSettings {
   headers: Record<string, string>;
   /** The library's own agent when a proxy is configured (it knows how to tunnel); else undefined. */
   proxyAgent?: https.Agent;
+  /** The kubeconfig's `proxy-url`, for the HTTP/2 transport's own CONNECT tunnel. */
+  proxyUrl?: string;
 }
 
 /** There is no kubeconfig at all: no content given, no $KUBECONFIG file, no ~/.kube/config. */
@@ -165,5 +167,6 @@ export async function resolveSettings(config: KubeConfig): Promise<ConnectionSet
     },
     headers,
     proxyAgent: cluster.proxyUrl ? (options.agent as https.Agent | undefined) : undefined,
+    ...(cluster.proxyUrl ? { proxyUrl: cluster.proxyUrl } : {}),
   };
 }

@@ -5,7 +5,7 @@
 
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { KubeTransportError } from './errors.js';
+import { toTransportError } from './transport-errors.js';
 import type { ConnectionSettings } from './connection.js';
 
 export interface TransportRequest {
@@ -109,9 +109,4 @@ export function httpsTransport(
     });
   };
   return { transport, stream, close: () => agent.destroy(), connected: () => hasConnected };
-}
-
-function toTransportError(error: Error & { code?: string }, connected: boolean, request: TransportRequest): KubeTransportError {
-  const code = error.code ?? 'EUNKNOWN';
-  return new KubeTransportError(code, `${request.method} ${request.path.split('?')[0]}: ${code}: ${error.message}`, connected);
 }

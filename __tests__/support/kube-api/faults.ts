@@ -1,6 +1,7 @@
 /** Fault injection: which requests fail and how, decided per rule by share (seeded) or by position. */
 
-export type FaultStatus = 429 | 500 | 502 | 503 | 504 | 409 | 'reset' | 'timeout';
+/** 'goaway': HTTP/2 GOAWAY refusing this request and later ones on its connection (a reset over HTTP/1.1). */
+export type FaultStatus = 429 | 500 | 502 | 503 | 504 | 409 | 'reset' | 'timeout' | 'goaway';
 
 export interface FaultRule {
   /** share 0..1 of matching requests to fail */
@@ -9,12 +10,15 @@ export interface FaultRule {
   nth?: number[];
   status?: FaultStatus;
   retryAfterSeconds?: number;
+  /** A 429 as API Priority and Fairness sends it: with the X-Kubernetes-PF-* headers naming the flow schema and priority level. */
+  priorityAndFairness?: boolean;
   match?: (req: { method: string; path: string; dryRun: boolean }) => boolean;
 }
 
 export interface FaultDecision {
   status: FaultStatus;
   retryAfterSeconds: number;
+  priorityAndFairness: boolean;
 }
 
 /** A small deterministic generator, so a failing run can be replayed. */
@@ -50,7 +54,7 @@ export class Faults {
       if (rule.match && !rule.match(req)) continue;
       entry.seen += 1;
       const fires = rule.nth ? rule.nth.includes(entry.seen) : this.random() < (rule.rate ?? 0);
-      if (fires && !decision) decision = { status: rule.status ?? 500, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+      if (fires && !decision) decision = { status: rule.status ?? 500, retryAfterSeconds: rule.retryAfterSeconds ?? 1, priorityAndFairness: rule.priorityAndFairness ?? false };
     }
     return decision;
   }

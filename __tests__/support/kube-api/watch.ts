@@ -33,7 +33,8 @@ export function serveWatch(api: KubeApi, req: WatchRequest, res: ServerResponse,
   const send = (kind: string, object: unknown): void => void res.write(`${JSON.stringify({ type: kind, object })}\n`);
   const present = (object: KubeObject): KubeObject => api.presentInVersion(object, type, version);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  // No Content-Length: HTTP/1.1 chunks it, HTTP/2 frames it.
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   // The real server answers at once; events follow as they happen.
   res.flushHeaders();
   const from = req.query.resourceVersion;
