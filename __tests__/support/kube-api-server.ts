@@ -94,6 +94,7 @@ export class FakeKubeApiServer {
   goawaysSent = 0;
   /** TLS connections accepted so far (HTTP/2 clients open one per session). */
   connections = 0;
+  private readonly writeListeners = new Set<(write: RecordedRequest) => void>();
   url = '';
 
   private constructor(
@@ -214,6 +215,22 @@ export class FakeKubeApiServer {
   listObjects(apiVersion: string, kind: string, namespace?: string): KubeObject[] {
     const type = this.requireType(apiVersion, kind);
     return this.api.store.list(type.group, kind, type.namespaced ? namespace : undefined).map((o) => ({ ...o, apiVersion }));
+  }
+
+  /**
+   * Calls `listener` after each accepted write, before the client has the answer: a test plays
+   * a controller (status, ReplicaSets, Pods) that is in place by the time the client reads
+   * again, with no timer involved. Returns the unsubscribe.
+   */
+  onWrite(listener: (write: RecordedRequest) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  /** Deletes directly, as a controller or garbage collector would (watches see DELETED); false when absent. */
+  deleteObject(apiVersion: string, kind: string, name: string, namespace?: string): boolean {
+    const type = this.requireType(apiVersion, kind);
+    return this.api.store.delete(type.group, kind, type.namespaced ? (namespace ?? 'default') : '', name);
   }
 
   /** Creates directly (server-set fields filled, status kept as given); `manager` owns every field. */
@@ -358,6 +375,7 @@ export class FakeKubeApiServer {
     record.status = result.status;
     noteHandled(req);
     if (this.rolloutDelayMs !== undefined && result.status < 300 && MUTATING.has(record.method) && !record.dryRun) this.scheduleRollout(record.path, this.rolloutDelayMs);
+    if (result.status < 300 && MUTATING.has(record.method) && !record.dryRun) for (const listener of this.writeListeners) listener(record);
     const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
     res.writeHead(result.status, { 'Content-Type': result.contentType ?? 'application/json', 'Cache-Control': 'no-cache, private' });
     res.end(text);

@@ -11,13 +11,14 @@ import { applyChangeSet } from '../kube/apply.js';
 import { buildChangeSet, type ClusterChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
 import { KubeconfigUnreadableError, loadKubeConfig, NoKubeconfigError, readKubeconfig } from '../kube/connection.js';
-import { readDeployedCommit, recordDeployedCommit } from '../kube/deployed-commit.js';
+import { noteCreatedObjects, readDeployRecord, recordDeployedCommit } from '../kube/deployed-commit.js';
+import { rollbackEnvironment } from '../kube/rollback.js';
 import { withEnvironmentLock } from '../kube/lock.js';
 import { replanChanged } from '../kube/replan.js';
 import { resolveWaitTargets } from '../kube/wait.js';
 import { watchForHealth } from '../kube/wait-watch.js';
 import { progressReporter } from '../kube/wait-progress.js';
-import { systemClock } from '../kube/wait-api.js';
+import { type Clock, systemClock } from '../kube/wait-api.js';
 import { hasChanges, type ChangeSet } from '../model/changeset.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
@@ -66,6 +67,8 @@ export interface ClusterAccess {
   /** How the user passes a kubeconfig (`--kubeconfig FILE` on the command line), for hints. */
   kubeconfigSetting?: string;
   log: Log;
+  /** Time as health waits see it (tests); the system clock otherwise. */
+  clock?: Clock;
 }
 
 /** Throws at once when a kubeconfig given as content does not parse, whatever the command. */
@@ -86,12 +89,12 @@ export function createClusterPort(access: ClusterAccess): ClusterPort {
     },
     async connect(env) {
       const client = await KubeClient.connect({ ...source, context: env.context });
-      return clusterSession(client, access.log);
+      return clusterSession(client, access.log, access.clock ?? systemClock);
     },
   };
 }
 
-function clusterSession(client: KubeClient, log: Log): ClusterSession {
+function clusterSession(client: KubeClient, log: Log, clock: Clock): ClusterSession {
   return {
     changeSet: (env, objects, options) => buildChangeSet(client, env, objects, { prune: options.prune }),
     async deploy(env, changeSet, options) {
@@ -100,7 +103,7 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
         const unchanged = changeSet.entries.length;
         const apply: ApplyOutcome = { applied: 0, created: 0, updated: 0, unchanged, deleted: 0, failed: [] };
         if (!env.wait.enabled) return { apply };
-        return { apply, health: await waitUntilHealthy(client, changeSet.entries.map((e) => e.ref), options.timeoutMs, log, env.name) };
+        return { apply, health: await waitUntilHealthy(client, changeSet.entries.map((e) => e.ref), options.timeoutMs, log, env.name, clock) };
       }
       return withEnvironmentLock(
         client,
@@ -115,7 +118,8 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
         },
         async (lock) => {
           // The Lease orders applies, not commits: a run holding an older commit may get it last.
-          const recorded = options.revision ? await readDeployedCommit(client, env) : undefined;
+          const record = options.revision ? await readDeployRecord(client, env) : undefined;
+          const recorded = record?.commit;
           if (recorded && options.revision && recorded !== options.revision.commit && (await options.revision.isSupersededBy(recorded))) {
             return { apply: { applied: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: [] }, newerCommit: recorded };
           }
@@ -126,6 +130,8 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
             : { changeSet: await buildChangeSet(client, env, changeSet.entries.filter((e) => e.action !== 'delete' && e.desired).map((e) => ({ object: e.desired as KubeObject, source: e.source })), { prune: env.prune.enabled }), replanned: [], fullReplan: 'the plan was not made against this cluster' };
           if (fullReplan) log.info(`${env.name}: planned again under the lock: ${fullReplan}`);
           else if (replanned.length > 0) log.info(`${env.name}: planned again under the lock: ${replanned.length} object(s) changed since the plan`);
+          // Listed before they exist: what a rollback may delete (src/kube/rollback.ts).
+          if (record) await noteCreatedObjects(client, env, record, planned.entries.filter((e) => e.action === 'create').map((e) => e.ref));
           const result = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune, signal: lock.signal });
           const apply = summariseApply(result.results);
           if (result.pruneRefused) {
@@ -134,11 +140,30 @@ function clusterSession(client: KubeClient, log: Log): ClusterSession {
           }
           if (apply.failed.length > 0) return { apply, changeSet: planned };
           const refs = result.results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
-          const health = env.wait.enabled ? await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, lock.signal) : undefined;
+          const health = env.wait.enabled ? await waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, clock, lock.signal) : undefined;
           if (options.revision && options.revision.commit !== recorded && (!health || health.healthy)) await recordRevision(client, env, options.revision.commit, log);
           return health ? { apply, changeSet: planned, health } : { apply, changeSet: planned };
         },
       );
+    },
+    deployedCommit: async (env) => (await readDeployRecord(client, env)).commit,
+    async rollback(env, options) {
+      const outcome = await rollbackEnvironment(client, env, {
+        commit: options.commit,
+        objects: options.objects,
+        lock: {
+          namespace: LOCK_NAMESPACE,
+          holder: options.holder,
+          waitTimeoutMs: options.timeoutMs,
+          signal: options.signal,
+          onWait: (holder) => log.info(`${env.name}: rollback waiting for the deploy lock held by ${holder.identity}`),
+          onWarning: (message) => log.warning(`${env.name}: ${message}`),
+        },
+        wait: (refs, signal) => waitUntilHealthy(client, refs, options.timeoutMs, log, env.name, clock, signal),
+        healthy: (health) => health.healthy,
+      });
+      if (outcome.state === 'superseded') return { state: 'superseded', recorded: outcome.recorded, healthy: false, pruned: [], kept: [] };
+      return { state: 'applied', apply: summariseApply(outcome.results), health: outcome.health, healthy: outcome.healthy, pruned: outcome.pruned, kept: outcome.kept, changeSet: outcome.changeSet };
     },
     close: () => client.close(),
   };
@@ -153,12 +178,13 @@ async function recordRevision(client: KubeClient, env: EnvironmentConfig, commit
   }
 }
 
-async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs: number, log: Log, environment: string, signal?: AbortSignal): Promise<HealthResult> {
+async function waitUntilHealthy(client: KubeClient, refs: ObjectRef[], timeoutMs: number, log: Log, environment: string, clock: Clock, signal?: AbortSignal): Promise<HealthResult> {
   const targets = await resolveWaitTargets(client.discovery, refs);
-  const progress = progressReporter(systemClock, (line) => log.info(`${environment}: waiting: ${line}`));
+  const progress = progressReporter(clock, (line) => log.info(`${environment}: waiting: ${line}`));
   const report = await watchForHealth(client, targets, {
     timeoutMs,
     signal,
+    clock,
     onProgress: (objects) => progress(objects),
   });
   return {

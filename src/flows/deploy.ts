@@ -24,8 +24,12 @@ import type {
   RendererPort,
   ValidatorPort,
 } from './ports.js';
+import { describeFailure } from './describe-failure.js';
 import { deployRevision } from './revision.js';
+import { describeWithRollback, rollBack, wantsRollback, type RollbackResult } from './rollback.js';
 import { runValidate } from './validate.js';
+
+export { describeFailure };
 
 export type DeployStatus = 'success' | 'failure' | 'skipped' | 'planned';
 
@@ -40,6 +44,8 @@ export interface DeployedEnvironment {
   error?: string;
   /** Why the environment was skipped. */
   reason?: string;
+  /** What `onFailure: rollback` did after the failed health wait. */
+  rollback?: RollbackResult;
 }
 
 export interface DeployResult {
@@ -211,6 +217,7 @@ async function deployOne(
           error: ok ? undefined : describeFailure(apply, health),
         };
         if (!hasChanges(changeSet)) ports.log.info(`${env.name}: nothing to change`);
+        if (wantsRollback(env, apply, health)) result.rollback = await rollBack(env, session, { holder: request.holder, timeoutMs: request.timeoutMs ?? env.wait.timeoutMs, signal: request.signal }, ports);
       }
     } finally {
       session.close();
@@ -225,25 +232,9 @@ async function deployOne(
     if (handle) {
       const state = done.status === 'success' ? 'success' : done.status === 'skipped' ? 'inactive' : 'failure';
       await ports.deployments
-        ?.finish(handle, state, done.error ?? done.reason ?? 'deployed and healthy')
+        ?.finish(handle, state, describeWithRollback(done.error, done.rollback) ?? done.reason ?? 'deployed and healthy')
         .catch((error) => ports.log.warning(`${env.name}: could not update the GitHub deployment: ${errorMessage(error)}`));
     }
     return done;
   }
-}
-
-export function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {
-  if (apply.failed.length > 0) {
-    return `${apply.failed.length} object(s) failed to apply: ${apply.failed.map((f) => `${describeRef(f.ref)}: ${f.message}`).join('; ')}`;
-  }
-  const failing = health?.failing ?? [];
-  if (health?.timedOut) return `not healthy before the timeout: ${failing.map((f) => `${describeRef(f.ref)} (${f.message}${firstCause(f.causes)})`).join('; ')}`;
-  return `unhealthy: ${failing.map((f) => `${describeRef(f.ref)}: ${f.message}${firstCause(f.causes)}`).join('; ')}`;
-}
-
-/** The diagnosis's first line, the short answer to "why", for one-line descriptions. */
-function firstCause(causes: readonly string[] | undefined): string {
-  const first = causes?.[0];
-  if (!first) return '';
-  return `; ${first.length > 200 ? `${first.slice(0, 200)}…` : first}`;
 }

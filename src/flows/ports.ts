@@ -83,7 +83,36 @@ export interface ClusterSession {
    * was applied when that differs from the one passed in (another deploy wrote in between).
    */
   deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<DeployOutcome>;
+  /** Commit of the environment's last healthy deploy (on its ApplySet parent), undefined when none is recorded. */
+  deployedCommit?(env: EnvironmentConfig): Promise<string | undefined>;
+  /** Under the lock: applies the render of the recorded commit, prunes only what deploys since created, waits (src/kube/rollback.ts). */
+  rollback?(env: EnvironmentConfig, options: RollbackOptions): Promise<RollbackApplyOutcome>;
   close(): void;
+}
+
+export interface RollbackOptions {
+  /** The recorded commit `objects` were rendered from; nothing is applied when another is recorded by then. */
+  commit: string;
+  objects: RenderedObject[];
+  timeoutMs: number;
+  holder: string;
+  signal?: AbortSignal;
+}
+
+export interface RollbackApplyOutcome {
+  /** `superseded`: another deploy recorded a newer healthy commit meanwhile; nothing was applied. */
+  state: 'applied' | 'superseded';
+  /** The commit recorded when superseded. */
+  recorded?: string;
+  apply?: ApplyOutcome;
+  health?: HealthResult;
+  /** Applied without failures and, when waited for, healthy. */
+  healthy: boolean;
+  /** Objects deleted: created by a deploy since the recorded one, not in its render. */
+  pruned: ObjectRef[];
+  /** Objects not in the recorded render that existed before (left in place). */
+  kept: ObjectRef[];
+  changeSet?: ChangeSet;
 }
 
 export interface ClusterPort {
