@@ -9,11 +9,10 @@ import type { Finding } from '../../src/model/findings.js';
 import { refKey, refOf, type KubeObject, type RenderedObject } from '../../src/model/objects.js';
 import type { RenderOutcome } from '../../src/plan/affected.js';
 import type { Log } from '../../src/flows/log.js';
+import type { DeployOptions, DeployOutcome } from '../../src/kube/deploy-environment.js';
+import type { HealthResult } from '../../src/model/health.js';
 import type {
   ClusterSession,
-  DeployOptions,
-  DeployOutcome,
-  HealthResult,
   PromotionOutcome,
   PromotionPort,
 } from '../../src/flows/ports.js';
@@ -225,9 +224,10 @@ function sessionOver(world: MemoryWorld, env: string): ClusterSession {
       }
       world.clusters.set(env, objects);
       const health: HealthResult = world.unhealthy.has(env)
-        ? { healthy: false, timedOut: true, failing: [{ ref: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'apps', name: 'web' }, status: 'InProgress', message: 'replicas not ready', events: [] }] }
+        ? { healthy: false, timedOut: true, failing: [{ ref: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'apps', name: 'web' }, status: 'InProgress', message: 'replicas not ready', events: [], causes: [] }] }
         : { healthy: true, timedOut: false, failing: [] };
-      return { apply: { applied: count.created + count.updated, ...count, failed: [] }, health: environment.wait.enabled ? health : undefined };
+      const applySetParent = { group: '', version: 'v1', kind: 'Secret', namespace: environment.namespace ?? 'default', name: `slipway-${env}` };
+      return { apply: { applied: count.created + count.updated, ...count, failed: [] }, health: environment.wait.enabled ? health : undefined, applySetParent };
     },
     close: () => void world.calls.push(`close ${env}`),
   };

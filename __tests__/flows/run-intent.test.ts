@@ -238,6 +238,7 @@ describe('runDeploy', () => {
     world.seed('dev', [web(`${WEB}:1.0.0`), configMap('old', { a: '1' })]);
     const result = await runDeploy(request(world, ['dev'], { promote: false }), world.ports());
     expect(result.environments[0].apply).toMatchObject({ deleted: 1, unchanged: 1 });
+    expect(result.environments[0].applySetParent).toEqual({ group: '', version: 'v1', kind: 'Secret', namespace: 'default', name: 'slipway-dev' });
     expect(world.live('dev')).toEqual([web(`${WEB}:1.0.0`)]);
   });
 });

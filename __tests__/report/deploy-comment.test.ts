@@ -28,7 +28,7 @@ describe('renderDeployComment', () => {
           health: {
             healthy: false,
             timedOut: true,
-            failing: [{ ref: web, status: 'InProgress', message: 'Deployment does not have minimum availability', events: ['Back-off pulling image "web:1.2.4"'] }],
+            failing: [{ ref: web, status: 'InProgress', message: 'Deployment does not have minimum availability', events: ['Back-off pulling image "web:1.2.4"'], causes: [] }],
           },
           durationMs: 300_000,
         },
@@ -64,9 +64,10 @@ describe('renderDeployComment', () => {
   it('stays under the limit with thousands of failing objects and long event logs', () => {
     const failing = Array.from({ length: 4000 }, (_, i) => ({
       ref: { ...web, name: `web-${i}` },
-      status: 'Failed',
+      status: 'Failed' as const,
       message: `container crashed ${'x'.repeat(200)}`,
       events: Array.from({ length: 30 }, (_, j) => `event ${j} ${'y'.repeat(100)}`),
+      causes: [],
     }));
     const body = renderDeployComment({
       sha: SHA,
@@ -88,7 +89,7 @@ describe('renderDeployComment', () => {
           name: 'dev',
           status: 'failure',
           error: 'Unauthorized: tok-abcdef-123456',
-          health: { healthy: false, timedOut: false, failing: [{ ref: web, message: 'pull secret tok-abcdef-123456 rejected', events: ['tok-abcdef-123456'] }] },
+          health: { healthy: false, timedOut: false, failing: [{ ref: web, status: 'Failed', message: 'pull secret tok-abcdef-123456 rejected', events: ['tok-abcdef-123456'], causes: [] }] },
           durationMs: 10,
         },
       ],

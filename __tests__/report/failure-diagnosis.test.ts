@@ -9,7 +9,7 @@ const causes = [
   'Pod web-6b8f9-c0ffe: container app: CrashLoopBackOff: exit code 1 (Error), 6 restarts',
   '  | token=s3cr3t-token-value',
 ];
-const failing = [{ ref: web, status: 'Failed', message: 'Progress deadline exceeded', events: ['Warning ProgressDeadlineExceeded: timed out'], causes }];
+const failing = [{ ref: web, status: 'Failed' as const, message: 'Progress deadline exceeded', events: ['Warning ProgressDeadlineExceeded: timed out'], causes }];
 
 describe('the diagnosis in reports', () => {
   afterEach(() => clearSecrets());

@@ -10,15 +10,15 @@ import type { ChangeSet } from '../model/changeset.js';
 import { countChanges, hasChanges } from '../model/changeset.js';
 import { errorMessage } from '../model/errors.js';
 import { hasErrors, type Finding } from '../model/findings.js';
-import { describeRef } from '../model/objects.js';
+import { describeRef, type ObjectRef } from '../model/objects.js';
 import type { RenderOutcome } from '../plan/affected.js';
 import type { Log } from './log.js';
+import type { ApplyOutcome } from '../kube/results.js';
+import type { HealthResult } from '../model/health.js';
 import type {
-  ApplyOutcome,
   ClusterPort,
   CommitHistoryPort,
   DeploymentsPort,
-  HealthResult,
   PromotionOutcome,
   PromotionPort,
   RendererPort,
@@ -40,6 +40,8 @@ export interface DeployedEnvironment {
   changeSet?: ChangeSet;
   apply?: ApplyOutcome;
   health?: HealthResult;
+  /** The ApplySet parent listing the environment's objects (src/kube/deploy-environment.ts). */
+  applySetParent?: ObjectRef;
   durationMs: number;
   error?: string;
   /** Why the environment was skipped. */
@@ -192,7 +194,7 @@ async function deployOne(
         result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
       } else {
         const revision = await deployRevision(request.ref, ports.history, { environment: env.name, fetchFirst: request.refPushed ?? false }, ports.log);
-        const { apply, health, changeSet: applied, newerCommit } = await session.deploy(env, changeSet, {
+        const { apply, health, changeSet: applied, newerCommit, applySetParent } = await session.deploy(env, changeSet, {
           timeoutMs: request.timeoutMs ?? env.wait.timeoutMs,
           holder: request.holder,
           forcePrune: request.forcePrune,
@@ -213,6 +215,7 @@ async function deployOne(
           changeSet: applied ?? changeSet,
           apply,
           health,
+          ...(applySetParent ? { applySetParent } : {}),
           durationMs: 0,
           error: ok ? undefined : describeFailure(apply, health),
         };

@@ -1,6 +1,7 @@
 /** One line saying why a deploy (or a rollback) failed: what failed to apply, or which objects are unhealthy and the first line of why. */
 import { describeRef } from '../model/objects.js';
-import type { ApplyOutcome, HealthResult } from './ports.js';
+import type { ApplyOutcome } from '../kube/results.js';
+import type { HealthResult } from '../model/health.js';
 
 export function describeFailure(apply: ApplyOutcome, health: HealthResult | undefined): string {
   if (apply.failed.length > 0) {

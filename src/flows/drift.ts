@@ -9,7 +9,9 @@ import { errorMessage } from '../model/errors.js';
 import { formatLocation, type Finding } from '../model/findings.js';
 import { mapLimit } from '../model/concurrency.js';
 import type { Log } from './log.js';
-import type { ApplyOutcome, ClusterPort, HealthResult, RendererPort } from './ports.js';
+import type { ApplyOutcome } from '../kube/results.js';
+import type { HealthResult } from '../model/health.js';
+import type { ClusterPort, RendererPort } from './ports.js';
 
 export interface DriftEnvironment {
   name: string;

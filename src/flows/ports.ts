@@ -3,6 +3,9 @@
  * them to the real renderer, validator, cluster engine and GitHub; tests may pass fakes.
  */
 import type { EnvironmentConfig } from '../config/types.js';
+import type { DeployOptions, DeployOutcome } from '../kube/deploy-environment.js';
+import type { ApplyOutcome } from '../kube/results.js';
+import type { HealthResult } from '../model/health.js';
 import type { ChangeSet } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { ObjectRef, RenderedObject } from '../model/objects.js';
@@ -21,41 +24,6 @@ export interface ValidatorPort {
   validate(renders: ReadonlyArray<{ environment: EnvironmentConfig; objects: RenderedObject[]; renderFailed?: boolean }>): Map<string, Finding[]>;
 }
 
-export interface HealthResult {
-  healthy: boolean;
-  timedOut: boolean;
-  /** `causes`: the diagnosis, one line each (grouped Pod problems, log lines, Events of owned objects). */
-  failing: Array<{ ref: ObjectRef; status: string; message: string; events: string[]; causes?: string[] }>;
-}
-
-export interface ApplyOutcome {
-  /** Objects written: `created` + `updated`. */
-  applied: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: Array<{ ref: ObjectRef; message: string }>;
-}
-
-export interface DeployOptions {
-  timeoutMs: number;
-  /** Who holds the environment lock: unique per process and readable (src/kube/lock-holder.ts). */
-  holder: string;
-  forcePrune: boolean;
-  /** Cancels the deploy (SIGTERM/SIGINT at the entry): the lock is released at once. */
-  signal?: AbortSignal;
-  /** The commit being deployed: compared under the lock with the last healthy deploy's, and recorded when healthy. */
-  revision?: DeployRevision;
-}
-
-export interface DeployRevision {
-  /** Full SHA of the commit being deployed. */
-  commit: string;
-  /** Whether `recorded` (the commit of the environment's last healthy deploy) descends from `commit`: applying would deploy the past. */
-  isSupersededBy(recorded: string): Promise<boolean>;
-}
-
 /** Git history, to tell which of two commits is newer. */
 export interface CommitHistoryPort {
   /** Full SHA of a ref; throws when it names no commit. */
@@ -68,20 +36,9 @@ export interface CommitHistoryPort {
   fetch(sha: string): Promise<void>;
 }
 
-export interface DeployOutcome {
-  apply: ApplyOutcome;
-  health?: HealthResult;
-  changeSet?: ChangeSet;
-  /** Set when nothing was applied because the environment already runs this newer commit (a descendant of ours). */
-  newerCommit?: string;
-}
-
 export interface ClusterSession {
   changeSet(env: EnvironmentConfig, objects: RenderedObject[], options: { prune: boolean }): Promise<ChangeSet>;
-  /**
-   * Lock, plan again under the lock, apply in stages, prune, wait, unlock. `changeSet` is what
-   * was applied when that differs from the one passed in (another deploy wrote in between).
-   */
+  /** Lock, plan again under the lock, apply in stages, prune, wait, record, unlock (src/kube/deploy-environment.ts). */
   deploy(env: EnvironmentConfig, changeSet: ChangeSet, options: DeployOptions): Promise<DeployOutcome>;
   /** Commit of the environment's last healthy deploy (on its ApplySet parent), undefined when none is recorded. */
   deployedCommit?(env: EnvironmentConfig): Promise<string | undefined>;

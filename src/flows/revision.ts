@@ -6,7 +6,8 @@
  */
 import { errorMessage } from '../model/errors.js';
 import type { Log } from './log.js';
-import type { CommitHistoryPort, DeployRevision } from './ports.js';
+import type { DeployRevision } from '../kube/deploy-environment.js';
+import type { CommitHistoryPort } from './ports.js';
 
 export interface RevisionOptions {
   environment: string;

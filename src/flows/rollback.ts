@@ -15,7 +15,9 @@ import type { Finding } from '../model/findings.js';
 import type { ObjectRef } from '../model/objects.js';
 import { describeFailure } from './describe-failure.js';
 import type { Log } from './log.js';
-import type { ApplyOutcome, ClusterSession, CommitHistoryPort, HealthResult, RendererPort } from './ports.js';
+import type { ApplyOutcome } from '../kube/results.js';
+import type { HealthResult } from '../model/health.js';
+import type { ClusterSession, CommitHistoryPort, RendererPort } from './ports.js';
 
 /**
  * `rolled-back`: applied and healthy; `failed`: it was tried and did not get there (see

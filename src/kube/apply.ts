@@ -16,7 +16,7 @@ import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
 import { KubeApiError } from './errors.js';
 import { describeTaken, fieldsTaken } from './ownership.js';
 import { PruneRefusedError, pruneObjects } from './prune.js';
-import type { DeployResult, ObjectResult } from './results.js';
+import type { ApplyResult, ObjectResult } from './results.js';
 import { sleep } from './retry.js';
 import { groupByStage, hookWaves } from './stages.js';
 import { computeStatus } from './status.js';
@@ -42,7 +42,7 @@ export async function applyChangeSet(
   env: EnvironmentConfig,
   changeSet: ClusterChangeSet,
   options: ApplyChangeSetOptions = {},
-): Promise<DeployResult> {
+): Promise<ApplyResult> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const defaultNamespace = env.namespace || client.contextNamespace || 'default';
   const results: ObjectResult[] = [];

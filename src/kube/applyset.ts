@@ -84,6 +84,11 @@ export function parentLocation(env: Pick<EnvironmentConfig, 'name' | 'namespace'
 
 const PARENT_REF = (name: string, namespace: string): ObjectRef => ({ group: '', version: 'v1', kind: 'Secret', namespace, name });
 
+/** The parent object of an ApplySet (a Secret), for results and messages. */
+export function applySetParent(set: Pick<ApplySet, 'name' | 'namespace'>): ObjectRef {
+  return PARENT_REF(set.name, set.namespace);
+}
+
 /** Reads the parent Secret; a missing one is an empty set. */
 export async function readApplySet(client: KubeClient, env: Pick<EnvironmentConfig, 'name' | 'namespace'>): Promise<ApplySet> {
   const { name, namespace } = parentLocation(env);

@@ -19,7 +19,8 @@ export interface ObjectResult {
   takenFields?: TakenFields[];
 }
 
-export interface DeployResult {
+/** What applyChangeSet did: each object's result, and whether prune ran. */
+export interface ApplyResult {
   results: ObjectResult[];
   /** True when no object failed and prune was not refused. */
   ok: boolean;
@@ -27,4 +28,33 @@ export interface DeployResult {
   pruneSkipped?: string;
   /** A guard rail refused the prune (the run fails); `pruneSkipped` says why. */
   pruneRefused?: boolean;
+}
+
+/** What a deploy did, counted from each object's result (never from the plan: a refused prune deletes nothing). */
+export interface ApplyOutcome {
+  /** Objects written: `created` + `updated`. */
+  applied: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: Array<{ ref: ObjectRef; message: string }>;
+}
+
+export function noApplyOutcome(unchanged = 0): ApplyOutcome {
+  return { applied: 0, created: 0, updated: 0, unchanged, deleted: 0, failed: [] };
+}
+
+export function summariseApply(results: readonly ObjectResult[]): ApplyOutcome {
+  const outcome = noApplyOutcome();
+  for (const r of results) {
+    if (r.outcome === 'applied') {
+      outcome.applied += 1;
+      if (r.action === 'create') outcome.created += 1;
+      else outcome.updated += 1;
+    } else if (r.outcome === 'unchanged') outcome.unchanged += 1;
+    else if (r.outcome === 'deleted') outcome.deleted += 1;
+    else if (r.outcome === 'failed') outcome.failed.push({ ref: r.ref, message: r.message ?? 'failed' });
+  }
+  return outcome;
 }

@@ -3,7 +3,9 @@
  * so Slipway's "healthy" means what `kubectl`-adjacent tools (kpt, Config Sync, Flux) mean.
  */
 
-export type HealthStatus = 'InProgress' | 'Failed' | 'Current' | 'Terminating' | 'NotFound' | 'Unknown';
+import type { HealthStatus } from '../model/health.js';
+
+export type { HealthStatus };
 
 /**
  * kstatus's two standard conditions, following the "abnormal-true" convention: a result that

@@ -5,7 +5,7 @@
  */
 
 import type { Clock } from './wait-api.js';
-import type { ObjectHealth } from './wait.js';
+import type { ObjectHealth } from '../model/health.js';
 
 /** What "healthy" is called per kind in the line; anything else is "ready". */
 const HEALTHY_WORD: Record<string, string> = { Deployment: 'available', DaemonSet: 'available', Job: 'complete', PersistentVolumeClaim: 'bound' };

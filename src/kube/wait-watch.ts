@@ -12,7 +12,8 @@ import { errorMessage } from '../model/errors.js';
 import type { KubeObject } from '../model/objects.js';
 import type { WatchEvent } from './client.js';
 import { computeStatus } from './status.js';
-import { failFastJudge, finish, type HealthReport, type ObjectHealth, type WaitOptions, type WaitTarget, waitForHealth } from './wait.js';
+import type { ObjectHealth } from '../model/health.js';
+import { failFastJudge, finish, type HealthReport, type WaitOptions, type WaitTarget, waitForHealth } from './wait.js';
 import { type KubeRequester, abortReason, apiStatusOf, systemClock } from './wait-api.js';
 
 /** What watching needs of the client; `KubeClient` satisfies it. */

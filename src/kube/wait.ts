@@ -9,7 +9,8 @@
 import { errorMessage } from '../model/errors.js';
 import type { ObjectRef } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
-import { computeStatus, type HealthStatus } from './status.js';
+import type { FailingObject, HealthResult, ObjectHealth } from '../model/health.js';
+import { computeStatus } from './status.js';
 import { mapLimit } from '../model/concurrency.js';
 import { type Clock, type KubeRequester, abortReason, apiStatusOf, systemClock } from './wait-api.js';
 import { recentEvents } from './wait-events.js';
@@ -23,31 +24,9 @@ export interface WaitTarget {
   path: string;
 }
 
-export interface ObjectHealth {
-  ref: ObjectRef;
-  status: HealthStatus;
-  message: string;
-}
-
-export interface FailingObject extends ObjectHealth {
-  /** The last few Events about the object, oldest first, e.g. `Warning BackOff: Back-off pulling image (x4)`. */
-  events: string[];
-  /**
-   * Why, one line each: grouped Pod problems with counts, last log lines of crashing
-   * containers, warning Events of the ReplicaSets / Pods it owns (diagnose.ts).
-   */
-  causes: string[];
-}
-
-export interface HealthReport {
-  /** Every object is Current. */
-  healthy: boolean;
-  /** The timeout passed before every object was Current (and none had Failed). */
-  timedOut: boolean;
+export interface HealthReport extends HealthResult {
   /** Every target, in the order given, with its last known status. */
   objects: ObjectHealth[];
-  /** Failed objects or, on timeout, every object not Current, with their recent Events. */
-  failing: FailingObject[];
   /** Rounds of polling done. */
   polls: number;
 }

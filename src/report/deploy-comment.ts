@@ -8,6 +8,7 @@ import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
+import type { FailingObject, HealthResult } from '../model/health.js';
 import { describeRef, type ObjectRef } from '../model/objects.js';
 import { changeSummaryMarkdown, summarizeChangeSet } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
@@ -33,22 +34,12 @@ const FINDINGS_SHOWN = 25;
 /** Diagnosis lines per failing object (causes, 20 log lines each, Events). */
 const CAUSE_LINES_SHOWN = 80;
 
-export interface FailingObject {
-  ref: ObjectRef;
-  /** Health status, e.g. `Failed`, `InProgress`. */
-  status?: string;
-  message: string;
-  events?: string[];
-  /** The diagnosis (kube/diagnose.ts), one line each. */
-  causes?: string[];
-}
-
 export interface DeployCommentEnvironment {
   name: string;
   status: 'success' | 'failure' | 'skipped' | 'planned';
   changeSet?: ChangeSet;
   apply?: { applied: number; created: number; updated: number; unchanged: number; deleted: number; failed: Array<{ ref: ObjectRef; message: string }> };
-  health?: { healthy: boolean; timedOut: boolean; failing: FailingObject[] };
+  health?: HealthResult;
   durationMs: number;
   findings?: Finding[];
   error?: string;
@@ -180,7 +171,8 @@ function section(env: DeployCommentEnvironment): BudgetSection | undefined {
   };
 }
 
-function failingItem(object: FailingObject): BudgetItem {
+/** A failing object, or an object whose apply failed (no health, no Events). */
+function failingItem(object: Pick<FailingObject, 'ref' | 'message'> & { status: string; events?: string[]; causes?: string[] }): BudgetItem {
   const name = describeRef(object.ref);
   const status = object.status ? ` (${escapeMarkdownInline(object.status)})` : '';
   const message = escapeMarkdownInline(object.message);

@@ -12,7 +12,8 @@ import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
 import { changeSummaryMarkdown } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
-import { BACKWARDS_NOTE, type DeployCommentPromotion, type FailingObject } from './deploy-comment.js';
+import type { HealthResult } from '../model/health.js';
+import { BACKWARDS_NOTE, type DeployCommentPromotion } from './deploy-comment.js';
 import { findingsMarkdownTable } from './findings.js';
 import { ACTION_LABEL, details, escapeCell, escapeHtml, escapeMarkdownInline, fenced, formatDuration, inlineCode, shortSha, validationBadge } from './markdown.js';
 
@@ -31,7 +32,7 @@ export interface SummaryEnvironment {
   /** What a deploy did; its counts are shown instead of the plan's. */
   apply?: AppliedCounts;
   findings?: Finding[];
-  health?: { healthy: boolean; timedOut: boolean; failing: FailingObject[] };
+  health?: HealthResult;
   durationMs?: number;
   /** Milliseconds per phase, e.g. `{ render: 820, validate: 40, diff: 1200, apply: 3100, wait: 15000 }`. */
   timings?: Record<string, number>;
