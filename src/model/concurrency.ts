@@ -12,5 +12,9 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, worker:
   return results;
 }
 
-/** Requests in flight per environment: enough to hide round trips, few enough not to trip API priority and fairness. */
-export const DEFAULT_CONCURRENCY = 32;
+/**
+ * Requests in flight per environment: enough to hide round trips on one HTTP/2 connection
+ * (over HTTPS/1.1 the agent's 32 connections bound it); the client's in-flight limit halves
+ * what actually goes out when the server answers 429 (API priority and fairness included).
+ */
+export const DEFAULT_CONCURRENCY = 64;
