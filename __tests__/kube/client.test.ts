@@ -2,17 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import { UnknownKindError } from '../../src/kube/discovery.js';
 import { backoffDelay, classifyError, parseRetryAfter, withRetry } from '../../src/kube/retry.js';
-import { fakeClient, json, status } from './fake-transport.js';
+import type { KubeObject } from '../../src/model/objects.js';
+import { failure, FAST_RETRY, FakeKubeApiServer } from '../support/kube-api-server.js';
 
-const coreV1 = json(200, {
-  kind: 'APIResourceList',
-  groupVersion: 'v1',
-  resources: [
-    { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
-    { name: 'namespaces', kind: 'Namespace', namespaced: false },
-    { name: 'pods/status', kind: 'Pod', namespaced: true },
-  ],
-});
+/** The loopback API server, in-process, with namespace `ns`, and a client with millisecond back-off. */
+function cluster() {
+  const server = FakeKubeApiServer.inProcess();
+  server.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } });
+  return { server, client: server.client({ retryPolicy: FAST_RETRY }) };
+}
+
+const configMap = (name: string, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', labels } });
 
 describe('retry policy', () => {
   it('retries 429 and 5xx, not 4xx validation errors', () => {
@@ -69,83 +69,85 @@ describe('retry policy', () => {
 
 describe('KubeClient', () => {
   it('retries 429 honouring Retry-After and 503, then succeeds', async () => {
-    let n = 0;
-    const { client, calls } = fakeClient((req) => {
-      if (req.path === '/api/v1') return coreV1;
-      n += 1;
-      if (n === 1) return { ...status(429, 'TooManyRequests', 'slow down'), headers: { 'retry-after': '0' } };
-      if (n === 2) return status(503, 'ServiceUnavailable', 'busy');
-      return json(200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' } });
-    });
+    const { server, client } = cluster();
+    server.seed(configMap('a'));
+    const path = '/api/v1/namespaces/ns/configmaps/a';
+    server.addFault({ match: (r) => r.path === path, nth: [1], status: 429, retryAfterSeconds: 0 });
+    server.addFault({ match: (r) => r.path === path, nth: [2], status: 503, retryAfterSeconds: 0 });
     const live = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'a' });
     expect(live?.metadata.name).toBe('a');
     expect(client.stats.retries).toBe(2);
-    expect(calls.map((c) => c.path)).toContain('/api/v1/namespaces/ns/configmaps/a');
+    expect(server.requests.map((c) => c.path)).toContain(path);
+    expect(server.requests.filter((c) => c.path === path).map((c) => c.status)).toEqual([429, 503, 200]);
   });
 
   it('does not retry a 422 and names the object in the error', async () => {
-    const { client, calls } = fakeClient((req) =>
-      req.path === '/api/v1' ? coreV1 : status(422, 'Invalid', 'ConfigMap "a" is invalid: data: Invalid value'),
-    );
+    const { server, client } = cluster();
+    server.intercept((req) => (req.method === 'PATCH' ? failure(422, 'Invalid', 'ConfigMap "a" is invalid: data: Invalid value') : undefined));
     const error = await client
       .apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect((error as KubeApiError).status).toBe(422);
     expect((error as Error).message).toContain('ConfigMap/ns/a');
-    expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+    expect(server.requests.filter((c) => c.method === 'PATCH')).toHaveLength(1);
   });
 
   it('sends server-side apply as raw JSON with every field kept', async () => {
-    const { client, calls } = fakeClient((req) => (req.path === '/api/v1' ? coreV1 : json(200, JSON.parse(req.body!.toString()))));
+    const { server, client } = cluster();
+    const bodies: string[] = [];
+    server.intercept((req) => void (req.method === 'PATCH' && bodies.push(req.body)));
     const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' }, futureField: { x: 1 } };
     await client.apply(object, { dryRun: true, force: true });
-    const patch = calls.find((c) => c.method === 'PATCH')!;
-    expect(patch.headers['Content-Type']).toBe('application/apply-patch+yaml');
-    expect(patch.path).toContain('dryRun=All');
-    expect(patch.path).toContain('fieldManager=slipway');
-    expect(patch.path).toContain('fieldValidation=Strict');
-    expect(patch.path).toContain('force=true');
-    expect(JSON.parse(patch.body!.toString())).toEqual(object);
+    const patch = server.requests.find((c) => c.method === 'PATCH')!;
+    expect(patch.contentType).toBe('application/apply-patch+yaml');
+    expect(patch.query).toMatchObject({ dryRun: 'All', fieldManager: 'slipway', fieldValidation: 'Strict', force: 'true' });
+    expect(bodies.map((body) => JSON.parse(body) as unknown)).toEqual([object]);
     expect(client.stats.writes).toBe(0);
   });
 
   it('lists all pages and fills in apiVersion and kind', async () => {
-    const { client } = fakeClient((req) => {
-      if (req.path === '/api/v1') return coreV1;
-      const page2 = req.path.includes('continue=t');
-      return json(200, { items: [{ metadata: { name: page2 ? 'b' : 'a' } }], metadata: { continue: page2 ? '' : 't' } });
-    });
+    const { server, client } = cluster();
+    // One more than the client's page size (500), and one the label selector leaves out.
+    const names = Array.from({ length: 501 }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    for (const name of names) server.seed(configMap(name, { x: 'y' }));
+    server.seed(configMap('other', { x: 'z' }));
     const items = await client.list({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace: 'ns', labelSelector: 'x=y' });
-    expect(items.map((i) => [i.kind, i.apiVersion, i.metadata.name])).toEqual([
-      ['ConfigMap', 'v1', 'a'],
-      ['ConfigMap', 'v1', 'b'],
+    expect(items.map((i) => i.metadata.name)).toEqual(names);
+    expect(new Set(items.map((i) => `${i.kind} ${i.apiVersion}`))).toEqual(new Set(['ConfigMap v1']));
+    const pages = server.requests.filter((r) => r.path === '/api/v1/namespaces/ns/configmaps');
+    expect(pages.map((r) => [r.query.labelSelector, r.query.continue !== undefined])).toEqual([
+      ['x=y', false],
+      ['x=y', true],
     ]);
   });
 });
 
 describe('discovery', () => {
   it('caches, builds paths, and refreshes once for an unknown kind', async () => {
-    let served = false;
-    const { client, calls } = fakeClient((req) => {
-      if (req.path === '/api/v1') return coreV1;
-      if (req.path === '/apis/example.com/v1') {
-        return served ? json(200, { resources: [{ name: 'widgets', kind: 'Widget', namespaced: true }] }) : status(404, 'NotFound', 'not found');
-      }
-      return status(404, 'NotFound', 'nope');
-    });
+    const { server, client } = cluster();
     const ns = await client.discovery.resolve({ group: '', version: 'v1', kind: 'Namespace' });
     expect(ns.objectPath('ignored', 'apps')).toBe('/api/v1/namespaces/apps');
     const cm = await client.discovery.resolve({ group: '', version: 'v1', kind: 'ConfigMap' });
     expect(cm.objectPath('apps', 'web')).toBe('/api/v1/namespaces/apps/configmaps/web');
-    expect(calls.filter((c) => c.path === '/api/v1')).toHaveLength(1);
+    expect(server.requests.filter((c) => c.path === '/api/v1')).toHaveLength(1);
 
     const missing = await client.discovery.resolve({ group: 'example.com', version: 'v1', kind: 'Widget' }, 'Widget/apps/w').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(UnknownKindError);
     expect((missing as Error).message).toContain('Widget/apps/w');
     expect((missing as Error).message).toContain('CustomResourceDefinition');
 
-    served = true;
+    server.seed({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
     const widget = await client.discovery.resolve({ group: 'example.com', version: 'v1', kind: 'Widget' });
     expect(widget.collectionPath('apps')).toBe('/apis/example.com/v1/namespaces/apps/widgets');
   });

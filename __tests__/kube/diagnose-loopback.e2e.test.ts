@@ -10,7 +10,7 @@ import { describeHealthProblems, waitForHealth } from '../../src/kube/wait.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
-import { FakeClock } from './wait-fake-cluster.js';
+import { FakeClock } from '../support/clock.js';
 
 const NS = 'shop';
 

@@ -9,7 +9,7 @@ import { waitForHealth } from '../../src/kube/wait.js';
 import { acquireEnvironmentLock, withEnvironmentLock } from '../../src/kube/lock.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
-import { FakeClock } from './wait-fake-cluster.js';
+import { FakeClock } from '../support/clock.js';
 
 describe('wait and lock against the loopback API server', () => {
   let server: FakeKubeApiServer;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { progressLine, progressReporter } from '../../src/kube/wait-progress.js';
 import type { ObjectHealth } from '../../src/model/health.js';
-import { FakeClock } from './wait-fake-cluster.js';
+import { FakeClock } from '../support/clock.js';
 
 const health = (kind: string, name: string, status: ObjectHealth['status']): ObjectHealth => ({ ref: { group: '', version: 'v1', kind, namespace: 'web', name }, status, message: '' });
 

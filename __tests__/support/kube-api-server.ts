@@ -35,7 +35,10 @@ import { servingCertificate } from './kube-api/cert.js';
 import { Faults, type FaultRule } from './kube-api/faults.js';
 import { renderKubeconfig, type KubeconfigOptions } from './kube-api/kubeconfig.js';
 import { errors, type ApiError } from './kube-api/status.js';
-import { serveWatch } from './kube-api/watch.js';
+import { serveWatch, type WatchSink } from './kube-api/watch.js';
+import { inProcessTransport } from './kube-api/in-process.js';
+import { KubeClient } from '../../src/kube/client.js';
+import type { RetryPolicy } from '../../src/kube/retry.js';
 
 export type { FaultRule } from './kube-api/faults.js';
 
@@ -61,6 +64,66 @@ export interface RecordedRequest {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** One request as the server sees it, whether it came over a socket or in-process. */
+export interface LoopbackRequest {
+  method: string;
+  /** Path and query string, as sent. */
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** `1.1`, `2.0`, or `in-process`. */
+  httpVersion: string;
+  /** The connection's HTTP/2 GOAWAY bookkeeping; absent in-process. */
+  connection?: LoopbackConnection;
+}
+
+export interface LoopbackConnection {
+  /** True when a GOAWAY already refused this request's stream (it is not processed). */
+  refused(): boolean;
+  /** This request was processed: a later GOAWAY names it among the finished ones. */
+  handled(): void;
+}
+
+/** What becomes of a request: an answer, a dropped connection, no answer ever, or a watch stream. */
+export type LoopbackReply =
+  | { kind: 'answer'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'reset' }
+  /** Refused by a GOAWAY sent earlier (the stream is already closed). */
+  | { kind: 'refused' }
+  /** A 'goaway' fault: the connection goes away (a reset where there is no HTTP/2 session). */
+  | { kind: 'goaway' }
+  | { kind: 'hang' }
+  | { kind: 'watch'; serve(sink: WatchSink): void };
+
+const RESET: LoopbackReply = { kind: 'reset' };
+
+/** A Status object as the API server sends it, as an intercept's answer. */
+export function failure(code: number, reason: string, message: string, extra: Record<string, unknown> = {}): InterceptAnswer {
+  return { status: code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code, reason, message, ...extra } };
+}
+
+/** Retries a test can afford: the client's rules, with millisecond back-off. */
+export const FAST_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5, maxTotalMs: 5_000 };
+
+/** One attempt per request: the caller sees every failure the server sends. */
+export const NO_RETRY: RetryPolicy = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxTotalMs: 5_000 };
+
+/** A request as an intercept sees it: what was recorded, plus the body as sent. */
+export interface InterceptedRequest extends RecordedRequest {
+  body: string;
+}
+
+/** A scripted answer (a Status object, say), or 'reset' to drop the connection. */
+export type InterceptAnswer = { status: number; body: unknown; headers?: Record<string, string> } | 'reset';
+
+/**
+ * Runs before the API handles a request (after auth, latency, holds and faults): an answer
+ * replaces the API's, undefined lets the request through. It may also change the server's
+ * state first (a rival writing in between, say).
+ */
+export type Intercept = (req: InterceptedRequest) => InterceptAnswer | undefined | Promise<InterceptAnswer | undefined>;
+
 /** A request held unanswered by `hold()`: `reached` resolves once it arrives; `release()` lets it (and later matches) through. */
 export interface HeldRequest {
   reached: Promise<RecordedRequest>;
@@ -82,6 +145,7 @@ export class FakeKubeApiServer {
   private readonly faults = new Faults();
   private readonly pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly holds: HoldRule[] = [];
+  private readonly intercepts: Intercept[] = [];
   private latencyMs: number;
   private rolloutDelayMs?: number;
   private lastRollout = 0;
@@ -95,10 +159,13 @@ export class FakeKubeApiServer {
   /** TLS connections accepted so far (HTTP/2 clients open one per session). */
   connections = 0;
   private readonly writeListeners = new Set<(write: RecordedRequest) => void>();
+  /** In-process requests left unanswered ('timeout' faults): stop() drops them as it drops connections. */
+  private readonly pendingHangs = new Set<() => void>();
   url = '';
 
   private constructor(
-    private readonly server: NetServer,
+    /** Absent for a server that only answers in-process clients (see inProcess()). */
+    private readonly server: NetServer | undefined,
     readonly token: string,
     readonly caPem: string,
     options: FakeKubeOptions,
@@ -134,6 +201,16 @@ export class FakeKubeApiServer {
     return instance;
   }
 
+  /**
+   * The same server without a listener: it answers only clients from client(), in-process,
+   * so unit tests (which may open no socket) get the full API semantics and test handles.
+   */
+  static inProcess(options: FakeKubeOptions = {}): FakeKubeApiServer {
+    const instance = new FakeKubeApiServer(undefined, options.token ?? randomBytes(24).toString('hex'), '', options);
+    instance.url = 'https://loopback.in-process';
+    return instance;
+  }
+
   kubeconfig(options: KubeconfigOptions = {}): string {
     return renderKubeconfig(this.url, this.caPem, this.token, options);
   }
@@ -155,7 +232,11 @@ export class FakeKubeApiServer {
     for (const hold of this.holds) hold.release();
     this.pending.clear();
     this.endWatches();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const drop of this.pendingHangs) drop();
+    this.pendingHangs.clear();
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
     await closed;
@@ -204,6 +285,32 @@ export class FakeKubeApiServer {
     const released = new Promise<void>((resolve) => (release = resolve));
     this.holds.push({ match, remaining: count, arrived, released, release });
     return { reached, release };
+  }
+
+  /** Adds a scripted step in front of the API (see Intercept); intercepts run in the order added. */
+  intercept(intercept: Intercept): void {
+    this.intercepts.push(intercept);
+  }
+
+  clearIntercepts(): void {
+    this.intercepts.length = 0;
+  }
+
+  /**
+   * Replaces a stored object as another client's PUT would (its resourceVersion moves on, so a
+   * writer holding the old one gets 409 Conflict); `manager` names the writer.
+   */
+  update(object: KubeObject, options: { manager?: string } = {}): KubeObject {
+    const type = this.requireType(object.apiVersion, object.kind);
+    const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
+    const current = this.getObject(object.apiVersion, object.kind, object.metadata.name ?? '', namespace);
+    if (!current) throw new Error(`${object.kind}/${object.metadata.name} does not exist`);
+    const base = type.group ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
+    const path = `${base}${namespace ? `/namespaces/${namespace}` : ''}/${type.plural}/${object.metadata.name}`;
+    const body = { ...object, metadata: { ...object.metadata, resourceVersion: current.metadata.resourceVersion } };
+    const result = this.api.handle({ method: 'PUT', path, query: { fieldManager: options.manager ?? 'test-rival' }, contentType: 'application/json', userAgent: 'test', body: JSON.stringify(body) });
+    if (result.status >= 300) throw new Error(`update of ${object.kind}/${object.metadata.name} failed: ${JSON.stringify(result.body)}`);
+    return result.body as KubeObject;
   }
 
   getObject(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {
@@ -299,50 +406,79 @@ export class FakeKubeApiServer {
     return { ...type, group };
   }
 
-  // ---- HTTP ---------------------------------------------------------------------------------
+  // ---- Requests: one handler for sockets and in-process clients --------------------------
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+  /**
+   * A KubeClient that sends its requests to this server in-process, through the same
+   * `Transport` port the engine uses over HTTPS: no socket, so unit tests can use it. Every
+   * request is handled as one arriving over HTTP would be (recorded, authenticated, delayed,
+   * held, faulted). `token` overrides the credentials the client presents.
+   */
+  client(options: { retryPolicy?: RetryPolicy; token?: string } = {}): KubeClient {
+    const { transport, stream } = inProcessTransport((request) => this.respond(request), {
+      authorization: `Bearer ${options.token ?? this.token}`,
+      onHang: (drop) => this.pendingHangs.add(drop),
+    });
+    return new KubeClient(transport, 'loopback', this.url, undefined, options.retryPolicy, () => true, () => undefined, () => undefined, stream);
+  }
+
+  /** Requests being handled right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+
+  /** Handles one request, whichever way it arrived: what to answer, or to reset, hang or stream. */
+  async respond(req: LoopbackRequest): Promise<LoopbackReply> {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      return await this.handle(req);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async handle(req: LoopbackRequest): Promise<LoopbackReply> {
+    const url = new URL(req.url, 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams.entries());
+    const contentType = header(req.headers['content-type']);
     const record: RecordedRequest = {
-      method: req.method ?? 'GET',
+      method: req.method,
       path: url.pathname,
       query,
       dryRun: query.dryRun === 'All',
       status: 0,
       httpVersion: req.httpVersion,
-      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+      ...(contentType ? { contentType } : {}),
       ...(query.fieldManager ? { fieldManager: query.fieldManager } : {}),
     };
     this.requests.push(record);
-    const body = await readBody(req);
-    if (this.stopped) return void res.destroy();
+    const body = req.body;
+    if (this.stopped) return RESET;
     if (record.method === 'DELETE' && !record.dryRun && body.includes('dryRun')) record.dryRun = deleteOptionsDryRun(safeJson(body));
 
-    if (req.headers.authorization !== `Bearer ${this.token}`) return this.sendError(res, record, errors.unauthorized());
+    if (header(req.headers.authorization) !== `Bearer ${this.token}`) return this.errorReply(record, errors.unauthorized());
     if (this.latencyMs > 0) await this.delay(this.latencyMs);
-    if (this.stopped) return void res.destroy();
+    if (this.stopped) return RESET;
     const hold = this.holds.find((h) => h.remaining > 0 && h.match(record));
     if (hold) {
       hold.remaining -= 1;
       hold.arrived(record);
       await hold.released;
-      if (this.stopped) return void res.destroy();
+      if (this.stopped) return RESET;
     }
 
     // From here to the handler nothing is awaited: a GOAWAY sent meanwhile is honoured exactly.
-    if (refusedByGoaway(req)) return;
+    if (req.connection?.refused()) return { kind: 'refused' };
     const fault = this.faults.decide({ method: record.method, path: record.path, dryRun: record.dryRun });
     if (fault) {
-      if (fault.status === 'reset') return void resetRequest(req);
-      if (fault.status === 'goaway') return this.goaway(req);
+      if (fault.status === 'reset') return RESET;
+      if (fault.status === 'goaway') return { kind: 'goaway' };
       // 'timeout': never answer; stop() closes the connection.
-      if (fault.status === 'timeout') return;
+      if (fault.status === 'timeout') return { kind: 'hang' };
       if (fault.status === 502) {
         // What a proxy in front of the API server says: not a Status object.
         record.status = 502;
-        res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' });
-        return void res.end('Bad Gateway\n');
+        return { kind: 'answer', status: 502, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Bad Gateway\n' };
       }
       const error =
         fault.status === 429
@@ -359,26 +495,35 @@ export class FakeKubeApiServer {
         error.headers['X-Kubernetes-PF-FlowSchema-UID'] = PF_FLOW_SCHEMA_UID;
         error.headers['X-Kubernetes-PF-PriorityLevel-UID'] = PF_PRIORITY_LEVEL_UID;
       }
-      return this.sendError(res, record, error);
+      return this.errorReply(record, error);
     }
 
-    if (query.watch === 'true' || query.watch === '1') return this.serveWatch(req, res, record, query);
+    for (const intercept of this.intercepts) {
+      const answer = await intercept({ ...record, body });
+      if (answer === 'reset') return RESET;
+      if (answer) {
+        record.status = answer.status;
+        const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        return { kind: 'answer', status: answer.status, headers: { 'Content-Type': 'application/json', ...answer.headers }, body: text };
+      }
+    }
+
+    if (query.watch === 'true' || query.watch === '1') return this.watchReply(record, query);
 
     const result = this.api.handle({
       method: record.method,
       path: record.path,
       query,
-      contentType: req.headers['content-type'] ?? '',
-      userAgent: req.headers['user-agent'] ?? '',
+      contentType: contentType ?? '',
+      userAgent: header(req.headers['user-agent']) ?? '',
       body,
     });
     record.status = result.status;
-    noteHandled(req);
+    req.connection?.handled();
     if (this.rolloutDelayMs !== undefined && result.status < 300 && MUTATING.has(record.method) && !record.dryRun) this.scheduleRollout(record.path, this.rolloutDelayMs);
     if (result.status < 300 && MUTATING.has(record.method) && !record.dryRun) for (const listener of this.writeListeners) listener(record);
     const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
-    res.writeHead(result.status, { 'Content-Type': result.contentType ?? 'application/json', 'Cache-Control': 'no-cache, private' });
-    res.end(text);
+    return { kind: 'answer', status: result.status, headers: { 'Content-Type': result.contentType ?? 'application/json', 'Cache-Control': 'no-cache, private' }, body: text };
   }
 
   /**
@@ -386,16 +531,61 @@ export class FakeKubeApiServer {
    * endWatches(); with refuseWatches(true) they are refused with 403, as RBAC without the
    * watch verb refuses them.
    */
-  private serveWatch(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, query: Record<string, string>): void {
-    if (this.watchesRefused) return this.sendError(res, record, errors.forbidden(`cannot watch ${record.path}`));
+  private watchReply(record: RecordedRequest, query: Record<string, string>): LoopbackReply {
+    if (this.watchesRefused) return this.errorReply(record, errors.forbidden(`cannot watch ${record.path}`));
+    if (!this.api.watchRoute(record.path)) return this.errorReply(record, errors.pathNotFound());
     record.status = 200;
-    const served = serveWatch(this.api, { path: record.path, query }, res, (end) => {
-      this.openWatches.add(end);
-      res.on('close', () => this.openWatches.delete(end));
-      const seconds = Number(query.timeoutSeconds ?? 0);
-      if (seconds > 0) void this.delay(seconds * 1000).then(end);
+    return {
+      kind: 'watch',
+      serve: (sink) =>
+        void serveWatch(this.api, { path: record.path, query }, sink, (end) => {
+          this.openWatches.add(end);
+          sink.onClose(() => this.openWatches.delete(end));
+          const seconds = Number(query.timeoutSeconds ?? 0);
+          if (seconds > 0) void this.delay(seconds * 1000).then(end);
+        }),
+    };
+  }
+
+  private errorReply(record: RecordedRequest, error: ApiError): LoopbackReply {
+    record.status = error.code;
+    return { kind: 'answer', status: error.code, headers: { 'Content-Type': 'application/json', ...error.headers }, body: JSON.stringify(error.status) };
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------------
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const reply = await this.respond({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+      httpVersion: req.httpVersion,
+      connection: { refused: () => refusedByGoaway(req), handled: () => noteHandled(req) },
     });
-    if (!served) this.sendError(res, record, errors.pathNotFound());
+    switch (reply.kind) {
+      case 'reset':
+        return resetRequest(req);
+      case 'goaway':
+        return this.goaway(req);
+      case 'refused':
+      case 'hang':
+        return;
+      case 'answer':
+        res.writeHead(reply.status, reply.headers);
+        return void res.end(reply.body);
+      case 'watch':
+        return reply.serve({
+          open: (status, headers) => {
+            res.writeHead(status, headers);
+            res.flushHeaders();
+          },
+          write: (text) => void res.write(text),
+          end: () => void res.end(),
+          onClose: (listener) => void res.on('close', listener),
+        });
+    }
   }
 
   /** Watches are answered 403 Forbidden while `refused` (RBAC without the watch verb). */
@@ -443,12 +633,6 @@ export class FakeKubeApiServer {
     h2.stream.close(constants.NGHTTP2_REFUSED_STREAM);
     // The client closes the connection once its streams below `last` are answered (a second
     // GOAWAY from here, as session.close() sends, would be a protocol error if its id were higher).
-  }
-
-  private sendError(res: ServerResponse, record: RecordedRequest, error: ApiError): void {
-    record.status = error.code;
-    res.writeHead(error.code, { 'Content-Type': 'application/json', ...error.headers });
-    res.end(JSON.stringify(error.status));
   }
 
   private delay(ms: number): Promise<void> {
@@ -524,6 +708,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => resolve(''));
   });
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function safeJson(text: string): unknown {

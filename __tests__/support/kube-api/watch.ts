@@ -6,7 +6,6 @@
  * Status, and ends (clients then list again). Without one (or `0`) it starts with an ADDED
  * event per existing object. `timeoutSeconds` ends the stream, as the real server does.
  */
-import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../../src/model/objects.js';
 import type { KubeApi } from './api.js';
 import { fieldSelector, labelSelector } from './selectors.js';
@@ -17,8 +16,18 @@ export interface WatchRequest {
   query: Record<string, string>;
 }
 
+/** Where a watch stream goes: an HTTP response, or an in-process stream (see ../kube-api-server.ts). */
+export interface WatchSink {
+  /** Sends the status line and headers at once, as the real server does. */
+  open(status: number, headers: Record<string, string>): void;
+  write(text: string): void;
+  end(): void;
+  /** Called once when the client goes away. */
+  onClose(listener: () => void): void;
+}
+
 /** Serves one watch on `res`; returns false when the path is not a watchable collection. */
-export function serveWatch(api: KubeApi, req: WatchRequest, res: ServerResponse, onEnd: (end: () => void) => void): boolean {
+export function serveWatch(api: KubeApi, req: WatchRequest, res: WatchSink, onEnd: (end: () => void) => void): boolean {
   const route = api.watchRoute(req.path);
   if (!route) return false;
   const { type, group, version, namespace } = route;
@@ -33,10 +42,9 @@ export function serveWatch(api: KubeApi, req: WatchRequest, res: ServerResponse,
   const send = (kind: string, object: unknown): void => void res.write(`${JSON.stringify({ type: kind, object })}\n`);
   const present = (object: KubeObject): KubeObject => api.presentInVersion(object, type, version);
 
-  // No Content-Length: HTTP/1.1 chunks it, HTTP/2 frames it.
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  // The real server answers at once; events follow as they happen.
-  res.flushHeaders();
+  // The real server answers at once; events follow as they happen. No Content-Length:
+  // HTTP/1.1 chunks it, HTTP/2 frames it.
+  res.open(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   const from = req.query.resourceVersion;
   let backlog: StoreEvent[];
   if (from === undefined || from === '' || from === '0') {
@@ -72,7 +80,7 @@ export function serveWatch(api: KubeApi, req: WatchRequest, res: ServerResponse,
     unsubscribe();
     res.end();
   };
-  res.on('close', end);
+  res.onClose(end);
   onEnd(end);
   return true;
 }
