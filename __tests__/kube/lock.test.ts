@@ -246,6 +246,23 @@ describe('renewal and loss', () => {
     await lock.release();
   });
 
+  it('releases with one conditional write when nothing wrote the Lease since this run did', async () => {
+    const cluster = new FakeCluster();
+    const lock = await acquireEnvironmentLock(cluster, options(new FakeClock(), RUN_A));
+    cluster.log.length = 0;
+    expect(await lock.release()).toBe(true);
+    expect(cluster.log).toEqual([`PUT ${PATH}`]);
+    expect(lease(cluster).holderIdentity).toBeUndefined();
+  });
+
+  it('notices a deleted Lease on release without a read first', async () => {
+    const cluster = new FakeCluster();
+    const lock = await acquireEnvironmentLock(cluster, options(new FakeClock(), RUN_A));
+    cluster.objects.delete(PATH);
+    expect(await lock.release()).toBe(false);
+    expect(lock.lost).toBe(true);
+  });
+
   it('retries a release that races with its own renewal', async () => {
     const { server, client } = cluster();
     const lock = await acquireEnvironmentLock(client, options(new FakeClock(), RUN_A));

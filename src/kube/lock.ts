@@ -310,7 +310,10 @@ class HeldLock implements EnvironmentLock {
     for (let attempt = 1; ; attempt += 1) {
       let lease: LeaseObject;
       try {
-        lease = await this.client.request<LeaseObject>({ method: 'GET', path: this.path, subject: this.subject });
+        // First from the version this run last wrote, saving a round trip: the PUT is
+        // conditional on its resourceVersion, so any write since (a takeover) makes it a 409 and
+        // the next attempt reads the Lease as it is.
+        lease = attempt === 1 ? this.lease : await this.client.request<LeaseObject>({ method: 'GET', path: this.path, subject: this.subject });
       } catch (error) {
         if (apiStatusOf(error) === 404) {
           this.markLost(undefined);
@@ -332,7 +335,11 @@ class HeldLock implements EnvironmentLock {
         this.released = true;
         return true;
       } catch (error) {
-        if (apiStatusOf(error) === 409 && attempt < 3) continue;
+        if (apiStatusOf(error) === 409 && attempt < 4) continue;
+        if (apiStatusOf(error) === 404) {
+          this.markLost(undefined);
+          return false;
+        }
         throw lockError('release', this.namespace, this.name, error);
       }
     }
