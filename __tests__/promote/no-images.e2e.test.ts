@@ -50,7 +50,7 @@ describe('images the render does not hold', () => {
     repo = createTestRepo({ files: { 'clusters/dev/podinfo.yaml': helmRelease('6.5.0'), 'clusters/staging/podinfo.yaml': helmRelease('6.4.0') } });
     const config = pipeline(repo.dir, [environment({ name: 'dev', path: 'clusters/dev' }), environment({ name: 'staging', path: 'clusters/staging', promoteFrom: 'dev' })]);
     await expect(promote({ root: repo.dir, config, to: 'staging', mode: 'working-tree', dryRun: false })).rejects.toThrow(
-      /^No container images found in the render of source environment dev \(clusters\/dev\): it holds HelmRelease\/flux-system\/podinfo, whose images are rendered by their controller/,
+      /^No container images found in the render of source environment dev \(clusters\/dev\): it holds HelmRelease\.helm\.toolkit\.fluxcd\.io\/flux-system\/podinfo, whose images are rendered by their controller/,
     );
   });
 
@@ -59,7 +59,7 @@ describe('images the render does not hold', () => {
     const config = pipeline(repo.dir, [environment({ name: 'prod', path: 'apps/prod' })]);
     await expect(
       promote({ root: repo.dir, config, to: 'prod', images: parseImageRequests(['ghcr.io/acme/guestbook=v7']), mode: 'working-tree', dryRun: false }),
-    ).rejects.toThrow(/^No container images found in the render of target environment prod \(apps\/prod\): it holds Application\/argocd\/guestbook/);
+    ).rejects.toThrow(/^No container images found in the render of target environment prod \(apps\/prod\): it holds Application\.argoproj\.io\/argocd\/guestbook/);
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 });
