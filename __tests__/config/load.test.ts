@@ -94,7 +94,7 @@ describe('loadConfig', () => {
       '9:11 environment "staging": path "../../etc" points outside the repository (it resolves to ../../etc); use a path inside the repository',
       '10:18 environment "staging": promoteFrom "prd" is not an environment. Environments: dev, staging',
       '11:16 environment "staging": promotion must be one of commit, pull-request, found "push"',
-      '13:3 "path" cannot appear under defaults: it is set per environment. Allowed under defaults: context, namespace, promotion, kubernetesVersion, strict, prune, wait, forceConflicts, heal, helm, policies, promotionLabels, exclude, recurse, schemas, onFailure',
+      '13:3 "path" cannot appear under defaults: it is set per environment. Allowed under defaults: context, namespace, promotion, kubernetesVersion, strict, prune, wait, forceConflicts, heal, helm, policies, promotionLabels, exclude, recurse, schemas, onFailure, ignoreDifferences',
     ]);
   });
 

@@ -8,6 +8,7 @@ import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { refKey, refOf, type RenderedObject } from '../model/objects.js';
 import { diffObjects, RENDER_SIDES } from '../kube/diff.js';
 import { deepEqual, normalize } from '../kube/normalize.js';
+import { ignoredFields, ignoreRulesOf, withoutIgnored } from '../kube/ignore.js';
 import { compareForApply } from '../kube/stages.js';
 import { isPruneProtected, PRUNE_ANNOTATION } from '../kube/changeset.js';
 
@@ -15,6 +16,7 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
   const before = new Map(base.map((r) => [refKey(refOf(r.object)), r]));
   const after = new Map(head.map((r) => [refKey(refOf(r.object)), r]));
   const entries: ChangeEntry[] = [];
+  const ignore = ignoreRulesOf(env, head);
 
   for (const [key, desired] of after) {
     const ref = refOf(desired.object);
@@ -24,16 +26,18 @@ export function changeSetFromRenders(env: EnvironmentConfig, base: readonly Rend
       entries.push({ ref, action: 'create', diff: diffObjects(ref, undefined, next, 3, RENDER_SIDES), source: desired.source, desired: desired.object });
       continue;
     }
-    const prior = normalize(previous.object);
-    const same = deepEqual(prior, next);
+    // Ignored fields would keep their live value on deploy, so a change to them in Git is no change.
+    const pair = withoutIgnored(normalize(previous.object), next, ignoredFields(ignore, ref, desired.object, undefined));
+    const same = deepEqual(pair.before, pair.after);
     entries.push({
       ref,
       action: same ? 'unchanged' : 'update',
-      diff: same ? '' : diffObjects(ref, prior, next, 3, RENDER_SIDES),
-      compared: same ? undefined : { before: prior, after: next },
+      diff: same ? '' : diffObjects(ref, pair.before, pair.after, 3, RENDER_SIDES),
+      compared: same ? undefined : { before: pair.before, after: pair.after },
       source: desired.source,
       desired: desired.object,
       live: previous.object,
+      ...(pair.ignored ? { ignored: pair.ignored } : {}),
     });
   }
   if (env.prune.enabled) {

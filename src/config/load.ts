@@ -245,7 +245,14 @@ function finish(draft: EnvironmentDraft, defaults: PartialSettings): Environment
     promotionLabels: pick('promotionLabels') ?? [],
     exclude: pick('exclude'),
     recurse: pick('recurse'),
+    ...ignoreDifferencesOf(defaults, own),
   };
+}
+
+/** The two lists add up: rules under `defaults:` hold for every environment, then its own. */
+function ignoreDifferencesOf(defaults: PartialSettings, own: PartialSettings): Pick<EnvironmentConfig, 'ignoreDifferences'> {
+  const rules = [...(defaults.ignoreDifferences ?? []), ...(own.ignoreDifferences ?? [])];
+  return rules.length > 0 ? { ignoreDifferences: rules } : {};
 }
 
 /** `schemas:` directories, relative to the repository root and inside it. */

@@ -5,10 +5,11 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { ON_FAILURE_MODES, type OnFailureMode, type PolicyConfig, type PolicyLevel, type PromotionMode } from './types.js';
+import { ON_FAILURE_MODES, type IgnoreDifferencesRule, type OnFailureMode, type PolicyConfig, type PolicyLevel, type PromotionMode } from './types.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import type { NodeReader } from './reader.js';
 import { compileGlob } from '../model/glob.js';
+import { readIgnoreDifferences } from './ignore-differences.js';
 
 export const SETTING_KEYS = [
   'context',
@@ -27,6 +28,7 @@ export const SETTING_KEYS = [
   'recurse',
   'schemas',
   'onFailure',
+  'ignoreDifferences',
 ] as const;
 
 export const POLICY_RULES = ['image-tag', 'duplicate-object', 'missing-namespace', 'plaintext-secret'] as const;
@@ -58,6 +60,7 @@ export interface PartialSettings {
   /** As written; checked against the repository in load.ts. */
   schemas?: ValuesFileEntry[];
   onFailure?: OnFailureMode;
+  ignoreDifferences?: IgnoreDifferencesRule[];
 }
 
 /** Reads the setting keys of an already key-checked mapping; `where` names it in messages, e.g. `environment "dev"`. */
@@ -90,6 +93,7 @@ export function readSettings(
   if (has('exclude')) settings.exclude = readGlobs(reader, value('exclude'), `${where}: exclude`);
   if (has('recurse')) settings.recurse = reader.boolean(value('recurse'), `${where}: recurse`);
   if (has('schemas')) settings.schemas = readPathList(reader, value('schemas'), `${where}: schemas`);
+  if (has('ignoreDifferences')) settings.ignoreDifferences = readIgnoreDifferences(reader, value('ignoreDifferences'), `${where}: ignoreDifferences`);
   if (has('onFailure')) settings.onFailure = reader.oneOf(value('onFailure'), `${where}: onFailure`, ON_FAILURE_MODES);
   return settings;
 }

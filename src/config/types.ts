@@ -85,6 +85,23 @@ export interface EnvironmentConfig {
    * (`{group}/{kind}_{version}.json`): the top-level `schemas:` first, then the environment's.
    */
   schemas?: SchemaDirectory[];
+  /** `ignoreDifferences` of `defaults:` then of the environment; absent when neither has any. */
+  ignoreDifferences?: IgnoreDifferencesRule[];
+}
+
+/**
+ * One `ignoreDifferences` entry, as Argo CD spells it: the objects it matches (globs; absent
+ * matches all, group `""` is core) and their fields left out of diffs, drift and apply.
+ */
+export interface IgnoreDifferencesRule {
+  group?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  /** JSON pointers or dotted paths (model/field-path.ts), checked when the config is loaded. */
+  jsonPointers: string[];
+  /** Fields these managers own (globs over manager names) per the live object's managedFields. */
+  managedFieldsManagers: string[];
 }
 
 export interface SchemaDirectory {

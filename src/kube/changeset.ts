@@ -17,6 +17,7 @@ import { diffObjects } from './diff.js';
 import { type ResourceRef, UnknownKindError } from './discovery.js';
 import { KubeApiError } from './errors.js';
 import { type LiveReader, prefetchLive } from './live-objects.js';
+import { ignoredDifferences, type IgnoreRules, ignoredFields, ignoreRulesOf, respectIgnored, withoutIgnored } from './ignore.js';
 import { deepEqual, normalize } from './normalize.js';
 import { applyChangesNothing } from './owned-match.js';
 import { describeTaken, fieldsTaken } from './ownership.js';
@@ -98,8 +99,9 @@ export async function buildChangeSet(
   );
   const live = await prefetchLive(client, placed, concurrency);
   const applySet: ApplySet = await parent;
+  const ignore = ignoreRulesOf(env, objects);
   const entries = await mapLimit(objects, concurrency, (rendered, i) =>
-    planObject(client, env, rendered, resolutions[i], live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces),
+    planObject(client, env, rendered, resolutions[i], live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces, ignore),
   );
 
   let memberCount = 0;
@@ -144,11 +146,12 @@ export async function planAgain(
   const defaultNamespace = env.namespace || client.contextNamespace || 'default';
   const pendingKinds = kindsDefinedByRender(objects);
   const pendingNamespaces = namespacesDefinedByRender(objects);
+  const ignore = ignoreRulesOf(env, objects);
   return mapLimit(indices, concurrency, (i) => {
     const rendered = objects[i];
     const resolution = client.discovery.resolveObject(rendered.object, subjectOf(refOf(rendered.object), rendered.source));
     resolution.catch(() => undefined);
-    return planObject(client, env, rendered, resolution, live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces);
+    return planObject(client, env, rendered, resolution, live, applySet.id, defaultNamespace, pendingKinds, pendingNamespaces, ignore);
   });
 }
 
@@ -162,6 +165,7 @@ async function planObject(
   defaultNamespace: string,
   pendingKinds: Set<string>,
   pendingNamespaces: Set<string>,
+  ignore: IgnoreRules,
 ): Promise<ChangeEntry> {
   const { source } = rendered;
   let ref: ObjectRef = refOf(rendered.object);
@@ -180,8 +184,13 @@ async function planObject(
     desired = withMemberLabel(placeObject(rendered.object, resource, defaultNamespace), applySetIdValue);
     ref = resource.refOf(desired);
     live = await liveObjects.get(ref);
+    // Ignored fields keep their live value: the body applied (and dry-run) leaves them alone.
+    const ignoredPaths = live ? ignoredFields(ignore, ref, desired, live) : [];
+    const ignoredCount = live && ignoredPaths.length ? ignoredDifferences(desired, live, ignoredPaths) : 0;
+    const ignored = ignoredCount ? { ignored: ignoredCount } : {};
+    if (live) desired = respectIgnored(desired, live, ignoredPaths, FIELD_MANAGER);
     // Live already holds exactly what this manifest sets, owned by us: no dry-run needed.
-    if (live && applyChangesNothing(desired, live, FIELD_MANAGER)) return { ref, action: 'unchanged', diff: '', source, desired, live };
+    if (live && applyChangesNothing(desired, live, FIELD_MANAGER)) return { ref, action: 'unchanged', diff: '', source, desired, live, ...ignored };
     let dryRun: KubeObject;
     try {
       dryRun = await client.apply(desired, { dryRun: true, force: env.forceConflicts, subject: subjectOf(ref, source) });
@@ -203,9 +212,11 @@ async function planObject(
       }
       throw error;
     }
-    const before = live ? normalize(live) : undefined;
-    const after = normalize(dryRun);
-    if (before && deepEqual(before, after)) return { ref, action: 'unchanged', diff: '', source, desired, live };
+    // The dry-run kept the live value of ignored fields the manifest sets; those it does not set (a controller's) are left out here.
+    const pair = live ? withoutIgnored(normalize(live), normalize(dryRun), ignoredPaths) : undefined;
+    const before = pair?.before;
+    const after = pair?.after ?? normalize(dryRun);
+    if (before && deepEqual(before, after)) return { ref, action: 'unchanged', diff: '', source, desired, live, ...ignored };
     const taken = live && env.forceConflicts ? fieldsTaken(live, dryRun, FIELD_MANAGER) : [];
     return {
       ref,
@@ -216,6 +227,7 @@ async function planObject(
       source,
       desired,
       live,
+      ...ignored,
     };
   } catch (error) {
     return { ref, action: 'error', diff: '', message: explainError(error, ref, source, [rendered.object, desired, live], env), source, desired, live };

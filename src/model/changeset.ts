@@ -23,6 +23,8 @@ export interface ChangeEntry {
   compared?: { before: KubeObject; after: KubeObject };
   /** Pruning is refused for this object (annotation `slipway.dev/prune: disabled`). */
   pruneProtected?: boolean;
+  /** Fields that differ but are ignored (`ignoreDifferences`, built-in rules): left out of `diff` and `compared`, not applied. */
+  ignored?: number;
 }
 
 /** Fields of a change entry that hold whole objects (Secret values among them): never printed as they are. */
@@ -65,6 +67,11 @@ export interface AppliedCounts {
 export function resultCounts(changeSet: ChangeSet | undefined, apply?: AppliedCounts): ChangeCounts | undefined {
   if (apply) return { create: apply.created, update: apply.updated, delete: apply.deleted, unchanged: apply.unchanged, error: apply.failed.length };
   return changeSet ? countChanges(changeSet.entries) : undefined;
+}
+
+/** Differing fields left out by ignore rules, over all entries. */
+export function countIgnored(entries: readonly ChangeEntry[]): number {
+  return entries.reduce((sum, entry) => sum + (entry.ignored ?? 0), 0);
 }
 
 export function hasChanges(changeSet: ChangeSet): boolean {
