@@ -10,6 +10,7 @@ import { countChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
 import { changeSummaryMarkdown, summarizeChangeSet } from './change-summary.js';
+import { ignoredFieldsNote } from './ignored-fields.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
 import {
   ACTION_LABEL,
@@ -65,7 +66,7 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
   const foot = footer(input);
 
   if (environments.every(isQuiet)) {
-    const checked = environments.length ? ` (checked: ${environments.map((e) => inlineCode(e.name)).join(', ')})` : '';
+    const checked = environments.length ? ` (checked: ${environments.map((e) => inlineCode(e.name) + quietIgnored(e)).join(', ')})` : '';
     return maskSecrets(
       `${head}**No environment changes** at ${inlineCode(shortSha(input.headSha))}: this pull request does not change what any environment renders${checked}.\n${foot}`,
     );
@@ -108,7 +109,14 @@ function tableRow(env: PreviewCommentEnvironment): string {
   if (!env.changeSet) return `| ${name} | – | – | – | – | ${validationBadge(env.findings)} | ❌ could not diff |\n`;
   const c = countChanges(env.changeSet.entries);
   const failed = c.error ? ` (❌ ${c.error} failed)` : '';
-  return `| ${name} | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${validationBadge(env.findings)} | ${against}${failed} |\n`;
+  const ignored = ignoredFieldsNote(env.changeSet);
+  return `| ${name} | ${c.create} | ${c.update} | ${c.delete} | ${c.unchanged} | ${validationBadge(env.findings)} | ${against}${failed}${ignored ? ` · ${ignored}` : ''} |\n`;
+}
+
+/** ` (2 fields ignored)` after an environment's name in the no-changes comment. */
+function quietIgnored(env: PreviewCommentEnvironment): string {
+  const ignored = ignoredFieldsNote(env.changeSet);
+  return ignored ? ` (${ignored})` : '';
 }
 
 function section(env: PreviewCommentEnvironment): BudgetSection {

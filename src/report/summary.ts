@@ -10,6 +10,7 @@ import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { resultCounts, type AppliedCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import { describeRef } from '../model/objects.js';
+import { ignoredFieldsNote } from './ignored-fields.js';
 import { changeSummaryMarkdown } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
 import type { HealthResult } from '../model/health.js';
@@ -92,7 +93,8 @@ export async function writeJobSummary(markdown: string, file: string | undefined
 function tableRow(env: SummaryEnvironment): string {
   const c = resultCounts(env.changeSet, env.apply);
   const n = (value: number | undefined) => (value === undefined ? '–' : String(value));
-  const status = env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'));
+  const ignored = ignoredFieldsNote(env.changeSet);
+  const status = (env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'))) + (ignored ? ` · ${ignored}` : '');
   const duration = env.durationMs === undefined ? '–' : formatDuration(env.durationMs);
   return `| **${escapeCell(env.name)}** | ${status} | ${n(c?.create)} | ${n(c?.update)} | ${n(c?.delete)} | ${n(c?.unchanged)} | ${validationBadge(env.findings ?? [])} | ${duration} |\n`;
 }

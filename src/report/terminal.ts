@@ -8,6 +8,7 @@ import type { ChangeAction, ChangeSet } from '../model/changeset.js';
 import { countChanges } from '../model/changeset.js';
 import { summarizeChangeSet } from './change-summary.js';
 import { describeRef } from '../model/objects.js';
+import { ignoredFieldsNote } from './ignored-fields.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -30,8 +31,9 @@ export function formatChangeSet(changeSet: ChangeSet, options: TerminalOptions):
   const paint = (code: string, text: string) => (options.color ? `${code}${text}${RESET}` : text);
   const c = countChanges(changeSet.entries);
   const against = changeSet.mode === 'cluster' ? 'against the cluster' : 'against the base render';
+  const ignored = ignoredFieldsNote(changeSet);
   const lines = [
-    paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}`),
+    paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}${ignored ? `, ${ignored}` : ''}`),
   ];
   const summary = summarizeChangeSet(changeSet);
   if (summary.length) lines.push(...summary.map((line) => `  ${line}`), '');
