@@ -78,7 +78,7 @@ describe('ignored fields against the cluster', () => {
     await patchAs('kubectl', '/apis/apps/v1/namespaces/plain/deployments/web', { spec: { replicas: 5 } });
     const again = await deploy(client, env, objects);
     expect(again.changeSet.entries[0]).toMatchObject({ action: 'update' });
-    expect(again.changeSet.entries[0]!.diff).toMatch(/-  replicas: 5\n\+  replicas: 2/);
+    expect(again.changeSet.entries[0]!.diff).toMatch(/- {2}replicas: 5\n\+ {2}replicas: 2/);
     expect((server.getObject('apps/v1', 'Deployment', 'web', 'plain')!.spec as { replicas: number }).replicas).toBe(2);
   });
 
