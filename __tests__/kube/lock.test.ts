@@ -247,18 +247,18 @@ describe('renewal and loss', () => {
   });
 
   it('releases with one conditional write when nothing wrote the Lease since this run did', async () => {
-    const cluster = new FakeCluster();
-    const lock = await acquireEnvironmentLock(cluster, options(new FakeClock(), RUN_A));
-    cluster.log.length = 0;
+    const { server, client } = cluster();
+    const lock = await acquireEnvironmentLock(client, options(new FakeClock(), RUN_A));
+    server.clearRequests();
     expect(await lock.release()).toBe(true);
-    expect(cluster.log).toEqual([`PUT ${PATH}`]);
-    expect(lease(cluster).holderIdentity).toBeUndefined();
+    expect(log(server)).toEqual([`PUT ${PATH}`]);
+    expect(lease(server).holderIdentity).toBeUndefined();
   });
 
   it('notices a deleted Lease on release without a read first', async () => {
-    const cluster = new FakeCluster();
-    const lock = await acquireEnvironmentLock(cluster, options(new FakeClock(), RUN_A));
-    cluster.objects.delete(PATH);
+    const { server, client } = cluster();
+    const lock = await acquireEnvironmentLock(client, options(new FakeClock(), RUN_A));
+    server.deleteObject('coordination.k8s.io/v1', 'Lease', 'slipway-prod', 'default');
     expect(await lock.release()).toBe(false);
     expect(lock.lost).toBe(true);
   });
