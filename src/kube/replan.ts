@@ -45,8 +45,9 @@ export async function replanChanged(client: KubeClient, env: EnvironmentConfig, 
     return { changeSet, replanned: changeSet.entries.map((e) => e.ref), fullReplan: reason };
   };
 
-  const applySet = await readApplySet(client, env);
-  if (!sameInventory(applySet, plan.applySet)) return everything('the ApplySet parent changed since the plan');
+  // Read at the same time as the lists below, saving a round trip; only member-only lists need it first.
+  const applySetRead = readApplySet(client, env);
+  applySetRead.catch(() => undefined);
 
   const groups = new Map<string, ListGroup>();
   const unresolved = new Set<string>();
@@ -65,7 +66,32 @@ export async function replanChanged(client: KubeClient, env: EnvironmentConfig, 
       unresolved.add(refKey(entry.ref));
     }
   });
+  const live = new Map<string, KubeObject>();
+  /** Lists every group given; resolves with the first failure's message, or undefined. */
+  const listAll = async (list: ListGroup[], applySetId?: string): Promise<string | undefined> => {
+    try {
+      await mapLimit(list, concurrency, async (group) => {
+        const selector = group.membersOnly ? `${APPLYSET_PART_OF_LABEL}=${applySetId}` : undefined;
+        const items = await client.list(group.resource, { namespace: group.namespace, labelSelector: selector });
+        for (const item of items) live.set(refKey(group.resource.refOf(item)), item);
+      });
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
+  const planLists = listAll([...groups.values()]);
+  const applySet = await applySetRead.catch(async (error: unknown) => {
+    await planLists;
+    throw error;
+  });
+  if (!sameInventory(applySet, plan.applySet)) {
+    await planLists;
+    return everything('the ApplySet parent changed since the plan');
+  }
+
   const pruning = env.prune.enabled && applySet.exists;
+  const listedKeys = new Set(groups.keys());
   if (pruning) {
     // Members of kinds the plan holds no object of would be missed by the lists above.
     for (const groupKind of applySet.groupKinds) {
@@ -81,16 +107,10 @@ export async function replanChanged(client: KubeClient, env: EnvironmentConfig, 
     }
   }
 
-  const live = new Map<string, KubeObject>();
-  try {
-    await mapLimit([...groups.values()], concurrency, async (group) => {
-      const selector = group.membersOnly ? `${APPLYSET_PART_OF_LABEL}=${applySet.id}` : undefined;
-      const items = await client.list(group.resource, { namespace: group.namespace, labelSelector: selector });
-      for (const item of items) live.set(refKey(group.resource.refOf(item)), item);
-    });
-  } catch (error) {
-    return everything(`a list failed (${error instanceof Error ? error.message : String(error)})`);
-  }
+  // A member-only group whose key the plan's lists already cover was listed in full there.
+  const memberLists = listAll([...groups.entries()].filter(([key]) => !listedKeys.has(key)).map(([, group]) => group), applySet.id);
+  const failed = (await planLists) ?? (await memberLists);
+  if (failed) return everything(`a list failed (${failed})`);
 
   const planned = new Set(plan.entries.map((e) => refKey(e.ref)));
   if (pruning) {
