@@ -208,6 +208,7 @@ function deployEnvironments(deploy: DeployResult): SummaryEnvironment[] {
     apply: e.apply,
     durationMs: e.durationMs,
     error: e.error ?? e.reason,
+    rollback: e.rollback,
   }));
 }
 
@@ -218,7 +219,7 @@ function failureMessage(outcome: Exclude<RunOutcome, { command: 'skip' }>): stri
       return 'Validation found errors (see the annotations and the job summary).';
     case 'deploy':
       if (outcome.deploy.blockingFindings.length) return 'Validation found errors: nothing was deployed.';
-      return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ?? 'failed'}`).join('; ')}`;
+      return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ?? 'failed'}${e.rollback ? `; ${e.rollback.summary}` : ''}`).join('; ')}`;
     case 'drift': {
       const errors = outcome.drift.filter((d) => d.error);
       const drifted = outcome.drift.filter((d) => d.drifted && !d.healed);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../model/errors.js';
 import { parseImageRequests, type ImageRequest } from '../promote/select-images.js';
 
-export const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift', 'init'] as const;
+export const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift', 'rollback', 'init'] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
 
 export interface CliArgs {
@@ -112,6 +112,12 @@ export function parseCliArgs(argv: readonly string[], colorAllowed: boolean): Cl
   }
   if (args.command === 'apply' && !args.environments?.length) {
     throw new UserError('apply needs --env NAME', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
+  }
+  if (args.command === 'rollback' && args.environments?.length !== 1) {
+    throw new UserError(`rollback needs exactly one --env NAME${args.environments?.length ? `, got ${args.environments.join(', ')}` : ''}`, 'Name the environment to roll back, e.g. `slipway rollback --env prod`.');
+  }
+  if (args.command === 'rollback' && args.dryRun) {
+    throw new UserError('rollback has no --dry-run', 'To see what it would change, diff the environment against the commit it runs: `slipway diff --env NAME --head COMMIT`.');
   }
   if (args.command === 'promote' && !args.to) {
     throw new UserError('promote needs --to ENV', 'e.g. `slipway promote --from dev --to staging`.');

@@ -74,6 +74,14 @@ const COMMANDS: Record<CliCommand, CommandHelp> = {
   --dry-run           with --heal: show what would be re-applied
   --timeout DURATION  how long to wait for health, e.g. 5m`,
   },
+  rollback: {
+    usage: 'slipway rollback --env NAME',
+    summary:
+      'Re-apply the last healthy deploy of an environment (the commit recorded on its ApplySet parent) and wait for it.\nObjects created since that deploy are pruned; objects that existed before are kept. Exit 1 when there is\nnothing recorded to roll back to, or the rollback fails.',
+    options: `  --env NAME          environment to roll back (required, one)
+  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+  --timeout DURATION  how long to wait for health, e.g. 5m (default: the environment's wait.timeout)`,
+  },
   init: {
     usage: 'slipway init [--config FILE] [--dry-run]',
     summary: "Write a starting slipway.yaml from the repository's layout (never overwrites a file).",

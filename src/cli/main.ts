@@ -26,6 +26,7 @@ import { commandIn, parseCliArgs, UsageRequest, VersionRequest, type CliArgs } f
 import { commandHelp, USAGE } from './help.js';
 import { packageVersion } from '../exec/package.js';
 import { printOutcome } from './print.js';
+import { rollbackCommand } from './rollback.js';
 import { describeTools } from './tool-report.js';
 import { cliLockHolder, randomSuffix } from '../kube/lock-holder.js';
 
@@ -68,6 +69,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
   const runner = processRunner(env);
   try {
     if (args.command === 'init') return await init(args, io);
+    if (args.command === 'rollback') {
+      const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
+      const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
+      return await rollbackCommand(args, io, { log, runner, kubeconfig, kubeconfigPaths: env.KUBECONFIG, holder, signal });
+    }
     const outcome = await execute(args, log, runner, env.KUBECONFIG, signal);
     printOutcome(outcome, args, io);
     if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io, runner);
@@ -187,7 +193,8 @@ function intentOf(args: CliArgs): Intent {
     case 'drift':
       return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
     case 'init':
-      throw new UserError('init does not run the pipeline'); // handled before the pipeline starts
+    case 'rollback':
+      throw new UserError(`${args.command} does not run the pipeline`); // handled before the pipeline starts
   }
 }
 

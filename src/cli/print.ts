@@ -5,6 +5,7 @@ import { describeRef } from '../model/objects.js';
 import type { RunOutcome } from '../flows/run.js';
 import { formatFindingsText } from '../report/findings.js';
 import { formatChangeSet } from '../report/terminal.js';
+import { rollbackText } from '../report/rollback.js';
 import type { CliArgs } from './args.js';
 import type { CliIo } from './main.js';
 
@@ -86,6 +87,7 @@ function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'
       for (const c of f.causes ?? []) out(`    ${c}\n`);
       for (const e of f.events) out(`    ${e}\n`);
     }
+    if (env.rollback) for (const line of rollbackText(env.rollback)) out(`  ${line}\n`);
   }
 }
 

@@ -17,7 +17,7 @@ import { describeFailure } from './describe-failure.js';
 import type { Log } from './log.js';
 import type { ApplyOutcome } from '../kube/results.js';
 import type { HealthResult } from '../model/health.js';
-import type { ClusterSession, CommitHistoryPort, RendererPort } from './ports.js';
+import type { ClusterPort, ClusterSession, CommitHistoryPort, RendererPort } from './ports.js';
 
 /**
  * `rolled-back`: applied and healthy; `failed`: it was tried and did not get there (see
@@ -118,4 +118,18 @@ export async function rollBack(env: EnvironmentConfig, session: ClusterSession, 
   const base = { commit, apply, health: outcome.health, changeSet: outcome.changeSet, pruned: outcome.pruned, kept: outcome.kept };
   if (outcome.healthy) return done({ ...base, status: 'rolled-back', summary: `rolled back to ${short}${outcome.health ? ' and healthy' : ''} (${counts})` });
   return done({ ...base, status: 'failed', summary: `rollback to ${short} failed: ${describeFailure(apply, outcome.health)}` });
+}
+
+export interface RollbackCommandPorts extends RollbackPorts {
+  cluster: ClusterPort;
+}
+
+/** `slipway rollback --env NAME`: connect, roll back, disconnect. A connection that fails throws (a setup error). */
+export async function runRollback(env: EnvironmentConfig, request: Partial<RollbackRequest> & Pick<RollbackRequest, 'holder'>, ports: RollbackCommandPorts): Promise<RollbackResult> {
+  const session = await ports.cluster.connect(env);
+  try {
+    return await ports.log.group(`Rolling back ${env.name}`, () => rollBack(env, session, { ...request, timeoutMs: request.timeoutMs ?? env.wait.timeoutMs }, ports));
+  } finally {
+    session.close();
+  }
 }

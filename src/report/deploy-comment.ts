@@ -13,6 +13,7 @@ import { describeRef, type ObjectRef } from '../model/objects.js';
 import { changeSummaryMarkdown, summarizeChangeSet } from './change-summary.js';
 import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type BudgetSection, type Omissions } from './budget.js';
 import { COMMENT_BUDGET } from './preview-comment.js';
+import { rollbackLabel, rollbackMarkdown, type RollbackReport } from './rollback.js';
 import {
   bySeverity,
   escapeCell,
@@ -45,6 +46,8 @@ export interface DeployCommentEnvironment {
   error?: string;
   /** Why the environment was skipped. */
   reason?: string;
+  /** What `onFailure: rollback` did after the failure. */
+  rollback?: RollbackReport;
 }
 
 /** After an image line whose version goes back: a backwards promotion is allowed, never quiet. */
@@ -135,7 +138,8 @@ function changesBlock(environments: DeployCommentEnvironment[]): string {
 function tableRow(env: DeployCommentEnvironment): string {
   const [created, updated, unchanged, deleted] = counts(env);
   const duration = env.status === 'skipped' ? '–' : formatDuration(env.durationMs);
-  return `| **${escapeCell(env.name)}** | ${RESULT[env.status]} | ${created} | ${updated} | ${unchanged} | ${deleted} | ${healthLabel(env)} | ${duration} |\n`;
+  const result = env.rollback ? `${RESULT[env.status]}, ${rollbackLabel(env.rollback)}` : RESULT[env.status];
+  return `| **${escapeCell(env.name)}** | ${result} | ${created} | ${updated} | ${unchanged} | ${deleted} | ${healthLabel(env)} | ${duration} |\n`;
 }
 
 /** A section for environments with something to explain; none for a plain success. */
@@ -143,10 +147,11 @@ function section(env: DeployCommentEnvironment): BudgetSection | undefined {
   const failing = env.health?.failing ?? [];
   const applyFailures = env.apply?.failed ?? [];
   const findings = [...(env.findings ?? [])].filter((f) => f.severity !== 'notice').sort(bySeverity);
-  if (!env.error && !env.reason && !failing.length && !applyFailures.length && !findings.length) return undefined;
+  if (!env.error && !env.reason && !failing.length && !applyFailures.length && !findings.length && !env.rollback) return undefined;
 
   let intro = '';
   if (env.error) intro += `❌ ${escapeMarkdownInline(env.error)}\n\n`;
+  if (env.rollback) intro += rollbackMarkdown(env.rollback);
   if (env.reason) intro += `⏭️ Skipped: ${escapeMarkdownInline(env.reason)}\n\n`;
   if (findings.length) {
     const groups = groupFindings(findings);

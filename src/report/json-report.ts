@@ -15,6 +15,7 @@ import type { SourceLocation } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
 import type { DeployCommentPromotion } from './deploy-comment.js';
 import type { SummaryEnvironment } from './summary.js';
+import { rollbackJson } from './rollback.js';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -62,6 +63,8 @@ export interface JsonReportEnvironment {
   timings?: Record<string, number>;
   error?: string;
   note?: string;
+  /** What `onFailure: rollback` did after a failed deploy. */
+  rollback?: ReturnType<typeof rollbackJson>;
 }
 
 export interface JsonReport {
@@ -102,6 +105,7 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       timings: env.timings,
       error: env.error,
       note: env.note,
+      rollback: env.rollback && rollbackJson(env.rollback),
     };
   });
   const report: JsonReport = {

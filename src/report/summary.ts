@@ -16,6 +16,7 @@ import { boundedList, fitDocument, type BudgetDocument, type BudgetItem, type Bu
 import type { HealthResult } from '../model/health.js';
 import { BACKWARDS_NOTE, type DeployCommentPromotion } from './deploy-comment.js';
 import { findingsMarkdownTable } from './findings.js';
+import { rollbackLabel, rollbackMarkdown, type RollbackReport } from './rollback.js';
 import { ACTION_LABEL, details, escapeCell, escapeHtml, escapeMarkdownInline, fenced, formatDuration, inlineCode, shortSha, validationBadge } from './markdown.js';
 
 /** GitHub's limit per step is 1 MiB; the margin leaves room for anything else the step writes. */
@@ -39,6 +40,8 @@ export interface SummaryEnvironment {
   timings?: Record<string, number>;
   error?: string;
   note?: string;
+  /** What `onFailure: rollback` did after a failed deploy. */
+  rollback?: RollbackReport;
 }
 
 export interface JobSummaryInput {
@@ -94,7 +97,8 @@ function tableRow(env: SummaryEnvironment): string {
   const c = resultCounts(env.changeSet, env.apply);
   const n = (value: number | undefined) => (value === undefined ? '–' : String(value));
   const ignored = ignoredFieldsNote(env.changeSet);
-  const status = (env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'))) + (ignored ? ` · ${ignored}` : '');
+  const plain = env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'));
+  const status = (env.rollback ? `${plain}, ${escapeCell(rollbackLabel(env.rollback))}` : plain) + (ignored ? ` · ${ignored}` : '');
   const duration = env.durationMs === undefined ? '–' : formatDuration(env.durationMs);
   return `| **${escapeCell(env.name)}** | ${status} | ${n(c?.create)} | ${n(c?.update)} | ${n(c?.delete)} | ${n(c?.unchanged)} | ${validationBadge(env.findings ?? [])} | ${duration} |\n`;
 }
@@ -118,7 +122,7 @@ function failuresBlock(environments: SummaryEnvironment[]): string {
   const lines: string[] = [];
   for (const env of environments) {
     const failing = env.health?.failing ?? [];
-    if (!env.error && !failing.length && !env.note) continue;
+    if (!env.error && !failing.length && !env.note && !env.rollback) continue;
     lines.push(`**${escapeMarkdownInline(env.name)}**\n\n`);
     if (env.error) lines.push(`- ❌ ${escapeMarkdownInline(env.error)}\n`);
     if (env.note) lines.push(`- ${escapeMarkdownInline(env.note)}\n`);
@@ -129,6 +133,7 @@ function failuresBlock(environments: SummaryEnvironment[]): string {
       if (object.events?.length) lines.push(`\n${fenced(object.events.join('\n')).replace(/^/gm, '  ')}\n`);
     }
     if (failing.length > FAILING_SHOWN) lines.push(`- … and ${failing.length - FAILING_SHOWN} more failing objects (see the JSON report)\n`);
+    if (env.rollback) lines.push(`\n${rollbackMarkdown(env.rollback)}`);
     lines.push('\n');
   }
   return lines.length ? `### Problems\n\n${lines.join('')}` : '';
