@@ -8,7 +8,7 @@ import { renderJobSummary } from '../../src/report/summary.js';
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 const canary = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'web-canary' };
 const flags = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'shared-flags' };
-const failing = [{ ref: web, status: 'Failed', message: 'Deployment not available', events: [], causes: ['2 Pods: container web: ImagePullBackOff: image "registry.example.com/shop/web:1.5.0" could not be pulled'] }];
+const failing = [{ ref: web, status: 'Failed' as const, message: 'Deployment not available', events: [], causes: ['2 Pods: container web: ImagePullBackOff: image "registry.example.com/shop/web:1.5.0" could not be pulled'] }];
 const error = 'unhealthy: Deployment/shop/web: Deployment not available; 2 Pods: container web: ImagePullBackOff';
 const good = '1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d';
 
@@ -19,7 +19,7 @@ const rollbackFailed: RollbackReport = {
   summary: 'rollback to 1a2b3c4d5e6f failed: unhealthy: Deployment/shop/web: Deployment not available',
   pruned: [],
   kept: [],
-  health: { healthy: false, timedOut: false, failing: [{ ref: web, status: 'Failed', message: 'Deployment not available', causes: ['2 Pods: container web: ImagePullBackOff: image "registry.example.com/shop/web:1.4.0" could not be pulled'] }] },
+  health: { healthy: false, timedOut: false, failing: [{ ref: web, status: 'Failed', message: 'Deployment not available', events: [], causes: ['2 Pods: container web: ImagePullBackOff: image "registry.example.com/shop/web:1.4.0" could not be pulled'] }] },
 };
 const env = (rollback: RollbackReport) => ({ name: 'prod', status: 'failure' as const, health: { healthy: false, timedOut: false, failing }, durationMs: 1000, error, rollback });
 

@@ -6,7 +6,7 @@
 
 import type { ObjectRef } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
-import type { FailingObject } from './deploy-comment.js';
+import type { HealthResult } from '../model/health.js';
 import { escapeMarkdownInline, inlineCode } from './markdown.js';
 
 export interface RollbackReport {
@@ -17,7 +17,7 @@ export interface RollbackReport {
   summary: string;
   pruned: ObjectRef[];
   kept: ObjectRef[];
-  health?: { healthy: boolean; timedOut: boolean; failing: FailingObject[] };
+  health?: HealthResult;
   apply?: { failed: Array<{ ref: ObjectRef; message: string }> };
 }
 
