@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EnvironmentConfig, PipelineConfig } from '../src/config/types.js';
+import { Git } from '../src/exec/git.js';
 import { processRunner } from '../src/exec/run.js';
+import { refuseRenderErrors } from '../src/promote/render-adapter.js';
+import { renderEnvironment } from '../src/render/render.js';
 import { promote } from '../src/promote/promote.js';
 import { parseImageRequests } from '../src/promote/select-images.js';
 import { countChangedLines } from '../src/promote/unified-diff.js';
@@ -66,7 +69,9 @@ export async function benchPromotion(): Promise<PromotionBench> {
     let diff = '';
     const started = performance.now();
     for (const env of environments) {
-      const result = await promote({ root, runner: processRunner(process.env), config, to: env.name, images: pins, mode: 'working-tree', dryRun: false, renderTime });
+      const runner = processRunner(process.env);
+      const render = refuseRenderErrors((e, ref) => renderEnvironment(e, { root, ref }, { runner, tools: config.tools }));
+      const result = await promote({ root, git: Git.forRepository(runner, root, config.tools), render, config, to: env.name, images: pins, mode: 'working-tree', dryRun: false, renderTime });
       diff += result.diff;
     }
     const totalMs = performance.now() - started;

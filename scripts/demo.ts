@@ -11,11 +11,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli/main.js';
 import { loadConfig } from '../src/config/load.js';
+import { Git } from '../src/exec/git.js';
 import { processRunner } from '../src/exec/run.js';
 import { locateTool } from '../src/exec/tools.js';
 import { CLI_SETTING_NAMES } from '../src/model/setting-names.js';
 import { promote } from '../src/promote/promote.js';
 import type { PullRequestApi } from '../src/promote/pull-request.js';
+import { refuseRenderErrors } from '../src/promote/render-adapter.js';
+import { renderEnvironment } from '../src/render/render.js';
 
 const project = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const withCluster = process.argv.includes('--cluster');
@@ -101,19 +104,17 @@ async function main(): Promise<number> {
 async function promoteProdByPullRequest(): Promise<void> {
   const config = await loadConfig(repo, 'slipway.yaml', CLI_SETTING_NAMES);
   const printer: PullRequestApi = {
-    findOpenByHead: async () => undefined,
-    create: async (request) => {
+    ensure: async (request) => {
       say(`Slipway pushed ${request.head} and opens this pull request into ${request.base}`);
       say('(GitHub is not reachable from the demo, so here is what it would receive):\n');
       say(`Title: ${request.title}\n`);
       say(request.body);
-      return { number: 2, url: 'https://github.com/acme/gitops/pull/2' };
+      return { number: 2, url: 'https://github.com/acme/gitops/pull/2', action: 'created' };
     },
-    update: async (number) => ({ number, url: `https://github.com/acme/gitops/pull/${number}` }),
-    addLabels: async () => undefined,
   };
   await promote({
-    runner,
+    git: Git.forRepository(runner, repo, config.tools),
+    render: refuseRenderErrors((env, ref) => renderEnvironment(env, { root: repo, ref }, { runner, tools: config.tools })),
     root: repo,
     config,
     to: 'prod',

@@ -243,10 +243,13 @@ function promoteIn(world: MemoryWorld, request: Parameters<PromotionPort['promot
   if (!wanted || before === wanted || request.mode === 'working-tree') return outcome;
   target[0] = web(wanted);
   tree[request.to] = target;
-  outcome.changes = [{ image: wanted.split(':')[0], from: before?.split(':')[1], to: wanted.split(':')[1], file: `envs/${request.to}/objects.yaml`, line: 1 }];
+  outcome.changes = [{ image: wanted.split(':')[0], from: before?.split(':')[1] ?? '', to: wanted.split(':')[1], file: `envs/${request.to}/objects.yaml`, line: 1 }];
   outcome.diff = `-image: ${before}\n+image: ${wanted}\n`;
   if (request.dryRun) return outcome;
-  if (request.mode === 'pull-request') return { ...outcome, pullRequestUrl: `https://github.example/acme/gitops/pull/${world.promotions.length}` };
+  if (request.mode === 'pull-request') {
+    const number = world.promotions.length;
+    return { ...outcome, pullRequest: { number, url: `https://github.example/acme/gitops/pull/${number}`, action: 'created', branch: `slipway/promote-${request.to}`, commit: 'e'.repeat(40), baseCommit: world.head } };
+  }
   const commit = world.commit(tree);
   return { ...outcome, commit, pushed: true };
 }

@@ -106,7 +106,7 @@ describe('runIntent', () => {
     expect(world.live('dev')).toEqual([web(`${WEB}:1.1.0`)]);
     expect(world.live('staging')).toEqual([web(`${WEB}:1.1.0`)]);
     expect(world.live('prod')).toEqual([web(`${WEB}:1.0.0`)]);
-    expect(outcome.deploy.promotions.map((p) => [p.target, p.pushed ?? false, p.pullRequestUrl])).toEqual([
+    expect(outcome.deploy.promotions.map((p) => [p.target, p.pushed ?? false, p.pullRequest?.url])).toEqual([
       ['staging', true, undefined],
       ['prod', false, 'https://github.example/acme/gitops/pull/2'],
     ]);

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Git } from '../../src/exec/git.js';
+import { createRenderer } from '../../src/flows/adapters.js';
 import { createPromotionPort } from '../../src/flows/promotion.js';
 import { silentLog } from '../../src/flows/log.js';
 import { hostRunner, promote } from '../support/host-runner.js';
@@ -90,8 +92,11 @@ describe('promotion into a kustomize overlay (version.yml patch over a shared ba
   });
 
   it('serves the flows through a PromotionPort', async () => {
-    const port = createPromotionPort({ root: repo.dir, runner: hostRunner, config: shopConfig(repo.dir), log: silentLog });
+    const config = shopConfig(repo.dir);
+    const renderer = createRenderer(config, hostRunner);
+    const port = createPromotionPort({ root: repo.dir, git: Git.forRepository(hostRunner, repo.dir, config.tools), renderer, config, log: silentLog });
     const outcome = await port.promote({ from: 'dev', to: 'staging', images: [], mode: 'commit', dryRun: true });
+    await renderer.dispose?.();
     expect(outcome).toMatchObject({ source: 'dev', target: 'staging', mode: 'commit' });
     expect(outcome.changes).toHaveLength(4);
     expect(outcome.commit).toBeUndefined();

@@ -12,30 +12,31 @@ import { fixtureRepo, shopConfig } from './support.js';
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const IDENTITY = { name: 'Promoter', email: 'promoter@example.com' };
 
-/** An in-memory PullRequestApi that records calls. */
+/** An in-memory PullRequestApi that records what it does: find, then create or update, then add missing labels. */
 function fakeApi() {
   const pulls: { number: number; url: string; head: string; base: string; title: string; body: string; labels: string[] }[] = [];
   const calls: string[] = [];
   const api: PullRequestApi = {
-    async findOpenByHead(branch) {
-      calls.push(`find ${branch}`);
-      return pulls.find((p) => p.head === branch);
-    },
-    async create(request) {
-      calls.push(`create ${request.head} -> ${request.base}`);
-      const pull = { number: pulls.length + 1, url: `https://github.example/acme/shop/pull/${pulls.length + 1}`, labels: [], ...request };
-      pulls.push(pull);
-      return pull;
-    },
-    async update(number, request) {
-      calls.push(`update #${number}`);
-      const pull = pulls.find((p) => p.number === number)!;
-      Object.assign(pull, request);
-      return pull;
-    },
-    async addLabels(number, labels) {
-      calls.push(`labels #${number} ${labels.join(',')}`);
-      pulls.find((p) => p.number === number)!.labels.push(...labels.filter((l) => !pulls[number - 1].labels.includes(l)));
+    async ensure({ labels, ...request }) {
+      calls.push(`find ${request.head}`);
+      let pull = pulls.find((p) => p.head === request.head);
+      let action: 'created' | 'updated';
+      if (pull) {
+        calls.push(`update #${pull.number}`);
+        Object.assign(pull, { title: request.title, body: request.body });
+        action = 'updated';
+      } else {
+        calls.push(`create ${request.head} -> ${request.base}`);
+        pull = { number: pulls.length + 1, url: `https://github.example/acme/shop/pull/${pulls.length + 1}`, labels: [], ...request };
+        pulls.push(pull);
+        action = 'created';
+      }
+      const missing = labels.filter((l) => !pull.labels.includes(l));
+      if (missing.length > 0) {
+        calls.push(`labels #${pull.number} ${missing.join(',')}`);
+        pull.labels.push(...missing);
+      }
+      return { number: pull.number, url: pull.url, action };
     },
   };
   return { api, pulls, calls };

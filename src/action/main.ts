@@ -10,7 +10,7 @@ import { createClusterPort, createRenderer, offlineCluster, renderDiff, validato
 import { gitHistory } from '../flows/git-history.js';
 import { createPromotionPort } from '../flows/promotion.js';
 import { actionLockHolder, randomSuffix } from '../kube/lock-holder.js';
-import { runIntent } from '../flows/run.js';
+import { promotionPullRequests, runIntent } from '../flows/run.js';
 import { runPreview } from '../flows/preview.js';
 import { createGitHubClient } from '../github/client.js';
 import { readRunContext } from '../github/context.js';
@@ -48,22 +48,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
 
   const promotion = createPromotionPort({
     root,
-    runner,
+    git,
+    renderer,
     config,
     log: actionLog,
     token: inputs.githubToken,
     branch: promotionBaseBranchOf(event),
     pullRequests: gh ? githubPullRequestApi(gh, context.owner, context.repo) : undefined,
     repository,
-    // A PR opened with the workflow's token starts no workflow: post its preview from here.
-    onPullRequest: async (result) => {
-      if (!gh || !result.pullRequest || !result.commit) return;
-      const preview = await runPreview(
-        { config, base: await git.headSha(), head: result.commit, environments: [result.target], clusterAllowed: true },
-        { renderer, validator, cluster, renderDiff, log: actionLog },
-      );
-      await postPreviewComment(gh, context, result.pullRequest.number, preview, result.commit, inputs.comment);
-    },
   });
 
   let outcome;
@@ -97,6 +89,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
         log: actionLog,
       },
     );
+    // A PR opened with the workflow's token starts no workflow: its preview is posted from here.
+    for (const pullRequest of gh ? promotionPullRequests(outcome) : []) {
+      const preview = await runPreview(
+        { config, base: pullRequest.baseCommit, head: pullRequest.commit, environments: [pullRequest.target], clusterAllowed: true },
+        { renderer, validator, cluster, renderDiff, log: actionLog },
+      );
+      await postPreviewComment(gh!, context, pullRequest.number, preview, pullRequest.commit, inputs.comment);
+    }
   } finally {
     await renderer.dispose?.();
   }

@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import type { RunOutcome } from '../flows/run.js';
 import type { PreviewResult } from '../flows/preview.js';
 import type { DeployResult } from '../flows/deploy.js';
+import type { PromotionOutcome } from '../flows/ports.js';
 import type { GitHubClient } from '../github/client.js';
 import { upsertStickyComment, type CommentMode } from '../github/comments.js';
 import { findMergedPullRequestOfCommit } from '../github/pulls.js';
@@ -13,7 +14,7 @@ import { summaryUrlOf, type RunContext } from '../github/context.js';
 import { hasChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { Intent } from '../plan/intent.js';
-import { DEPLOY_MARKER, renderDeployComment } from '../report/deploy-comment.js';
+import { DEPLOY_MARKER, renderDeployComment, type DeployCommentPromotion } from '../report/deploy-comment.js';
 import { findingsToAnnotations } from '../report/findings.js';
 import { buildJsonReport, writeJsonReport } from '../report/json-report.js';
 import { PREVIEW_MARKER, renderPreviewComment } from '../report/preview-comment.js';
@@ -54,7 +55,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
       runUrl: p.context.runUrl,
       summaryUrl: summaryUrlOf(p.context),
       dryRun: p.inputs.dryRun,
-      promotions: outcome.deploy.promotions,
+      promotions: outcome.deploy.promotions.map(reportedPromotion),
     });
     await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: deployedPr, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
   }
@@ -64,11 +65,12 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   }
 
   const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
+  const reported = promotions.map(reportedPromotion);
   const totalMs = Date.now() - p.startedAt;
   // The promotion diffs follow the summary and take their share of its byte budget.
   const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun);
   const markdown =
-    renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
+    renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions: reported, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
     promotionEdits;
   await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => writeLog('warning', `the job summary could not be written: ${(error as Error).message}`));
 
@@ -84,7 +86,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
     finishedAt: new Date(),
     affected,
     environments,
-    promotions,
+    promotions: reported,
   });
   const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined, run: p.context.runId && `${p.context.runId}-${p.context.runAttempt ?? '1'}` });
 
@@ -94,12 +96,18 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   // A chain can commit into one environment and open a pull request for the next: each output
   // comes from the first promotion that has it (a commit pushed to the branch before a PR's branch commit).
   const commit = promotions.find((x) => x.mode === 'commit' && x.commit)?.commit ?? promotions.find((x) => x.commit)?.commit;
-  const pullRequestUrl = promotions.find((x) => x.pullRequestUrl)?.pullRequestUrl;
+  const pullRequestUrl = promotions.find((x) => x.pullRequest)?.pullRequest?.url;
   if (commit) core.setOutput('commit', commit);
   if (pullRequestUrl) core.setOutput('pull-request', pullRequestUrl);
 
   if (outcome.command === 'skip') writeLog('info', `slipway: nothing to do (${outcome.reason})`);
   else if (!outcome.ok) writeLog('failure', failureMessage(outcome));
+}
+
+/** A promotion as the reports show it: the pull request by its URL. */
+function reportedPromotion(promotion: PromotionOutcome): DeployCommentPromotion {
+  const { pullRequest, ...rest } = promotion;
+  return pullRequest ? { ...rest, pullRequestUrl: pullRequest.url } : rest;
 }
 
 export async function postPreviewComment(

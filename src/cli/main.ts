@@ -123,7 +123,7 @@ async function execute(args: CliArgs, log: Log, runner: CommandRunner, kubeconfi
     cluster,
     renderDiff,
     // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
-    promotion: createPromotionPort({ root, runner, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
+    promotion: createPromotionPort({ root, git, renderer, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
     history: gitHistory(git),
     resolveRef: (ref: string) => git.revParse(ref),
     mergeBase: (a: string, b: string) => git.mergeBase(a, b),

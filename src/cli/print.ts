@@ -63,7 +63,7 @@ export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): voi
       for (const c of p.changes) out(`${c.file}:${c.line}  ${c.image}  ${c.from ?? '(unset)'} -> ${c.to}${c.backwards ? '  (backwards: an older version)' : ''}\n`);
       if (p.diff) out(`\n${p.diff}`);
       if (p.commit) out(`committed ${p.commit}\n`);
-      if (p.pullRequestUrl) out(`pull request: ${p.pullRequestUrl}\n`);
+      if (p.pullRequest) out(`pull request: ${p.pullRequest.url}\n`);
       if (outcome.deploy) printDeploy(outcome.deploy, args, out);
       return;
     }

@@ -10,7 +10,10 @@ import type { ChangeSet } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { ObjectRef, RenderedObject } from '../model/objects.js';
 import type { RenderOutcome } from '../plan/affected.js';
+import type { PromotionDelivery } from '../promote/promote.js';
+import type { PromotionPullRequest } from '../promote/pull-request.js';
 import type { ImageRequest } from '../promote/select-images.js';
+import type { PromotionChange } from '../promote/types.js';
 
 export interface RendererPort {
   /** Renders an environment at a commit (undefined: the working tree). */
@@ -99,30 +102,22 @@ export interface DeploymentsPort {
   finish(handle: DeploymentHandle, state: 'success' | 'failure' | 'inactive', description: string): Promise<void>;
 }
 
-export interface PromotionChange {
-  image: string;
-  from?: string;
-  to: string;
-  file: string;
-  line: number;
-  /** An older version than the target ran (semver of the tags). */
-  backwards?: true;
-}
-
+/** What a promotion did, as the flows and reports see it. */
 export interface PromotionOutcome {
   source?: string;
   target: string;
-  mode: 'commit' | 'pull-request' | 'working-tree';
+  mode: PromotionDelivery;
   changes: PromotionChange[];
   /** Unified diff of the edited files. */
   diff: string;
   commit?: string;
   /** The commit was pushed to the target's branch (commit mode), so the target should be deployed from it. */
   pushed?: boolean;
-  pullRequestUrl?: string;
+  /** The promotion pull request created or updated (pull-request mode): its preview is posted after the run. */
+  pullRequest?: PromotionPullRequest;
 }
 
 export interface PromotionPort {
   /** Edits the target directory to the source's images (or the pins) and commits / opens a PR. */
-  promote(request: { from?: string; to: string; images: readonly ImageRequest[]; mode: 'commit' | 'pull-request' | 'working-tree'; dryRun: boolean }): Promise<PromotionOutcome>;
+  promote(request: { from?: string; to: string; images: readonly ImageRequest[]; mode: PromotionDelivery; dryRun: boolean }): Promise<PromotionOutcome>;
 }

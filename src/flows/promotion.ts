@@ -1,20 +1,23 @@
-/** The promotion port over src/promote: the action and the CLI choose how results leave the machine. */
+/** The promotion port over src/promote, with the run's Git and renderer: the action and the CLI choose how results leave the machine. */
 import type { PipelineConfig } from '../config/types.js';
-import { promote, type PromotionResult } from '../promote/promote.js';
-import type { PullRequestApi } from '../promote/pull-request.js';
-import type { RepositoryLink } from '../promote/message.js';
+import type { Git } from '../exec/git.js';
 import type { SettingNames } from '../model/setting-names.js';
-import type { CommandRunner } from '../exec/run.js';
+import type { RepositoryLink } from '../promote/message.js';
+import { promote, type PromotionDelivery, type PromotionResult } from '../promote/promote.js';
+import type { PullRequestApi } from '../promote/pull-request.js';
+import { refuseRenderErrors } from '../promote/render-adapter.js';
 import type { Log } from './log.js';
-import type { PromotionOutcome, PromotionPort } from './ports.js';
+import type { PromotionOutcome, PromotionPort, RendererPort } from './ports.js';
 
 export interface PromotionAccess {
   root: string;
-  runner: CommandRunner;
   config: PipelineConfig;
+  /** The repository at `root`, and the run's renderer (the commits it wrote out are shared). */
+  git: Git;
+  renderer: RendererPort;
   log: Log;
   /** Force a mode (the CLI edits the working tree unless --commit); default: the target's `promotion`. */
-  mode?: 'commit' | 'pull-request' | 'working-tree';
+  mode?: PromotionDelivery;
   /** Commit mode: push (default true). The CLI commits locally only and leaves pushing to its user. */
   push?: boolean;
   token?: string;
@@ -24,17 +27,17 @@ export interface PromotionAccess {
   repository?: RepositoryLink;
   /** How hints name settings (default: action inputs). */
   names?: SettingNames;
-  /** Called after a promotion pull request is created or updated (to post its preview). */
-  onPullRequest?: (result: PromotionResult) => Promise<void>;
 }
 
 export function createPromotionPort(access: PromotionAccess): PromotionPort {
+  const render = refuseRenderErrors((env, ref) => access.renderer.render(env, ref));
   return {
     async promote(request) {
       const result = await promote({
         root: access.root,
-        runner: access.runner,
         config: access.config,
+        git: access.git,
+        render,
         from: request.from,
         to: request.to,
         images: request.images,
@@ -48,7 +51,6 @@ export function createPromotionPort(access: PromotionAccess): PromotionPort {
         names: access.names,
       });
       if (result.changes.length === 0) access.log.info(`${request.to}: already at the promoted images; nothing to change`);
-      if (result.pullRequest && access.onPullRequest) await access.onPullRequest(result);
       return toOutcome(result);
     },
   };
@@ -59,10 +61,10 @@ function toOutcome(result: PromotionResult): PromotionOutcome {
     source: result.source,
     target: result.target,
     mode: result.mode,
-    changes: result.changes.map((c) => ({ image: c.image, from: c.from, to: c.to, file: c.file, line: c.line, ...(c.backwards ? { backwards: c.backwards } : {}) })),
+    changes: result.changes,
     diff: result.diff,
     commit: result.commit,
     pushed: result.pushed ?? false,
-    pullRequestUrl: result.pullRequest?.url,
+    ...(result.pullRequest ? { pullRequest: result.pullRequest } : {}),
   };
 }

@@ -25,6 +25,7 @@ import { runValidate, type EnvironmentValidation } from './validate.js';
 import { hasErrors } from '../model/findings.js';
 import { UserError } from '../model/errors.js';
 import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
+import type { PromotionPullRequest } from '../promote/pull-request.js';
 import type { ImageRequest } from '../promote/select-images.js';
 
 export type RunOutcome =
@@ -35,6 +36,15 @@ export type RunOutcome =
   | { command: 'deploy'; deploy: DeployResult; affected: string[]; ok: boolean }
   | { command: 'drift'; drift: DriftEnvironment[]; ok: boolean }
   | { command: 'promote'; promotion: PromotionOutcome; deploy?: DeployResult; ok: boolean };
+
+/** The promotion pull requests this run created or updated (each with its target), in the order made. */
+export function promotionPullRequests(outcome: RunOutcome): Array<PromotionPullRequest & { target: string }> {
+  const promotions =
+    outcome.command === 'deploy' ? outcome.deploy.promotions
+    : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])]
+    : [];
+  return promotions.flatMap((p) => (p.pullRequest ? [{ ...p.pullRequest, target: p.target }] : []));
+}
 
 export interface RunPorts {
   renderer: RendererPort;

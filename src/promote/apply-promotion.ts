@@ -28,7 +28,7 @@ export async function applyPromotion(input: ApplyInput): Promise<PromotionPlan> 
   const render = async () => {
     const started = performance.now();
     try {
-      return (await input.render(target, { root })).objects;
+      return (await input.render(target, undefined)).objects;
     } finally {
       if (input.renderTime) input.renderTime.ms += performance.now() - started;
     }

@@ -5,23 +5,22 @@
  * A dry run does all the work, returns the diff and writes nothing.
  */
 import { promotionLinks, upstreamOf } from '../config/promotion-chain.js';
-import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
-import { Git, type Person } from '../exec/git.js';
-import type { CommandRunner } from '../exec/run.js';
+import type { EnvironmentConfig, PipelineConfig, PromotionMode } from '../config/types.js';
+import type { Git, Person } from '../exec/git.js';
 import { UserError } from '../model/errors.js';
 import { ACTION_SETTING_NAMES, type SettingNames } from '../model/setting-names.js';
 import { applyPromotion } from './apply-promotion.js';
 import { collectImages, noImagesError } from './collect-images.js';
 import { commitPromotion } from './commit.js';
 import type { RepositoryLink } from './message.js';
-import { pullRequestPromotion, type PullRequestApi, type PullRequestRef } from './pull-request.js';
+import { pullRequestPromotion, type PromotionPullRequest, type PullRequestApi } from './pull-request.js';
 import { selectImages, type DesiredImage, type ImageRequest } from './select-images.js';
 import type { PromotionChange, PromotionPlan, RenderEnvironment } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
-import { moduleRenderer } from './render-adapter.js';
 import { restorePlannedFiles } from './write-files.js';
 
-export type PromotionMode = 'commit' | 'pull-request' | 'working-tree';
+/** How a promotion's edits leave the machine: the environment's promotion mode, or left in the working tree (the command line). */
+export type PromotionDelivery = PromotionMode | 'working-tree';
 
 export interface PromoteOptions {
   /** Absolute path of the repository root (a Git checkout for commit and pull-request modes). */
@@ -34,13 +33,14 @@ export interface PromoteOptions {
   images?: readonly ImageRequest[];
   /** How hints name from, images, ...: action inputs (default) or CLI flags. */
   names?: SettingNames;
-  mode: PromotionMode;
+  mode: PromotionDelivery;
   dryRun: boolean;
   /** Commit to render the source at; default the working tree (its commit is HEAD). */
   sourceRef?: string;
-  /** Default: the render module over `runner` and the config's tools. */
-  render?: RenderEnvironment;
-  runner: CommandRunner;
+  /** The run's renderer, refusing renders with errors (refuseRenderErrors). */
+  render: RenderEnvironment;
+  /** The repository at `root`. */
+  git: Git;
   /** Commit mode: push the commit (default true); false commits locally only. */
   push?: boolean;
   /** Remote to push to (default `origin`), branch (default the checked-out one), token for HTTPS. */
@@ -61,7 +61,7 @@ export interface PromoteOptions {
 export interface PromotionResult {
   source?: string;
   target: string;
-  mode: PromotionMode;
+  mode: PromotionDelivery;
   sourceCommit?: string;
   /** The images and versions promoted (whether or not the target needed a change). */
   images: DesiredImage[];
@@ -71,7 +71,7 @@ export interface PromotionResult {
   commit?: string;
   /** Commit mode: the commit is on the remote branch (so that branch's deploy should run). */
   pushed?: boolean;
-  pullRequest?: PullRequestRef & { action: 'created' | 'updated'; branch: string };
+  pullRequest?: PromotionPullRequest;
 }
 
 export async function promote(options: PromoteOptions): Promise<PromotionResult> {
@@ -87,16 +87,14 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const source = sourceName ? environment(config, sourceName, 'from') : undefined;
   if (source) checkDirection(config, source, target);
 
-  const runner = options.runner;
-  const render = options.render ?? moduleRenderer({ runner, tools: config.tools });
-  const git = Git.forRepository(runner, root, config.tools);
+  const { render, git } = options;
   const needsGit = !options.dryRun && options.mode !== 'working-tree';
   const sourceCommit = source ? await git.revParse(options.sourceRef ?? 'HEAD').catch((error: unknown) => {
     if (needsGit || options.sourceRef) throw error;
     return undefined; // a working-tree promotion outside Git has no source commit to name
   }) : undefined;
 
-  const sourceObjects = source ? (await timed(options.renderTime, () => render(source, { root, ...(options.sourceRef ? { ref: options.sourceRef } : {}) }))).objects : undefined;
+  const sourceObjects = source ? (await timed(options.renderTime, () => render(source, options.sourceRef))).objects : undefined;
   const sourceImages = source && sourceObjects ? collectImages(sourceObjects, source.name) : undefined;
   if (source && sourceObjects && sourceImages?.size === 0) throw noImagesError(sourceObjects, source, 'source');
   const desired = selectImages(requests, sourceImages, source?.name, names);
@@ -145,7 +143,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   return {
     ...result(outcome.plan),
     ...(outcome.commit ? { commit: outcome.commit } : {}),
-    ...(outcome.pullRequest ? { pullRequest: { ...outcome.pullRequest, branch: outcome.branch } } : {}),
+    ...(outcome.pullRequest ? { pullRequest: outcome.pullRequest } : {}),
   };
 }
 

@@ -10,17 +10,25 @@ import { commitMessage, pullRequestBody, pullRequestTitle, type PromotionSummary
 import type { PromotionPlan } from './types.js';
 import { restorePlannedFiles } from './write-files.js';
 
-export interface PullRequestRef {
-  number: number;
-  url: string;
+/** What promotion needs from GitHub; `src/promote/github-pull-requests.ts` provides it for a real repository. */
+export interface PullRequestApi {
+  /**
+   * Creates the pull request from `head`, or brings the open one up to date (title, body, missing
+   * labels): running twice, or racing another run, leaves one pull request.
+   */
+  ensure(request: { head: string; base: string; title: string; body: string; labels: readonly string[] }): Promise<{ number: number; url: string; action: 'created' | 'updated' | 'unchanged' }>;
 }
 
-/** What promotion needs from GitHub; `src/github/pulls.ts` provides it for a real repository. */
-export interface PullRequestApi {
-  findOpenByHead(branch: string): Promise<PullRequestRef | undefined>;
-  create(request: { head: string; base: string; title: string; body: string }): Promise<PullRequestRef>;
-  update(number: number, request: { title: string; body: string }): Promise<PullRequestRef>;
-  addLabels(number: number, labels: readonly string[]): Promise<void>;
+/** The promotion pull request, as the run that created or updated it reports it (and previews it). */
+export interface PromotionPullRequest {
+  number: number;
+  url: string;
+  action: 'created' | 'updated' | 'unchanged';
+  /** The promotion branch (`slipway/promote-<target>`). */
+  branch: string;
+  /** The commit on the branch, and the base branch tip it was built on: the preview compares the two. */
+  commit: string;
+  baseCommit: string;
 }
 
 export interface PullRequestInput extends ApplyInput {
@@ -39,8 +47,7 @@ export interface PullRequestInput extends ApplyInput {
 export interface PullRequestOutcome {
   plan: PromotionPlan;
   commit?: string;
-  branch: string;
-  pullRequest?: PullRequestRef & { action: 'created' | 'updated' };
+  pullRequest?: PromotionPullRequest;
 }
 
 export function promotionBranch(target: string): string {
@@ -55,7 +62,7 @@ export async function pullRequestPromotion(input: PullRequestInput): Promise<Pul
   const plan = await applyPromotion(input);
   // The edits only exist to be verified and committed: the checkout goes back to how it was.
   await restorePlannedFiles(plan.files);
-  if (plan.files.length === 0) return { plan, branch };
+  if (plan.files.length === 0) return { plan };
 
   const dirty = new Set(await git.uncommittedChanges());
   const touched = plan.files.find((f) => dirty.has(f.path));
@@ -71,10 +78,6 @@ export async function pullRequestPromotion(input: PullRequestInput): Promise<Pul
   const summary = { ...input.summary, changes: plan.changes };
   const title = pullRequestTitle(summary);
   const body = pullRequestBody(summary, input.repository);
-  const existing = await input.api.findOpenByHead(branch);
-  const pullRequest = existing
-    ? { ...(await input.api.update(existing.number, { title, body })), action: 'updated' as const }
-    : { ...(await input.api.create({ head: branch, base, title, body })), action: 'created' as const };
-  if (input.labels.length > 0) await input.api.addLabels(pullRequest.number, input.labels);
-  return { plan, commit, branch, pullRequest };
+  const pull = await input.api.ensure({ head: branch, base, title, body, labels: input.labels });
+  return { plan, commit, pullRequest: { ...pull, branch, commit, baseCommit: parent } };
 }

@@ -1,18 +1,19 @@
-/** Binds the render module to the shape promotion uses; render errors stop the promotion. */
-import type { ToolPaths } from '../config/types.js';
-import type { CommandRunner } from '../exec/run.js';
+/** A renderer as promotion uses it: render errors stop the promotion, naming where they are. */
+import type { EnvironmentConfig } from '../config/types.js';
 import { UserError } from '../model/errors.js';
-import { formatLocation } from '../model/findings.js';
-import { renderEnvironment } from '../render/render.js';
+import { formatLocation, type Finding } from '../model/findings.js';
+import type { RenderedObject } from '../model/objects.js';
 import type { RenderEnvironment } from './types.js';
 
-export function moduleRenderer(deps: { runner: CommandRunner; tools?: ToolPaths }): RenderEnvironment {
-  return async (env, at) => {
-    const result = await renderEnvironment(env, at, deps);
+export type RenderWithFindings = (env: EnvironmentConfig, ref: string | undefined) => Promise<{ objects: RenderedObject[]; findings: Finding[] }>;
+
+export function refuseRenderErrors(render: RenderWithFindings): RenderEnvironment {
+  return async (env, ref) => {
+    const result = await render(env, ref);
     const errors = result.findings.filter((f) => f.severity === 'error');
     if (errors.length > 0) {
       throw new UserError(
-        `Environment ${env.name} does not render${at.ref ? ` at ${at.ref}` : ''}:\n${errors.slice(0, 10).map((f) => `  ${formatLocation(f) || env.path}: ${f.message}`).join('\n')}`,
+        `Environment ${env.name} does not render${ref ? ` at ${ref}` : ''}:\n${errors.slice(0, 10).map((f) => `  ${formatLocation(f) || env.path}: ${f.message}`).join('\n')}`,
         'Fix these first; a promotion edits only environments that render cleanly.',
       );
     }

@@ -3,10 +3,10 @@ import type { EnvironmentConfig } from '../config/types.js';
 import type { RenderedObject } from '../model/objects.js';
 
 /**
- * Renders one environment: from the working tree, or at a Git ref when `ref` is given.
- * The render module's `renderEnvironment(env, at, deps)` fits this once its deps are bound.
+ * Renders one environment: from the working tree (`ref` undefined), or at a Git ref. The caller
+ * passes the run's renderer (shared commit trees), refusing renders with errors (render-adapter.ts).
  */
-export type RenderEnvironment = (env: EnvironmentConfig, at: { root: string; ref?: string }) => Promise<{ objects: RenderedObject[] }>;
+export type RenderEnvironment = (env: EnvironmentConfig, ref: string | undefined) => Promise<{ objects: RenderedObject[] }>;
 
 /** One rewritten (or added) image reference in the target directory. */
 export interface PromotionChange {
