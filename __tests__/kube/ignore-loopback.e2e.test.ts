@@ -70,6 +70,22 @@ describe('ignored fields against the cluster', () => {
     expect(ownsField(live, 'kube-controller-manager', REPLICAS)).toBe(true);
   });
 
+  it('an object deleted to be created again keeps the live value of its ignored fields', async () => {
+    seedNamespace(server, 'recreate');
+    const env = environment('recreate', 'recreate');
+    const recreate = { annotations: { 'slipway.dev/recreate': 'enabled' } };
+    await deploy(client, env, [rendered(deployment('web', 'web', { replicas: 2 }, recreate)), rendered(hpa('web'))]);
+    await patchAs('kube-controller-manager', '/apis/apps/v1/namespaces/recreate/deployments/web', { spec: { replicas: 6 } });
+    // A new selector cannot change in place: the Deployment is deleted and created again.
+    const again = await deploy(client, env, [rendered(deployment('web', 'web-v2', { replicas: 2 }, recreate)), rendered(hpa('web'))]);
+    const entry = again.changeSet.entries.find((e) => e.ref.kind === 'Deployment')!;
+    expect(entry.message).toMatch(/deleted and recreated/);
+    expect(entry.diff).not.toContain('replicas');
+    expect(again.result.ok).toBe(true);
+    const live = server.getObject('apps/v1', 'Deployment', 'web', 'recreate')!;
+    expect(live.spec).toMatchObject({ replicas: 6, selector: { matchLabels: { app: 'web-v2' } } });
+  });
+
   it('without a rule the same change is drift and a deploy writes it back', async () => {
     seedNamespace(server, 'plain');
     const env = environment('plain', 'plain');

@@ -188,6 +188,7 @@ async function planObject(
     const ignoredPaths = live ? ignoredFields(ignore, ref, desired, live) : [];
     const ignoredCount = live && ignoredPaths.length ? ignoredDifferences(desired, live, ignoredPaths) : 0;
     const ignored = ignoredCount ? { ignored: ignoredCount } : {};
+    const asRendered = desired;
     if (live) desired = respectIgnored(desired, live, ignoredPaths, FIELD_MANAGER);
     // Live already holds exactly what this manifest sets, owned by us: no dry-run needed.
     if (live && applyChangesNothing(desired, live, FIELD_MANAGER)) return { ref, action: 'unchanged', diff: '', source, desired, live, ...ignored };
@@ -199,11 +200,15 @@ async function planObject(
         return plannedBehindNamespace(desired, ref, source);
       }
       if (live && isImmutableError(error) && wantsRecreate(desired)) {
+        // Created again from scratch: ignored fields take their live value, whoever owned them.
+        desired = respectIgnored(asRendered, live, ignoredPaths);
+        const pair = withoutIgnored(normalize(live), normalize(desired), ignoredPaths);
         return {
           ref,
           action: 'update',
-          diff: diffObjects(ref, normalize(live), normalize(desired)),
-          compared: live ? { before: normalize(live), after: normalize(desired) } : undefined,
+          diff: diffObjects(ref, pair.before, pair.after),
+          compared: { before: pair.before, after: pair.after },
+          ...ignored,
           message: safeMessage(`will be deleted and recreated (${RECREATE_ANNOTATION}: enabled): ${immutableFields(error as KubeApiError)} cannot change in place`, [desired, live]),
           source,
           desired,

@@ -126,16 +126,17 @@ export function ignoredDifferences(desired: KubeObject, live: KubeObject, paths:
  * What to apply over an existing object so ignored fields keep their live value. A field
  * `manager` owns is sent with the live value (left out, server-side apply would release and
  * so delete it); one it does not own is left out (sent, Slipway would take ownership from the
- * controller that writes it). Either way the apply changes nothing there.
+ * controller that writes it). Either way the apply changes nothing there. With no `manager`
+ * (an object deleted to be created again) every ignored field with a live value carries it.
  */
-export function respectIgnored(desired: KubeObject, live: KubeObject, paths: readonly FieldPath[], manager: string): KubeObject {
+export function respectIgnored(desired: KubeObject, live: KubeObject, paths: readonly FieldPath[], manager?: string): KubeObject {
   if (paths.length === 0) return desired;
   const body = structuredClone(desired);
   const leaveOut: FieldPath[] = [];
   for (const path of paths) {
     for (const field of expandFieldPath(desired, path)) {
       const current = valueAt(live, field);
-      if (current.found && ownsField(live, manager, field) && setValueAt(body, field, structuredClone(current.value))) continue;
+      if (current.found && (manager === undefined || ownsField(live, manager, field)) && setValueAt(body, field, structuredClone(current.value))) continue;
       leaveOut.push(field);
     }
   }
