@@ -11,7 +11,7 @@ import { runDeploy, type DeployRequest } from '../../src/flows/deploy.js';
 import type { Log } from '../../src/flows/log.js';
 import type { DeploymentsPort, ValidatorPort } from '../../src/flows/ports.js';
 import { APPLYSET_PART_OF_LABEL } from '../../src/kube/applyset.js';
-import { CREATED_SINCE_ANNOTATION, DEPLOYED_COMMIT_ANNOTATION } from '../../src/kube/deployed-commit.js';
+import { ADOPTED_SINCE_ANNOTATION, CREATED_SINCE_ANNOTATION, DEPLOYED_COMMIT_ANNOTATION } from '../../src/kube/deployed-commit.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { CommitLine, configMap, deployment, imageOf, NS, playDeploymentController, shopEnv, SteppingClock } from './rollback-support.js';
 
@@ -87,11 +87,13 @@ describe('rollback after a failed health wait', () => {
     expect(imageOf(kube)).toBe('registry.example.com/shop/web:1.4.0');
     expect(kube.getObject('v1', 'ConfigMap', 'web-settings', NS)?.data).toEqual({ mode: 'stable' });
     expect(kube.getObject('v1', 'ConfigMap', 'web-canary', NS)).toBeUndefined();
-    // Existed before the failed deploy: left as that deploy left it, not deleted.
+    // Existed before the failed deploy: left as that deploy left it, not deleted, and out of the set again.
     expect(kube.getObject('v1', 'ConfigMap', 'shared-flags', NS)?.data).toEqual({ beta: 'on' });
+    expect(kube.getObject('v1', 'ConfigMap', 'shared-flags', NS)?.metadata.labels?.[APPLYSET_PART_OF_LABEL]).toBeUndefined();
     // The record still names the last healthy commit, and nothing is left listed as created since.
     expect(parentAnnotations()[DEPLOYED_COMMIT_ANNOTATION]).toBe(good);
     expect(parentAnnotations()[CREATED_SINCE_ANNOTATION]).toBeUndefined();
+    expect(parentAnnotations()[ADOPTED_SINCE_ANNOTATION]).toBeUndefined();
     expect(repo.rendered).toContain(good);
 
     expect(statuses).toHaveLength(1);
@@ -99,6 +101,11 @@ describe('rollback after a failed health wait', () => {
     expect(statuses[0]?.description).toMatch(new RegExp(`^failed; rolled back to ${good.slice(0, 12)} and healthy .*Why it failed: unhealthy: Deployment/shop/web`));
     expect(lines).toContain(`prod: rolling back to ${good.slice(0, 12)}, the last healthy deploy`);
     expect(lines).toContain(`prod: rolled back to ${good.slice(0, 12)} and healthy (2 applied, 1 pruned, 1 kept (existed before))`);
+
+    // The next healthy deploy, without shared-flags, does not prune what Slipway never created.
+    const fixed = repo.commit([deployment('registry.example.com/shop/web:1.4.1'), configMap('web-settings', { mode: 'new' })]);
+    expect((await deploy(shopEnv(), fixed)).environments[0]).toMatchObject({ status: 'success' });
+    expect(kube.getObject('v1', 'ConfigMap', 'shared-flags', NS)?.data).toEqual({ beta: 'on' });
   });
 
   it('a later deploy after a rollback is not held back, and the rollback did not pass the newer-commit check by accident', async () => {

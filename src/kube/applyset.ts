@@ -133,6 +133,31 @@ export function withMemberLabel(object: KubeObject, id: string): KubeObject {
   return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata?.labels, [APPLYSET_PART_OF_LABEL]: id } } };
 }
 
+/**
+ * Takes an object out of the set (a merge patch that removes its member label; the object stays):
+ * for an object that existed before a deploy made it a member. False when it is gone.
+ */
+export async function removeMemberLabel(client: KubeClient, ref: ObjectRef): Promise<boolean> {
+  const resource = await client.discovery.resolve(ref);
+  try {
+    await client.request({
+      method: 'PATCH',
+      path: resource.objectPath(ref.namespace, ref.name),
+      query: { fieldManager: MEMBERSHIP_MANAGER },
+      body: { metadata: { labels: { [APPLYSET_PART_OF_LABEL]: null } } },
+      contentType: 'application/merge-patch+json',
+      subject: `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`,
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+/** Field manager of removeMemberLabel's patch. */
+const MEMBERSHIP_MANAGER = 'slipway-rollback';
+
 /** Group-kinds and extra namespaces spanned by `refs`. */
 export function spanOf(refs: readonly ObjectRef[], parentNamespace: string): { groupKinds: string[]; additionalNamespaces: string[] } {
   return {

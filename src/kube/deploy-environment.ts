@@ -13,7 +13,7 @@ import { applyChangeSet } from './apply.js';
 import { applySetParent } from './applyset.js';
 import { buildChangeSet, type ClusterChangeSet } from './changeset.js';
 import type { KubeClient } from './client.js';
-import { noteCreatedObjects, readDeployRecord, recordDeployedCommit } from './deployed-commit.js';
+import { newMembersOf, noteNewMembers, readDeployRecord, recordDeployedCommit } from './deployed-commit.js';
 import { withEnvironmentLock } from './lock.js';
 import { replanChanged } from './replan.js';
 import { noApplyOutcome, summariseApply, type ApplyOutcome } from './results.js';
@@ -97,7 +97,7 @@ export async function deployEnvironment(client: KubeClient, env: EnvironmentConf
       }
       const planned = await planUnderLock(client, env, changeSet, notices);
       // Listed before they exist: what a rollback may delete (src/kube/rollback.ts).
-      if (record) await noteCreatedObjects(client, env, record, planned.entries.filter((e) => e.action === 'create').map((e) => e.ref));
+      if (record) await noteNewMembers(client, env, record, newMembersOf(planned));
       const applied = await applyChangeSet(client, env, planned, { forcePrune: options.forcePrune, signal: lock.signal });
       const apply = summariseApply(applied.results);
       const result = { apply, changeSet: planned, applySetParent: applySetParent(planned.applySet), ...(applied.pruneSkipped ? { pruneSkipped: applied.pruneSkipped } : {}) };

@@ -1,10 +1,12 @@
 /**
  * The commit of an environment's last successful (healthy) deploy, kept as an annotation on
  * the environment's ApplySet parent: under the lock a deploy compares its own commit with it
- * (never deploy the past over a newer commit), and a rollback reads it back. Next to it, the
- * objects that deploys created since that commit (`slipway.dev/created-since-deployed`): what a
- * rollback may delete, because they did not exist before. This file is the only one that reads
- * or writes either annotation.
+ * (never deploy the past over a newer commit), and a rollback reads it back. Next to it, what
+ * deploys since that commit added to the ApplySet: the objects they created
+ * (`slipway.dev/created-since-deployed`), which a rollback may delete because they did not
+ * exist before, and the existing objects they took in (`slipway.dev/adopted-since-deployed`),
+ * which a rollback leaves in place and out of the set again. This file is the only one that
+ * reads or writes these annotations.
  *
  * Written with a merge patch under its own field manager rather than as part of the parent's
  * server-side apply: the parent's apply (manager `slipway`) does not list the annotation, and a
@@ -13,16 +15,19 @@
 
 import type { EnvironmentConfig } from '../config/types.js';
 import { refKey, type ObjectRef } from '../model/objects.js';
-import { parentLocation } from './applyset.js';
+import { APPLYSET_PART_OF_LABEL, parentLocation } from './applyset.js';
+import type { ClusterChangeSet } from './changeset.js';
 import type { KubeClient } from './client.js';
 import { KubeApiError } from './errors.js';
 
 export const DEPLOYED_COMMIT_ANNOTATION = 'slipway.dev/deployed-commit';
 /** JSON list of `group/Kind/namespace/name` keys (model/objects.ts refKey) of objects created after the recorded commit's deploy. */
 export const CREATED_SINCE_ANNOTATION = 'slipway.dev/created-since-deployed';
-/** Annotations of one object may hold 256 KiB in all; the list never takes more than this. */
-const CREATED_SINCE_MAX_CHARS = 128 * 1024;
-/** Field manager of the annotation (see above for why it is not `slipway`). */
+/** The same for objects that existed and became members after it. */
+export const ADOPTED_SINCE_ANNOTATION = 'slipway.dev/adopted-since-deployed';
+/** Annotations of one object may hold 256 KiB in all; each list never takes more than this. */
+const LIST_MAX_CHARS = 96 * 1024;
+/** Field manager of the annotations (see above for why it is not `slipway`). */
 export const DEPLOYED_COMMIT_MANAGER = 'slipway-deployed-commit';
 
 type EnvironmentRef = Pick<EnvironmentConfig, 'name' | 'namespace'>;
@@ -32,24 +37,33 @@ function parentRef(env: EnvironmentRef): ObjectRef {
   return { group: '', version: 'v1', kind: 'Secret', namespace, name };
 }
 
+/** Keys (refKey) of objects; `truncated`: the list was too long to keep whole, so it misses some. */
+export interface ObjectList {
+  keys: string[];
+  truncated: boolean;
+}
+
 export interface DeployRecord {
   /** Commit of the last healthy deploy; undefined when none is recorded. */
   commit?: string;
-  /** Keys (refKey) of the objects deploys created since then. */
-  createdSince: string[];
-  /** The list was too long to keep whole: objects missing from it are kept by a rollback. */
-  createdSinceTruncated: boolean;
+  /** Objects deploys created since then (a rollback keeps any it cannot find here). */
+  created: ObjectList;
+  /** Existing objects deploys made members since then. */
+  adopted: ObjectList;
 }
 
-/** Both annotations, read with one GET of the parent. */
+/** The record, read with one GET of the parent. */
 export async function readDeployRecord(client: KubeClient, env: EnvironmentRef): Promise<DeployRecord> {
   const parent = await client.get(parentRef(env));
   const annotations = parent?.metadata.annotations ?? {};
-  const { keys, truncated } = parseCreated(annotations[CREATED_SINCE_ANNOTATION]);
-  return { commit: annotations[DEPLOYED_COMMIT_ANNOTATION] || undefined, createdSince: keys, createdSinceTruncated: truncated };
+  return {
+    commit: annotations[DEPLOYED_COMMIT_ANNOTATION] || undefined,
+    created: parseList(annotations[CREATED_SINCE_ANNOTATION]),
+    adopted: parseList(annotations[ADOPTED_SINCE_ANNOTATION]),
+  };
 }
 
-function parseCreated(text: string | undefined): { keys: string[]; truncated: boolean } {
+function parseList(text: string | undefined): ObjectList {
   if (!text) return { keys: [], truncated: false };
   try {
     const value: unknown = JSON.parse(text);
@@ -63,35 +77,55 @@ function parseCreated(text: string | undefined): { keys: string[]; truncated: bo
   return { keys: [], truncated: true };
 }
 
-/**
- * Adds `refs` (objects this deploy is about to create) to the list kept since the last healthy
- * deploy, before they are created: a run that dies halfway still leaves them listed. No request
- * when there is nothing new to list or no parent yet (no recorded commit: nothing to roll back to).
- */
-export async function noteCreatedObjects(client: KubeClient, env: EnvironmentRef, record: DeployRecord, refs: readonly ObjectRef[]): Promise<void> {
-  if (!record.commit) return;
-  const known = new Set(record.createdSince);
-  const added = refs.map(refKey).filter((key) => !known.has(key));
-  if (added.length === 0) return;
-  const keys = [...record.createdSince, ...added];
-  let text = JSON.stringify(keys);
-  if (text.length > CREATED_SINCE_MAX_CHARS || record.createdSinceTruncated) {
-    const kept: string[] = [];
-    let size = 8;
-    for (const key of keys) {
-      size += key.length + 3;
-      if (size > CREATED_SINCE_MAX_CHARS) break;
-      kept.push(key);
-    }
-    text = JSON.stringify([...kept, '...']);
+function listText(list: ObjectList): string | null {
+  if (!list.keys.length && !list.truncated) return null;
+  const text = JSON.stringify(list.keys);
+  if (text.length <= LIST_MAX_CHARS && !list.truncated) return text;
+  const kept: string[] = [];
+  let size = 8;
+  for (const key of list.keys) {
+    size += key.length + 3;
+    if (size > LIST_MAX_CHARS) break;
+    kept.push(key);
   }
-  await patchAnnotations(client, env, { [CREATED_SINCE_ANNOTATION]: text });
-  record.createdSince = keys;
+  return JSON.stringify([...kept, '...']);
 }
 
-/** Sets the list to `keys` (what a rollback could not delete); removes it when empty. */
-export async function writeCreatedObjects(client: KubeClient, env: EnvironmentRef, keys: readonly string[]): Promise<void> {
-  await patchAnnotations(client, env, { [CREATED_SINCE_ANNOTATION]: keys.length ? JSON.stringify(keys) : null });
+/** What applying `changeSet` adds to the set: objects it creates, and existing ones that are not members yet. */
+export function newMembersOf(changeSet: ClusterChangeSet): { created: ObjectRef[]; adopted: ObjectRef[] } {
+  const id = changeSet.applySet.id;
+  return {
+    created: changeSet.entries.filter((e) => e.action === 'create').map((e) => e.ref),
+    adopted: changeSet.entries.filter((e) => (e.action === 'update' || e.action === 'unchanged') && e.live && e.live.metadata.labels?.[APPLYSET_PART_OF_LABEL] !== id).map((e) => e.ref),
+  };
+}
+
+/**
+ * Adds what this deploy is about to add to the set to the lists kept since the last healthy
+ * deploy, before writing anything: a run that dies halfway still leaves them listed. No request
+ * when nothing is new, or no commit is recorded (nothing to roll back to, maybe no parent yet).
+ */
+export async function noteNewMembers(client: KubeClient, env: EnvironmentRef, record: DeployRecord, members: { created: readonly ObjectRef[]; adopted: readonly ObjectRef[] }): Promise<void> {
+  if (!record.commit) return;
+  const grow = (list: ObjectList, refs: readonly ObjectRef[]): ObjectList | undefined => {
+    const known = new Set(list.keys);
+    const added = [...new Set(refs.map(refKey))].filter((key) => !known.has(key));
+    return added.length ? { keys: [...list.keys, ...added], truncated: list.truncated } : undefined;
+  };
+  const created = grow(record.created, members.created);
+  const adopted = grow(record.adopted, members.adopted);
+  if (!created && !adopted) return;
+  const annotations: Record<string, string | null> = {};
+  if (created) annotations[CREATED_SINCE_ANNOTATION] = listText(created);
+  if (adopted) annotations[ADOPTED_SINCE_ANNOTATION] = listText(adopted);
+  await patchAnnotations(client, env, annotations);
+  if (created) record.created = created;
+  if (adopted) record.adopted = adopted;
+}
+
+/** Sets both lists (what a rollback left listed); an empty one is removed. */
+export async function writeNewMembers(client: KubeClient, env: EnvironmentRef, lists: { created: ObjectList; adopted: ObjectList }): Promise<void> {
+  await patchAnnotations(client, env, { [CREATED_SINCE_ANNOTATION]: listText(lists.created), [ADOPTED_SINCE_ANNOTATION]: listText(lists.adopted) });
 }
 
 /**
@@ -99,8 +133,8 @@ export async function writeCreatedObjects(client: KubeClient, env: EnvironmentRe
  * exist: a deploy that wrote no parent has no inventory to attach the record to.
  */
 export async function recordDeployedCommit(client: KubeClient, env: EnvironmentRef, commit: string): Promise<boolean> {
-  // What was created since the previous record is now part of a healthy deploy.
-  return patchAnnotations(client, env, { [DEPLOYED_COMMIT_ANNOTATION]: commit, [CREATED_SINCE_ANNOTATION]: null });
+  // What deploys added since the previous record is now part of a healthy deploy.
+  return patchAnnotations(client, env, { [DEPLOYED_COMMIT_ANNOTATION]: commit, [CREATED_SINCE_ANNOTATION]: null, [ADOPTED_SINCE_ANNOTATION]: null });
 }
 
 async function patchAnnotations(client: KubeClient, env: EnvironmentRef, annotations: Record<string, string | null>): Promise<boolean> {

@@ -3,18 +3,22 @@
  * render of the recorded commit is applied with server-side apply like any deploy, except for
  * what it prunes. Members of the ApplySet that the old render does not have are deleted only
  * when a deploy since the recorded one created them (they are listed on the parent, see
- * deployed-commit.ts); anything that existed before stays, as kubectl would find it. The
- * recorded commit is not moved: it already names what runs after a rollback.
+ * deployed-commit.ts); anything that existed before stays. An existing object that a deploy
+ * since made a member is also taken out of the set again, so a later deploy does not prune what
+ * Slipway never created. The recorded commit is not moved: it already names what runs after a
+ * rollback.
  */
 
 import type { EnvironmentConfig } from '../config/types.js';
 import type { ChangeEntry } from '../model/changeset.js';
 import type { ObjectRef, RenderedObject } from '../model/objects.js';
 import { refKey } from '../model/objects.js';
+import { errorMessage } from '../model/errors.js';
 import { applyChangeSet } from './apply.js';
+import { removeMemberLabel } from './applyset.js';
 import { buildChangeSet, type ClusterChangeSet } from './changeset.js';
 import type { KubeClient } from './client.js';
-import { readDeployRecord, writeCreatedObjects } from './deployed-commit.js';
+import { readDeployRecord, writeNewMembers } from './deployed-commit.js';
 import { withEnvironmentLock, type LockOptions } from './lock.js';
 import type { ObjectResult } from './results.js';
 
@@ -43,16 +47,26 @@ export async function rollbackEnvironment<Health>(client: KubeClient, env: Envir
     const record = await readDeployRecord(client, env);
     if (record.commit !== request.commit) return { state: 'superseded', recorded: record.commit };
     const planned = await buildChangeSet(client, env, request.objects, { prune: env.prune.enabled });
-    const created = new Set(record.createdSince);
-    const { changeSet, kept } = keepWhatExistedBefore(planned, created);
+    const { changeSet, kept } = keepWhatExistedBefore(planned, new Set(record.created.keys));
     // The share guard is for renders that lost objects by mistake; these candidates were created by a failed deploy moments ago.
     const result = await applyChangeSet(client, env, changeSet, { forcePrune: true, signal: lock.signal });
     const results = result.results.map((r) => (kept.some((k) => refKey(k) === refKey(r.ref)) ? { ...r, message: KEPT_EXISTED_BEFORE } : r));
     const pruned = results.filter((r) => r.outcome === 'deleted').map((r) => r.ref);
-    // What is still listed: created objects whose deletion failed (or was not attempted).
-    const gone = new Set([...pruned, ...changeSet.entries.filter((e) => e.action !== 'delete').map((e) => e.ref)].map(refKey));
-    const remaining = record.createdSince.filter((key) => !gone.has(key));
-    if (remaining.length !== record.createdSince.length) await writeCreatedObjects(client, env, remaining);
+    const adopted = new Set(record.adopted.keys);
+    const detached: ObjectRef[] = [];
+    for (const ref of kept.filter((k) => adopted.has(refKey(k)))) {
+      try {
+        await removeMemberLabel(client, ref);
+        detached.push(ref);
+      } catch (error) {
+        const i = results.findIndex((r) => refKey(r.ref) === refKey(ref));
+        if (i >= 0) results[i] = { ...results[i]!, outcome: 'failed', message: `kept, but could not be taken out of the ApplySet: ${errorMessage(error)}` };
+      }
+    }
+    // Still listed: created objects whose deletion failed (or was not attempted), adopted ones still members.
+    const settled = new Set([...pruned, ...detached, ...changeSet.entries.filter((e) => e.action !== 'delete').map((e) => e.ref)].map(refKey));
+    const lists = { created: { ...record.created, keys: record.created.keys.filter((k) => !settled.has(k)) }, adopted: { ...record.adopted, keys: record.adopted.keys.filter((k) => !settled.has(k)) } };
+    if (lists.created.keys.length !== record.created.keys.length || lists.adopted.keys.length !== record.adopted.keys.length) await writeNewMembers(client, env, lists);
     const failed = results.some((r) => r.outcome === 'failed') || result.pruneRefused === true;
     if (failed || !request.wait || !env.wait.enabled) return { state: 'applied', changeSet, results, pruneSkipped: result.pruneSkipped, healthy: !failed, kept, pruned };
     const refs = results.filter((r) => r.outcome === 'applied' || r.outcome === 'unchanged').map((r) => r.ref);
