@@ -6,6 +6,7 @@ import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
 import { refOf } from '../../src/model/objects.js';
 import { formatFieldPath } from '../../src/model/field-path.js';
 import { renderPreviewComment } from '../../src/report/preview-comment.js';
+import { buildJsonReport } from '../../src/report/json-report.js';
 import { renderJobSummary } from '../../src/report/summary.js';
 import { formatChangeSet } from '../../src/report/terminal.js';
 
@@ -67,6 +68,9 @@ describe('ignore rules in the render diff', () => {
     const summary = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', status: 'previewed', mode: 'render', changeSet: changed }] });
     expect(summary).toContain('| **dev** | previewed · 1 field ignored |');
     expect(formatChangeSet(changed, { color: false })).toContain('dev (against the base render): 0 to create, 1 to update, 0 to delete, 1 unchanged, 1 field ignored');
+    const report = buildJsonReport({ command: 'preview', ok: true, environments: [{ name: 'dev', changeSet: changed }] });
+    expect(report.environments[0]!.ignoredFields).toBe(1);
+    expect(report.environments[0]!.actions.find((a) => a.kind === 'Deployment')!.ignoredFields).toBe(1);
   });
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeAction, ChangeCounts, ChangeEntry } from '../model/changeset.js';
-import { resultCounts } from '../model/changeset.js';
+import { countIgnored, resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { SourceLocation } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
@@ -46,6 +46,8 @@ export interface JsonReportAction {
   message?: string;
   source?: SourceLocation;
   pruneProtected?: boolean;
+  /** Differing fields ignore rules left out of `diff` and did not apply; absent when none. */
+  ignoredFields?: number;
   diff?: string;
 }
 
@@ -54,6 +56,8 @@ export interface JsonReportEnvironment {
   status?: string;
   mode?: 'cluster' | 'render';
   counts?: ChangeCounts;
+  /** Differing fields ignore rules left out, over all objects; absent when none. */
+  ignoredFields?: number;
   actions: JsonReportAction[];
   findings: Finding[];
   health?: { healthy: boolean; timedOut: boolean; failing: Array<{ object: string; status?: string; message: string; events: string[]; causes: string[] }> };
@@ -93,6 +97,7 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
       status: env.status,
       mode: env.mode ?? env.changeSet?.mode,
       counts: resultCounts(env.changeSet, env.apply),
+      ...(countIgnored(entries) ? { ignoredFields: countIgnored(entries) } : {}),
       actions: entries.map((entry) => action(entry, includeDiffs)),
       findings: env.findings ?? [],
       health: env.health && {
@@ -154,6 +159,7 @@ function action(entry: ChangeEntry, includeDiffs: boolean): JsonReportAction {
   if (entry.message) out.message = entry.message;
   if (entry.source) out.source = entry.source;
   if (entry.pruneProtected) out.pruneProtected = true;
+  if (entry.ignored) out.ignoredFields = entry.ignored;
   // A Secret's diff is redacted upstream; leaving it out here means a slip there cannot leak through the report.
   if (includeDiffs && entry.diff && !isSecret(entry)) out.diff = entry.diff;
   return out;
