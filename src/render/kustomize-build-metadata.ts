@@ -9,7 +9,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { parse } from 'yaml';
+import jsYaml from 'js-yaml';
 import type { KubeObject } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
 
@@ -73,10 +73,14 @@ export function takeBuildOrigin(object: KubeObject, wrapperDir: string): BuildOr
   return origin;
 }
 
+/**
+ * kustomize writes these annotations itself, once per object, so they are read with js-yaml (the
+ * `yaml` package costs about ten times more) and every scalar as a string: only paths and kinds are used.
+ */
 function readYaml(value: unknown): unknown {
   if (typeof value !== 'string') return undefined;
   try {
-    return parse(value, { maxAliasCount: 10 });
+    return jsYaml.load(value, { schema: jsYaml.FAILSAFE_SCHEMA });
   } catch {
     return undefined;
   }

@@ -96,11 +96,7 @@ export class KustomizeOrigins {
   /** The document of `file` that declares the object: same kind and a declared name, else the only one of its kind. */
   private async documentFor(object: KubeObject, file: string): Promise<RenderedObject | undefined> {
     if (!isInside(this.rootReal, file)) return undefined;
-    let parsed = this.files.get(file);
-    if (!parsed) {
-      parsed = readDocuments(file, toRepoPath(this.rootReal, file));
-      this.files.set(file, parsed);
-    }
+    const parsed = this.documentsOf(file, () => isReadableManifest(file));
     const ofKind = (await parsed).filter((d) => d.object.kind === object.kind);
     const names = this.declaredNames(typeof object.metadata?.name === 'string' ? object.metadata.name : '');
     return ofKind.find((d) => names.includes(String(d.object.metadata?.name ?? ''))) ?? (ofKind.length === 1 ? ofKind[0] : undefined);
@@ -132,22 +128,35 @@ export class KustomizeOrigins {
     }
   }
 
+  /** Indexes a listed resource file; its documents are kept for documentFor, which most objects' origins name. */
   private async indexFile(file: string): Promise<void> {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined || text.includes('\0')) return;
-    for (const { object, source } of parseManifests(text, toRepoPath(this.rootReal, file)).objects) {
+    for (const { object, source } of await this.documentsOf(file, async () => true)) {
       const key = `${object.kind}/${typeof object.metadata?.name === 'string' ? object.metadata.name : ''}`;
       if (source && !this.byKindName.has(key)) this.byKindName.set(key, source);
     }
   }
+
+  /** The documents of `file`, read and parsed once per build (`readable`: it is a regular file within the size limit). */
+  private documentsOf(file: string, readable: () => Promise<boolean>): Promise<RenderedObject[]> {
+    let parsed = this.files.get(file);
+    if (!parsed) {
+      parsed = readDocuments(file, toRepoPath(this.rootReal, file), readable);
+      this.files.set(file, parsed);
+    }
+    return parsed;
+  }
 }
 
-async function readDocuments(file: string, repoPath: string): Promise<RenderedObject[]> {
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile() || info.size > MAX_MANIFEST_BYTES) return [];
+async function readDocuments(file: string, repoPath: string, readable: () => Promise<boolean>): Promise<RenderedObject[]> {
+  if (!(await readable())) return [];
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined || text.includes('\0')) return [];
   return parseManifests(text, repoPath).objects;
+}
+
+async function isReadableManifest(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined);
+  return info?.isFile() === true && info.size <= MAX_MANIFEST_BYTES;
 }
 
 export async function findKustomization(dir: string): Promise<string | undefined> {

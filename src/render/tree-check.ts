@@ -6,7 +6,7 @@
  * the link and its target; so are files too large to render and manifests that are not UTF-8.
  * Links inside the repository are followed, so the directories they lead to are checked too.
  */
-import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../model/findings.js';
 import { isInside } from './files.js';
@@ -49,6 +49,7 @@ export class TreeCheck {
    */
   async resolveInside(path: string, what: string): Promise<string | undefined> {
     const real = await realpath(path).catch(() => undefined);
+    if (real !== undefined && isInside(this.options.rootReal, real)) return real;
     const written = await lexicalTarget(path);
     const target = real ?? written;
     if (target === undefined || isInside(this.options.rootReal, target)) return real;
@@ -95,7 +96,7 @@ export class TreeCheck {
       if (resolved === undefined) return; // dangling inside the repository: the renderer reports it, or an escape was recorded
       target = resolved;
     }
-    const info = await stat(target).catch(() => undefined);
+    const info = link.isSymbolicLink() ? await stat(target).catch(() => undefined) : link;
     if (info?.isDirectory()) return this.directory(path);
     if (!info?.isFile() || this.options.linksOnly) return;
     if (info.size > this.options.maxFileBytes) {
@@ -111,13 +112,7 @@ export class TreeCheck {
   }
 
   private async utf8(path: string, target: string): Promise<void> {
-    const handle = await open(target, 'r');
-    let bytes: Buffer;
-    try {
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    const bytes = await readFile(target);
     if (bytes.includes(0)) return; // binary: plain directories report it, templates cannot hold it usefully
     const bad = findInvalidUtf8(bytes);
     if (!bad) return;
