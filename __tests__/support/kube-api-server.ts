@@ -17,7 +17,8 @@
  * - Deletion is immediate (no finalizers, no Terminating namespaces); a Namespace takes its
  *   contents at once. Watches stream events and resume from a resourceVersion (410 once compacted).
  * - Served versions of a CRD are relabelled, not converted. No Table output (kubectl prints
- *   NAME/AGE), no aggregated discovery, no /openapi/v2, no scale subresource.
+ *   NAME/AGE), no aggregated discovery, no /openapi/v2. /scale is served for Deployments,
+ *   StatefulSets and ReplicaSets (GET, PUT, JSON/merge/strategic PATCH; no apply), not for custom resources.
  * - Validation covers: names, workload selectors (required, matching, immutable),
  *   StatefulSet/Job/PVC immutability, RoleBinding roleRef, immutable ConfigMaps/Secrets,
  *   CRD name. Invalid values are spelled as JSON, not Go syntax.
@@ -604,7 +605,7 @@ export class FakeKubeApiServer {
   }
 
   private scheduleRollout(path: string, delayMs: number): void {
-    const match = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(path);
+    const match = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(?:\/scale)?$/.exec(path);
     if (!match) return;
     const [, namespace, name] = match;
     void this.delay(delayMs).then(() => {

@@ -17,6 +17,7 @@ import { parseRoute, type ResourceRoute } from './routes.js';
 import { fieldSelector, labelSelector } from './selectors.js';
 import { ApiError, errors, success } from './status.js';
 import { ObjectStore } from './store.js';
+import { requestedReplicas, scaleOf } from './scale.js';
 
 export interface ApiRequest {
   method: string;
@@ -134,12 +135,14 @@ export class KubeApi {
   private resource(req: ApiRequest, route: ResourceRoute): ApiResponse {
     const { type } = route;
     if (route.subresource === 'log' && type.kind === 'Pod' && req.method === 'GET') return this.podLog(req, route);
-    if (route.subresource !== undefined && !(route.subresource === 'status' && type.status)) throw errors.pathNotFound();
+    const scale = route.subresource === 'scale' && type.scale === true && route.name !== undefined;
+    if (route.subresource !== undefined && !(route.subresource === 'status' && type.status) && !scale) throw errors.pathNotFound();
     const scope: Scope = route.subresource === 'status' ? 'status' : 'main';
     const dryRun = req.query.dryRun;
     if (dryRun !== undefined && dryRun !== 'All') throw errors.badRequest(`Invalid dry run value: ${JSON.stringify(dryRun)}; only "All" is supported`);
     const isDryRun = dryRun === 'All';
     const manager = req.query.fieldManager || req.userAgent.split('/')[0] || 'unknown';
+    if (scale) return this.scale(req, route, manager, isDryRun);
     switch (req.method) {
       case 'GET':
         return route.name === undefined ? this.list(req, route) : this.get(route);
@@ -239,6 +242,34 @@ export class KubeApi {
     return { status: 200, body: { apiVersion: gv(type.group, route.version), kind: type.listKind, metadata, items: presented } };
   }
 
+  // ---- scale ----------------------------------------------------------------------------
+
+  /** /scale: GET reads the Scale; PUT and PATCH (JSON, merge, strategic) set spec.replicas only. */
+  private scale(req: ApiRequest, route: ResourceRoute, manager: string, dryRun: boolean): ApiResponse {
+    const { type } = route;
+    const live = this.live(route);
+    const current = scaleOf(live);
+    if (req.method === 'GET') return { status: 200, body: current };
+    let written: unknown;
+    if (req.method === 'PUT') {
+      written = this.parseBody(req);
+    } else if (req.method === 'PATCH') {
+      const contentType = req.contentType.split(';')[0].trim();
+      const accepted = [JSON_PATCH, MERGE, STRATEGIC];
+      if (!accepted.includes(contentType)) throw errors.unsupportedMediaType(contentType, accepted);
+      const patch = this.parseBody(req);
+      written = contentType === JSON_PATCH ? jsonPatch(current, patch) : contentType === MERGE ? mergePatch(current, patch) : strategicMergePatch(current, patch);
+    } else throw errors.methodNotAllowed(req.method);
+    const meta = isPlainObject(written) && isPlainObject(written.metadata) ? written.metadata : {};
+    this.checkResourceVersion(route, live, meta.resourceVersion);
+    const replicas = requestedReplicas(written, route.name ?? '');
+    const next = clone(live);
+    next.spec = { ...(isPlainObject(next.spec) ? next.spec : {}), replicas };
+    const prepared = prepareUpdate(live, stripManaged(next), type, 'main');
+    const { object } = this.write(type, live, prepared, 'main', manager, 'Update', dryRun, undefined, 'scale');
+    return { status: 200, body: scaleOf(object) };
+  }
+
   // ---- writes ---------------------------------------------------------------------------
 
   private parseBody(req: ApiRequest): unknown {
@@ -296,10 +327,13 @@ export class KubeApi {
     operation: 'Update',
     dryRun: boolean,
     explicit?: unknown[],
+    /** The subresource written through when it is not the scope's own (`scale`). */
+    through?: 'scale',
   ): { object: KubeObject; changed: boolean } {
+    const subresource = through ?? (scope === 'status' ? 'status' : undefined);
     const ownership = updateOwnership({
       managers: explicit?.length === 0 ? [] : readManagers(live),
-      updater: { manager, operation, apiVersion: next.apiVersion, ...(scope === 'status' ? { subresource: 'status' } : {}) },
+      updater: { manager, operation, apiVersion: next.apiVersion, ...(subresource ? { subresource } : {}) },
       before: live ? ownedView(live, type, scope) : {},
       after: ownedView(next, type, scope),
       now: now(),

@@ -18,6 +18,8 @@ export interface ResourceType {
   status: boolean;
   /** metadata.generation is kept and bumped on spec changes. */
   generation: boolean;
+  /** Has a /scale subresource over spec.replicas (./scale.ts); custom resources' scale is not served. */
+  scale?: boolean;
   /** Name of the CRD that registered it; absent for built-ins. */
   crd?: string;
 }
@@ -31,6 +33,7 @@ interface BuiltIn {
   shortNames?: string[];
   status?: boolean;
   generation?: boolean;
+  scale?: boolean;
   all?: boolean;
 }
 
@@ -47,6 +50,7 @@ function builtIns(group: string, version: string, kinds: BuiltIn[]): ResourceTyp
     categories: k.all ? ['all'] : [],
     status: k.status ?? false,
     generation: k.generation ?? false,
+    ...(k.scale ? { scale: true } : {}),
   }));
 }
 
@@ -68,10 +72,10 @@ export function builtInTypes(): ResourceType[] {
       { kind: 'LimitRange', shortNames: ['limits'] },
     ]),
     ...builtIns('apps', 'v1', [
-      { kind: 'Deployment', shortNames: ['deploy'], status: true, generation: true, all: true },
-      { kind: 'StatefulSet', shortNames: ['sts'], status: true, generation: true, all: true },
+      { kind: 'Deployment', shortNames: ['deploy'], status: true, generation: true, scale: true, all: true },
+      { kind: 'StatefulSet', shortNames: ['sts'], status: true, generation: true, scale: true, all: true },
       { kind: 'DaemonSet', shortNames: ['ds'], status: true, generation: true, all: true },
-      { kind: 'ReplicaSet', shortNames: ['rs'], status: true, generation: true, all: true },
+      { kind: 'ReplicaSet', shortNames: ['rs'], status: true, generation: true, scale: true, all: true },
       { kind: 'ControllerRevision' },
     ]),
     ...builtIns('batch', 'v1', [
