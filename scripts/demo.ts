@@ -43,6 +43,12 @@ const repo = join(workspace, 'gitops');
 const commentFile = join(workspace, 'preview-comment.md');
 
 async function main(): Promise<number> {
+  // Asked first, so a cluster that is not there fails the demo before anything else runs.
+  const cluster = withCluster ? await reachableCluster() : undefined;
+  if (typeof cluster === 'string') {
+    say(cluster);
+    return 2;
+  }
   say(`Slipway demo: a copy of examples/gitops in ${repo}, with ${origin} as its GitHub remote.`);
   cpSync(join(project, 'examples', 'gitops'), repo, { recursive: true });
   await git(['init', '--bare', '--initial-branch=main', origin], workspace);
@@ -79,8 +85,8 @@ async function main(): Promise<number> {
   await git(['push', '-q', 'origin', 'main']);
   say('On merge, the action deploys the affected environments, then runs the promotion chain.');
 
-  if (withCluster) {
-    const code = await clusterSteps();
+  if (cluster) {
+    const code = await clusterSteps(cluster);
     if (code !== 0) return code;
   }
 
@@ -128,28 +134,51 @@ async function promoteProdByPullRequest(): Promise<void> {
 }
 
 /** Deploy dev to the cluster of the current context, wait, then show drift after a manual scale. */
-async function clusterSteps(): Promise<number> {
-  if (!process.env['KUBECONFIG']) {
-    say('--cluster needs KUBECONFIG pointing at a cluster you may write to (kind, minikube, a test cluster).');
-    return 2;
-  }
+async function clusterSteps(cluster: Cluster): Promise<number> {
   // The example names one context per environment; the demo deploys to your current context instead.
   const configFile = join(repo, 'slipway.yaml');
   writeFileSync(configFile, readFileSync(configFile, 'utf8').replace(/^\s+context: .*\n/gm, ''));
   await git(['commit', '-qam', 'Demo: every environment on the current kubeconfig context']);
 
-  step('4a. Deploy dev to your cluster: apply, prune, wait until healthy');
+  step(`4a. Deploy dev to your cluster (context ${cluster.context}): apply, prune, wait until healthy`);
   const applied = await cli(['apply', '--env', 'platform', '--env', 'dev', '--timeout', '3m']);
   if (applied !== 0) return applied;
 
   step('4b. Someone scales the Deployment by hand');
-  const kubectl = locateTool('kubectl', { path: runner.path });
-  await runner.run(kubectl, ['scale', 'deployment/web', '--replicas=5', '-n', 'shop-dev']);
-  say('$ kubectl scale deployment/web --replicas=5 -n shop-dev');
+  const scale = ['scale', 'deployment/web', '--replicas=5', '-n', 'shop-dev'];
+  say(`$ kubectl ${scale.join(' ')}`);
+  say((await kubectl(cluster.kubeconfig, scale)).stdout.trimEnd());
 
   step('4c. Drift detection (what the scheduled run reports)');
-  await cli(['drift', '--env', 'dev']);
+  const drift = await cli(['drift', '--env', 'dev']);
+  if (drift > 1) return drift;
+  say(drift === 1 ? '\n(Exit code 1: drift found. `slipway drift --env dev --heal` re-applies what Git says.)' : '\n(Exit code 0: no drift found.)');
   return 0;
+}
+
+/** The real kubectl on the user's kubeconfig; the child's environment is an allow-list, so KUBECONFIG is passed on. */
+function kubectl(kubeconfig: string, args: string[], options: { allowFailure?: boolean; timeoutMs?: number } = {}) {
+  return runner.run(locateTool('kubectl', { path: runner.path }), args, { env: { KUBECONFIG: kubeconfig }, ...options });
+}
+
+interface Cluster {
+  kubeconfig: string;
+  context: string;
+}
+
+/** The kubeconfig and its current context, or what to do when there is none or its cluster does not answer. */
+async function reachableCluster(): Promise<Cluster | string> {
+  const kubeconfig = process.env['KUBECONFIG'];
+  if (!kubeconfig) return '--cluster needs KUBECONFIG pointing at a cluster you may write to (kind, minikube, a test cluster).';
+  const context = await kubectl(kubeconfig, ['config', 'current-context'], { allowFailure: true });
+  if (context.exitCode !== 0) return `--cluster: KUBECONFIG (${kubeconfig}) has no current context: ${context.stderr.trim()}. Set one with \`kubectl config use-context NAME\`.`;
+  const name = context.stdout.trim();
+  const version = await kubectl(kubeconfig, ['get', '--raw', '/version', '--request-timeout=15s'], { allowFailure: true, timeoutMs: 60_000 });
+  if (version.exitCode !== 0) {
+    const reason = version.stderr.trim().split('\n').at(-1) ?? `kubectl exited with ${version.exitCode}`;
+    return `--cluster: the cluster of context "${name}" (KUBECONFIG ${kubeconfig}) did not answer: ${reason}\nStart it (kind, minikube) or switch to another context, then run the demo again.`;
+  }
+  return { kubeconfig, context: name };
 }
 
 main()
