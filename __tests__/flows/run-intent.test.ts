@@ -6,7 +6,7 @@
 import { runDeploy } from '../../src/flows/deploy.js';
 import { runDrift } from '../../src/flows/drift.js';
 import { runPreview } from '../../src/flows/preview.js';
-import { runIntent, type RunOptions } from '../../src/flows/run.js';
+import { promotionPullRequests, runIntent, type IntentOptions } from '../../src/flows/run.js';
 import type { Intent } from '../../src/plan/intent.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import { configMap, environment, MemoryWorld, pipeline, web } from './memory-ports.js';
@@ -17,7 +17,7 @@ const chain = pipeline(
   environment({ name: 'staging', promoteFrom: 'dev' }),
   environment({ name: 'prod', promoteFrom: 'staging', promotion: 'pull-request' }),
 );
-const options: RunOptions = { dryRun: false, holder: 'https://ci/run/1', promoteAfterDeploy: true };
+const options: IntentOptions = { dryRun: false, holder: 'https://ci/run/1', promoteAfterDeploy: true };
 const intent = (command: Intent['command'], extra: Partial<Intent> = {}): Intent => ({ command, reason: 'test', ...extra });
 
 /** dev, staging and prod all at 1.0.0, deployed; then a commit moving dev to `devVersion`. */
@@ -110,6 +110,10 @@ describe('runIntent', () => {
       ['staging', true, undefined],
       ['prod', false, 'https://github.example/acme/gitops/pull/2'],
     ]);
+    // The entry previews the opened pull request after the run: its commit against the base it was built on.
+    expect(promotionPullRequests(outcome)).toEqual([
+      { number: 2, url: 'https://github.example/acme/gitops/pull/2', action: 'created', branch: 'slipway/promote-prod', commit: 'e'.repeat(40), baseCommit: promotionCommit, target: 'prod' },
+    ]);
     // GitHub deployments: each from the commit it deployed.
     expect(world.deployments).toEqual([
       { id: 1, environment: 'dev', ref: head, state: 'success', description: 'deployed and healthy' },
@@ -158,6 +162,7 @@ describe('runIntent', () => {
     expect(world.live('staging')).toEqual([web(`${WEB}:2.0.0`)]);
     // Healthy staging goes on down the chain: prod gets its pull request.
     expect(world.promotions.slice(1).map((p) => [p.from, p.to, p.mode])).toEqual([['staging', 'prod', 'pull-request']]);
+    expect(promotionPullRequests(outcome).map((p) => [p.target, p.number])).toEqual([['prod', 2]]);
   });
 
   it('promote: a target without promoteFrom and without pins names both ways out', async () => {

@@ -91,15 +91,16 @@ export interface RenderDiffPort {
   fromRenders(env: EnvironmentConfig, base: RenderedObject[], head: RenderedObject[]): ChangeSet;
 }
 
-export interface DeploymentHandle {
+/** A deployment the port started, as the flows hold it until it is finished (the port keeps the rest). */
+export interface StartedDeployment {
   id: number;
 }
 
 /** GitHub deployments for environments; absent outside GitHub. */
 export interface DeploymentsPort {
-  start(environment: string, ref: string): Promise<DeploymentHandle | undefined>;
+  start(environment: string, ref: string): Promise<StartedDeployment | undefined>;
   /** `inactive`: nothing of this ref was deployed (a newer commit already is). */
-  finish(handle: DeploymentHandle, state: 'success' | 'failure' | 'inactive', description: string): Promise<void>;
+  finish(handle: StartedDeployment, state: 'success' | 'failure' | 'inactive', description: string): Promise<void>;
 }
 
 /** What a promotion did, as the flows and reports see it. */

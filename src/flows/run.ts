@@ -62,7 +62,7 @@ export interface RunPorts {
   log: Log;
 }
 
-export interface RunOptions {
+export interface IntentOptions {
   dryRun: boolean;
   timeoutMs?: number;
   /** Who holds environment locks and is named in errors: the run URL, or user@host for the CLI. */
@@ -85,7 +85,7 @@ export interface RunOptions {
   clusterDeniedReason?: string;
 }
 
-export async function runIntent(intent: Intent, config: PipelineConfig, options: RunOptions, ports: RunPorts): Promise<RunOutcome> {
+export async function runIntent(intent: Intent, config: PipelineConfig, options: IntentOptions, ports: RunPorts): Promise<RunOutcome> {
   ports.log.info(`slipway: ${intent.command} (${intent.reason})`);
   const base = intent.baseIsFirstParentOfHead && intent.head ? await ports.resolveRef(`${intent.head}^1`) : intent.base;
 

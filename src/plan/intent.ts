@@ -16,7 +16,8 @@ export interface IntentRequest {
   to?: string;
 }
 
-export interface PullRequestInfo {
+/** The pull request as the event payload names it (not the REST API's view, github/pulls.ts). */
+export interface EventPullRequest {
   number: number;
   baseSha: string;
   headSha: string;
@@ -35,7 +36,7 @@ export interface Intent {
   head?: string;
   /** When the base of a merge is its first parent, it is resolved from Git by the caller. */
   baseIsFirstParentOfHead?: boolean;
-  pullRequest?: PullRequestInfo;
+  pullRequest?: EventPullRequest;
   /** Environments named explicitly (inputs or dispatch); undefined = affected ones. */
   environments?: string[] | 'all';
   /** Why this command was chosen, for the log and the summary. */
@@ -67,7 +68,7 @@ function text(value: unknown, ...path: string[]): string | undefined {
   return typeof found === 'string' && found.length > 0 ? found : undefined;
 }
 
-export function pullRequestInfo(payload: Json): PullRequestInfo | undefined {
+export function eventPullRequest(payload: Json): EventPullRequest | undefined {
   const pr = payload.pull_request;
   if (typeof pr !== 'object' || pr === null) return undefined;
   const headRepo = text(pr, 'head', 'repo', 'full_name');
@@ -87,7 +88,7 @@ export function pullRequestInfo(payload: Json): PullRequestInfo | undefined {
 /** Decides the command and refs. `defaultBranch` is the repository's default branch name. */
 export function decideIntent(event: GitHubEvent, inputs: IntentRequest, defaultBranch: string): Intent {
   const explicit = inputs.command === 'auto' ? undefined : inputs.command;
-  const pr = pullRequestInfo(event.payload);
+  const pr = eventPullRequest(event.payload);
   const isPullRequestEvent = event.name === 'pull_request' || event.name === 'pull_request_target';
 
   if (explicit === 'deploy' && isPullRequestEvent && !(pr?.merged && event.payload.action === 'closed')) {
@@ -146,7 +147,7 @@ export function decideIntent(event: GitHubEvent, inputs: IntentRequest, defaultB
   return { ...refs, command: 'validate', environments, reason: `event '${event.name}'` };
 }
 
-function refsFromEvent(event: GitHubEvent, _defaultBranch: string, pr: PullRequestInfo | undefined): Pick<Intent, 'base' | 'head' | 'pullRequest' | 'baseIsFirstParentOfHead'> {
+function refsFromEvent(event: GitHubEvent, _defaultBranch: string, pr: EventPullRequest | undefined): Pick<Intent, 'base' | 'head' | 'pullRequest' | 'baseIsFirstParentOfHead'> {
   const payload = event.payload;
   if (pr) {
     if (pr.merged && pr.mergeCommitSha && payload.action === 'closed') {
