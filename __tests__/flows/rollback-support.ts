@@ -46,10 +46,11 @@ export function imageOf(kube: FakeKubeApiServer): string | undefined {
 
 /**
  * Plays the Deployment controller and kubelet for Deployments in NS: each write replaces the
- * Deployment's ReplicaSet and Pods with ones for its image; an image tagged `missing` leaves
- * them in ImagePullBackOff (with a Warning Event) and the Deployment progressing.
+ * Deployment's ReplicaSet and Pods with ones for its image; an image that never pulls (by
+ * default: tagged `missing`) leaves them in ImagePullBackOff (with a Warning Event) and the
+ * Deployment progressing.
  */
-export function playDeploymentController(kube: FakeKubeApiServer): () => void {
+export function playDeploymentController(kube: FakeKubeApiServer, neverPulls: (image: string) => boolean = (image) => image.endsWith(':missing')): () => void {
   let revision = 0;
   return kube.onWrite((write) => {
     const match = new RegExp(`^/apis/apps/v1/namespaces/${NS}/deployments/([^/]+)$`).exec(write.path);
@@ -60,7 +61,7 @@ export function playDeploymentController(kube: FakeKubeApiServer): () => void {
     const spec = object.spec as { replicas?: number; template: { spec: { containers: Array<{ name: string; image: string }> } } };
     const replicas = spec.replicas ?? 1;
     const image = spec.template.spec.containers[0]?.image ?? '';
-    const broken = image.endsWith(':missing');
+    const broken = neverPulls(image);
     revision += 1;
     for (const rs of kube.listObjects('apps/v1', 'ReplicaSet', NS)) if (rs.metadata.labels?.app === name) kube.deleteObject('apps/v1', 'ReplicaSet', rs.metadata.name as string, NS);
     for (const pod of kube.listObjects('v1', 'Pod', NS)) if (pod.metadata.labels?.app === name) kube.deleteObject('v1', 'Pod', pod.metadata.name as string, NS);
@@ -144,8 +145,7 @@ export class CommitLine {
   /** Commits this checkout lacks until fetched (shallow clone). */
   readonly missing = new Set<string>();
 
-  commit(objects: KubeObject[]): string {
-    const sha = (this.commits.length + 1).toString(16).padStart(40, 'a');
+  commit(objects: KubeObject[], sha = (this.commits.length + 1).toString(16).padStart(40, 'a')): string {
     this.commits.push({ sha, objects });
     return sha;
   }
