@@ -100,9 +100,10 @@ describe('ignored fields against the cluster', () => {
 
   it('managedFieldsManagers: fields the named manager owns keep its value; the manager keeps them', async () => {
     seedNamespace(server, 'managers');
-    const rules = { ignoreDifferences: [{ group: '', kind: 'ConfigMap', managedFieldsManagers: ['operator-*'], jsonPointers: [] }] };
+    // `*` would match Slipway's own manager too; its fields are never ignored that way.
+    const rules = { ignoreDifferences: [{ group: '', kind: 'ConfigMap', managedFieldsManagers: ['*'], jsonPointers: [] }] };
     const env = environment('managers', 'managers', rules);
-    const objects = (extra: Record<string, string> = {}) => [rendered(configMap('settings', { mode: 'a', ...extra }))];
+    const objects = (extra: Record<string, string> = {}) => [rendered(configMap('settings', { mode: 'a', owned: '1', ...extra }))];
     await deploy(client, env, objects());
     await patchAs('operator-x', '/api/v1/namespaces/managers/configmaps/settings', { data: { mode: 'b' } });
 
@@ -116,11 +117,12 @@ describe('ignored fields against the cluster', () => {
     expect(noop.result.ok).toBe(true);
     expect(server.writeCount()).toBe(writes);
 
-    const more = await deploy(client, env, objects({ extra: 'x' }));
+    const more = await deploy(client, env, objects({ extra: 'x', owned: '2' }));
     expect(more.changeSet.entries[0]!.diff).toContain('+  extra: x');
+    expect(more.changeSet.entries[0]!.diff).toContain('+  owned: "2"');
     expect(more.changeSet.entries[0]!.diff).not.toContain('mode');
     const live = server.getObject('v1', 'ConfigMap', 'settings', 'managers')!;
-    expect(live.data).toEqual({ mode: 'b', extra: 'x' });
+    expect(live.data).toEqual({ mode: 'b', owned: '2', extra: 'x' });
     expect(ownsField(live, 'operator-x', [{ key: 'data' }, { key: 'mode' }])).toBe(true);
   });
 

@@ -9,6 +9,7 @@ import type { EnvironmentConfig, IgnoreDifferencesRule } from '../config/types.j
 import { expandFieldPath, type FieldPath, parseFieldPath, removeFieldPaths, setValueAt, valueAt } from '../model/field-path.js';
 import { compileGlob } from '../model/glob.js';
 import type { KubeObject, ObjectRef, RenderedObject } from '../model/objects.js';
+import { FIELD_MANAGER } from './client.js';
 import { type AutoscaledTargets, autoscaledTargets, builtInIgnored } from './ignore-defaults.js';
 import { managedEntries, ownedPaths, ownsField } from './ignore-managed.js';
 import { deepEqual } from './normalize.js';
@@ -73,7 +74,9 @@ export function ignoredFields(ignore: IgnoreRules, ref: ObjectRef, desired: Kube
     paths.push(...rule.paths);
     if (rule.managers.length === 0 || !live) continue;
     for (const entry of managedEntries(live)) {
-      if (entry.manager && rule.managers.some((manager) => manager(entry.manager!))) paths.push(...ownedPaths(entry.fieldsV1));
+      // Slipway's own fields are what the manifest sets: a glob as wide as `*` must not hide them all.
+      if (!entry.manager || entry.manager === FIELD_MANAGER) continue;
+      if (rule.managers.some((manager) => manager(entry.manager!))) paths.push(...ownedPaths(entry.fieldsV1));
     }
   }
   paths.push(...builtInIgnored(ref, desired, live, ignore.autoscaled));
