@@ -133,6 +133,25 @@ async function startConnectProxy(): Promise<{ url: string; tunnels: string[]; au
   };
 }
 
+describe('a request that gets no answer', () => {
+  it('is sent again on a new connection: the old one may be dead without a word', async () => {
+    const server = await start();
+    const client = await KubeClient.connect({ kubeconfig: server.kubeconfig(), retryHooks: { sleep: async () => undefined } });
+    try {
+      await list(client);
+      server.addFault({ nth: [1], status: 'timeout' });
+      // The timeout only bounds the wait for an answer that never comes; nothing asserts on time.
+      await client.request({ method: 'GET', path: '/api/v1/namespaces/default/configmaps', timeoutMs: 3000 });
+      expect(client.stats.retries).toBe(1);
+      expect(server.connections).toBe(2);
+      await Promise.all(Array.from({ length: 5 }, () => list(client)));
+      expect(server.connections).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('through a proxy-url', () => {
   it('tunnels with CONNECT and speaks h2 inside, sending the proxy credentials', async () => {
     const server = await start();

@@ -155,6 +155,12 @@ export function h2Transport(settings: () => Promise<ConnectionSettings>, initial
         if (answered) return;
         fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
         stream.close(NGHTTP2_CANCEL);
+        // The connection may be dead without a word (a NAT or proxy dropped it): the retry, and
+        // every request after it, go on a new one; streams still open here finish or time out.
+        if (live === entry) {
+          live = undefined;
+          entry.session.close();
+        }
       });
       const cancel = () => {
         fail(Object.assign(new Error('cancelled'), { code: 'ECONNABORTED' }));
