@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { ServerProcess } from './kube-server-client.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
+import { SecretMask } from '../src/exec/secrets.js';
 import { createClusterPort } from '../src/flows/adapters.js';
 import { silentLog } from '../src/flows/log.js';
 import { KubeClient } from '../src/kube/client.js';
@@ -176,7 +177,7 @@ export async function benchEngine(): Promise<EngineBenchResult> {
     await server.simulateRollouts(ROLLOUT_MS);
 
     const env = benchEnv(ours);
-    const port = createClusterPort({ kubeconfig: server.kubeconfig, log: silentLog });
+    const port = createClusterPort({ kubeconfig: server.kubeconfig, secrets: new SecretMask(), log: silentLog });
     const deploy = async (objects: KubeObject[], wait: boolean) => {
       const target = { ...env, wait: { enabled: wait, timeoutMs: 120_000 } };
       const session = await port.connect(target);

@@ -13,6 +13,7 @@ import { runCli } from '../src/cli/main.js';
 import { loadConfig } from '../src/config/load.js';
 import { Git } from '../src/exec/git.js';
 import { processRunner } from '../src/exec/run.js';
+import { SecretMask } from '../src/exec/secrets.js';
 import { locateTool } from '../src/exec/tools.js';
 import { CLI_SETTING_NAMES } from '../src/model/setting-names.js';
 import { promote } from '../src/promote/promote.js';
@@ -22,8 +23,10 @@ import { renderEnvironment } from '../src/render/render.js';
 
 const project = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const withCluster = process.argv.includes('--cluster');
-const runner = processRunner(process.env);
-const say = (text = '') => process.stdout.write(`${text}\n`);
+// One mask for the demo's own output (each `slipway` command it runs makes its own).
+const secrets = new SecretMask();
+const runner = processRunner(process.env, secrets);
+const say = (text = '') => process.stdout.write(`${secrets.mask(text)}\n`);
 const step = (title: string) => say(`\n\u001b[1m== ${title}\u001b[0m`);
 
 const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stdout.write(text), isTty: false };

@@ -9,6 +9,10 @@ import { renderPreviewComment } from '../../src/report/preview-comment.js';
 import { buildJsonReport } from '../../src/report/json-report.js';
 import { renderJobSummary } from '../../src/report/summary.js';
 import { formatChangeSet } from '../../src/report/terminal.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it. */
+const secrets = new SecretMask();
 
 const env = (extra: Partial<EnvironmentConfig> = {}) => ({ name: 'dev', prune: { enabled: true, maxShare: 0.5 }, ...extra }) as EnvironmentConfig;
 const r = (object: KubeObject): RenderedObject => ({ object, source: { file: 'envs/dev/x.yaml', line: 1, column: 1 } });
@@ -59,16 +63,16 @@ describe('ignore rules in the render diff', () => {
         { name: 'staging', changeSet: quiet, findings: [], mode: 'render' },
       ],
       headSha: '0123456789abcdef',
-    });
+    }, secrets);
     expect(comment).toContain('| **dev** | 0 | 1 | 0 | 1 | ✅ | base render · 1 field ignored |');
     expect(comment).toContain('| **staging** | 0 | 0 | 0 | 2 | ✅ | base render · 1 field ignored |');
     expect(comment).not.toMatch(/replicas: 4/);
-    const onlyQuiet = renderPreviewComment({ environments: [{ name: 'staging', changeSet: quiet, findings: [], mode: 'render' }], headSha: '0123456789abcdef' });
+    const onlyQuiet = renderPreviewComment({ environments: [{ name: 'staging', changeSet: quiet, findings: [], mode: 'render' }], headSha: '0123456789abcdef' }, secrets);
     expect(onlyQuiet).toContain('(checked: `staging` (1 field ignored))');
-    const summary = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', status: 'previewed', mode: 'render', changeSet: changed }] });
+    const summary = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', status: 'previewed', mode: 'render', changeSet: changed }] }, secrets);
     expect(summary).toContain('| **dev** | previewed · 1 field ignored |');
     expect(formatChangeSet(changed, { color: false })).toContain('dev (against the base render): 0 to create, 1 to update, 0 to delete, 1 unchanged, 1 field ignored');
-    const report = buildJsonReport({ command: 'preview', ok: true, environments: [{ name: 'dev', changeSet: changed }] });
+    const report = buildJsonReport({ command: 'preview', ok: true, environments: [{ name: 'dev', changeSet: changed }] }, secrets);
     expect(report.environments[0]!.ignoredFields).toBe(1);
     expect(report.environments[0]!.actions.find((a) => a.kind === 'Deployment')!.ignoredFields).toBe(1);
   });

@@ -19,6 +19,10 @@ import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { hostRunner } from '../support/host-runner.js';
 import { imageOf, NS, playDeploymentController, SteppingClock } from '../flows/rollback-support.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it. */
+const secrets = new SecretMask();
 
 function capture(): CliIo & { out: string; err: string } {
   const io = { out: '', err: '', isTty: false, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
@@ -84,7 +88,7 @@ describe('slipway rollback', () => {
   async function failedDeploy(): Promise<void> {
     const config = await loadConfig(repo.dir);
     const renderer = createRenderer(config, hostRunner);
-    const cluster = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog, clock: new SteppingClock() });
+    const cluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog, clock: new SteppingClock() });
     const result = await runDeploy(
       { config, environments: config.environments, ref: repo.head(), dryRun: false, holder: 'ci', forcePrune: false, promote: false },
       { renderer, validator, cluster, history: gitHistory(Git.forRepository(hostRunner, repo.dir, {})), log: silentLog },

@@ -3,12 +3,21 @@ import { join } from 'node:path';
 import { Git, PushRejectedError } from '../../src/exec/git.js';
 import type { CommandRunner, RunOptions } from '../../src/exec/run.js';
 import { hostRunner } from '../support/host-runner.js';
-import { clearSecrets, maskSecrets } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { git, removeDir, repoFrom, tempDir } from './temp-repo.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 /** Runs git without the user's or system's config, so "no identity configured" is real. */
 const isolated: CommandRunner = {
   path: hostRunner.path,
+  get secrets() {
+    return secrets;
+  },
   run: (command, args, options: RunOptions = {}) =>
     hostRunner.run(command, args, { ...options, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', ...options.env } }),
 };
@@ -23,7 +32,6 @@ describe('Git', () => {
   });
   afterEach(() => {
     removeDir(repo);
-    clearSecrets();
   });
 
   it('reads refs, branches, ancestry and changed files', async () => {
@@ -79,6 +87,7 @@ describe('Git', () => {
   it('passes a token only through the environment of the one command', async () => {
     const calls: { args: readonly string[]; env?: Record<string, string | undefined> }[] = [];
     const recording: CommandRunner = {
+      secrets,
       run: async (_command, args, options = {}) => {
         calls.push({ args, env: options.env });
         return { stdout: args[0] === 'remote' ? 'https://github.com/acme/gitops.git\n' : '', stderr: '', exitCode: 0 };
@@ -97,7 +106,7 @@ describe('Git', () => {
       GIT_CONFIG_VALUE_1: header,
     });
     expect(readFileSync(join(repo, '.git/config'), 'utf8')).not.toContain('extraheader');
-    expect(maskSecrets(`token ghs_secrettoken123 and ${header}`)).not.toMatch(/ghs_secrettoken123|x-access-token/);
-    expect(maskSecrets(header)).toBe('AUTHORIZATION: basic ***');
+    expect(secrets.mask(`token ghs_secrettoken123 and ${header}`)).not.toMatch(/ghs_secrettoken123|x-access-token/);
+    expect(secrets.mask(header)).toBe('AUTHORIZATION: basic ***');
   });
 });

@@ -8,6 +8,13 @@ import { createClusterPort } from '../../src/flows/adapters.js';
 import { silentLog } from '../../src/flows/log.js';
 import type { KubeObject } from '../../src/model/objects.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const env = {
   name: 'flaky',
@@ -49,7 +56,7 @@ describe('deploy under transient faults', () => {
     kube.addFault({ rate: 0.03, status: 429, retryAfterSeconds: 0 });
     kube.addFault({ rate: 0.03, status: 'reset' });
     kube.addFault({ rate: 0.02, status: 'goaway' });
-    const port = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
 
     const deploy = async () => {
       const session = await port.connect(env);

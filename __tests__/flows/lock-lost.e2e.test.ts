@@ -7,6 +7,13 @@ import { KubeClient } from '../../src/kube/client.js';
 import { leaseName } from '../../src/kube/lock.js';
 import type { KubeObject } from '../../src/model/objects.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const env = {
   name: 'dev',
@@ -27,7 +34,7 @@ describe('losing the deploy lock during apply', () => {
   afterEach(() => kube.stop());
 
   it('fails the deploy instead of reporting success', async () => {
-    const session = await createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog }).connect(env);
+    const session = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog }).connect(env);
     const other = await KubeClient.connect({ kubeconfig: kube.kubeconfig() });
     try {
       const plan = await session.changeSet(env, [{ object: configMap('a') }], { prune: true });

@@ -14,6 +14,10 @@ import { APPLYSET_PART_OF_LABEL } from '../../src/kube/applyset.js';
 import { ADOPTED_SINCE_ANNOTATION, CREATED_SINCE_ANNOTATION, DEPLOYED_COMMIT_ANNOTATION } from '../../src/kube/deployed-commit.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { CommitLine, configMap, deployment, imageOf, NS, playDeploymentController, shopEnv, SteppingClock } from './rollback-support.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it. */
+const secrets = new SecretMask();
 
 const noFindings: ValidatorPort = { validate: (renders) => new Map(renders.map((r) => [r.environment.name, []])) };
 
@@ -50,7 +54,7 @@ describe('rollback after a failed health wait', () => {
     const config: PipelineConfig = { file: 'slipway.yaml', root: '/repo', environments: [env], tools: {} };
     const request: DeployRequest = { config, environments: [env], ref, dryRun: false, holder: 'run-1', forcePrune: false, promote: false };
     const log = recordingLog(lines);
-    const cluster = createClusterPort({ kubeconfig: kube.kubeconfig(), log, clock: new SteppingClock() });
+    const cluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log, clock: new SteppingClock() });
     return runDeploy(request, { renderer: repo.renderer(), validator: noFindings, cluster, history: repo.history(), deployments: deploymentsPort, log });
   }
 

@@ -1,12 +1,18 @@
 import { createGitHubClient } from '../../src/github/client.js';
-import { clearSecrets, maskSecrets } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+import { readRunContext } from '../../src/github/context.js';
 import { useGitHubFake } from './fixture.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const params = { owner: 'acme', repo: 'gitops', issue_number: 3 };
 
 describe('createGitHubClient', () => {
   const { fake, client } = useGitHubFake();
-  afterEach(() => clearSecrets());
 
   it('retries a transient 502 and counts every attempt', async () => {
     fake().injectFault({ method: 'POST', path: '/issues/3/comments', kind: 502 });
@@ -69,22 +75,15 @@ describe('createGitHubClient', () => {
   });
 
   it('registers the token as a secret and sends it', async () => {
-    const gh = createGitHubClient({ token: 'ghs_supersecret42', baseUrl: fake().url });
+    const gh = createGitHubClient({ token: 'ghs_supersecret42', secrets, baseUrl: fake().url });
     await gh.rest.repos.get({ owner: 'acme', repo: 'gitops' });
     expect(fake().requests[0].authorization).toBe('token ghs_supersecret42');
-    expect(maskSecrets('token ghs_supersecret42')).toBe('token ***');
+    expect(secrets.mask('token ghs_supersecret42')).toBe('token ***');
   });
 
-  it('takes its base URL from GITHUB_API_URL by default', async () => {
-    const saved = process.env.GITHUB_API_URL;
-    process.env.GITHUB_API_URL = fake().url;
-    try {
-      const gh = createGitHubClient({ token: 'ghs_another_token' });
-      await gh.rest.repos.get({ owner: 'acme', repo: 'gitops' });
-      expect(fake().requests).toHaveLength(1);
-    } finally {
-      if (saved === undefined) delete process.env.GITHUB_API_URL;
-      else process.env.GITHUB_API_URL = saved;
-    }
+  it('takes its base URL from GITHUB_API_URL, read by the entry into the run context', async () => {
+    const gh = createGitHubClient({ token: 'ghs_another_token', secrets, baseUrl: readRunContext({ GITHUB_API_URL: fake().url }).apiUrl });
+    await gh.rest.repos.get({ owner: 'acme', repo: 'gitops' });
+    expect(fake().requests).toHaveLength(1);
   });
 });

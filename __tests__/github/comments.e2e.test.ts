@@ -1,13 +1,18 @@
 import { upsertStickyComment } from '../../src/github/comments.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { useGitHubFake } from './fixture.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const MARKER = '<!-- slipway:preview -->';
 const base = { owner: 'acme', repo: 'gitops', issueNumber: 7, marker: MARKER } as const;
 
 describe('upsertStickyComment', () => {
   const { fake, client } = useGitHubFake();
-  afterEach(() => clearSecrets());
 
   it('creates the comment once, then edits it in place', async () => {
     const gh = client();
@@ -79,8 +84,8 @@ describe('upsertStickyComment', () => {
   });
 
   it('masks registered secrets in the body it sends', async () => {
-    registerSecret('s3cr3t-kube-token');
-    await upsertStickyComment(client(), { ...base, body: `${MARKER}\nerror: bad token s3cr3t-kube-token`, mode: 'update' });
+    secrets.add('s3cr3t-kube-token');
+    await upsertStickyComment(client({ secrets }), { ...base, body: `${MARKER}\nerror: bad token s3cr3t-kube-token`, mode: 'update' });
     const sent = JSON.stringify(fake().requests.map((r) => r.body));
     expect(sent).not.toContain('s3cr3t-kube-token');
     expect(fake().commentsOn(7)[0].body).toContain('bad token ***');

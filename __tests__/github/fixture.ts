@@ -1,5 +1,6 @@
 // A fake GitHub per test file and clients pointed at it, with backoff shrunk to milliseconds.
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../../src/github/client.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { GitHubApiFake } from '../support/github-api-server.js';
 
 export function useGitHubFake(): { fake: () => GitHubApiFake; client: (options?: Partial<GitHubClientOptions>) => GitHubClient } {
@@ -13,6 +14,6 @@ export function useGitHubFake(): { fake: () => GitHubApiFake; client: (options?:
   return {
     fake: () => fake!,
     client: (options = {}) =>
-      createGitHubClient({ token: 'ghs_faketoken123456', baseUrl: fake!.url, backoffUnitMs: 5, paceWrites: false, ...options }),
+      createGitHubClient({ token: 'ghs_faketoken123456', secrets: new SecretMask(), baseUrl: fake!.url, backoffUnitMs: 5, paceWrites: false, ...options }),
   };
 }

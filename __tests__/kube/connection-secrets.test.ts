@@ -2,12 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKubeConfig } from '../../src/kube/connection.js';
-import { clearSecrets } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 describe('kubeconfig credentials in errors', () => {
   let dir: string;
   beforeEach(() => {
-    clearSecrets();
     dir = mkdtempSync(join(tmpdir(), 'slipway-kubeconfig-'));
   });
   afterEach(() => {
@@ -20,7 +25,7 @@ describe('kubeconfig credentials in errors', () => {
     writeFileSync(path, `apiVersion: v1\nusers:\n  - name: ci\n    user:\n      token: ${token}\n  bad: [unclosed\n`);
     let message = '';
     try {
-      loadKubeConfig({ kubeconfigPaths: path });
+      loadKubeConfig({ kubeconfigPaths: path, secrets });
     } catch (error) {
       message = (error as Error).message;
     }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { clearSecrets, maskSecrets } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { loadKubeConfig, resolveSettings } from '../../src/kube/connection.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const TOKEN = 'tok-3f9c1d2e8b7a6f5e4d3c2b1a';
 const kubeconfig = `apiVersion: v1
@@ -21,13 +27,12 @@ current-context: dev
 
 describe('connection', () => {
   it('selects the context, returns bearer auth, and masks the token', async () => {
-    clearSecrets();
-    const config = loadKubeConfig({ kubeconfig, context: 'prod' });
-    const settings = await resolveSettings(config);
+    const config = loadKubeConfig({ kubeconfig, context: 'prod', secrets });
+    const settings = await resolveSettings(config, secrets);
     expect(settings.context).toBe('prod');
     expect(settings.server.port).toBe('6443');
     expect(settings.headers.Authorization).toBe(`Bearer ${TOKEN}`);
-    expect(maskSecrets(`token is ${TOKEN}`)).toBe('token is ***');
+    expect(secrets.mask(`token is ${TOKEN}`)).toBe('token is ***');
     expect((await resolveSettings(loadKubeConfig({ kubeconfig }))).namespace).toBe('apps');
   });
 

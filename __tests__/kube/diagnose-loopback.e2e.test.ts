@@ -6,11 +6,18 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeObject, ObjectRef } from '../../src/model/objects.js';
-import { describeHealthProblems, waitForHealth } from '../../src/kube/wait.js';
+import { waitForHealth } from '../../src/kube/wait.js';
+import { renderDeployComment } from '../../src/report/deploy-comment.js';
 import { KubeClient } from '../../src/kube/client.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { FakeClock } from '../support/clock.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const NS = 'shop';
 
@@ -28,7 +35,6 @@ describe('failure diagnosis against the loopback API server', () => {
     await server?.stop();
   });
   afterEach(() => {
-    clearSecrets();
     server.refusePodLogs(false);
   });
 
@@ -91,16 +97,17 @@ describe('failure diagnosis against the loopback API server', () => {
   const ref = (name: string): ObjectRef => ({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: NS, name });
   const target = (name: string) => ({ ref: ref(name), path: `/apis/apps/v1/namespaces/${NS}/deployments/${name}` });
 
-  it('groups the current revision’s Pod problems, with Events, masked logs of the crashed instance', async () => {
+  it('groups the current revision’s Pod problems, with Events and logs of the crashed instance, masked in every output', async () => {
     seedFailedDeployment('api');
-    registerSecret('hunter2-prod-pw');
+    secrets.add('hunter2-prod-pw');
     const report = await waitForHealth(client, [target('api')], { timeoutMs: 60_000, clock: new FakeClock() });
     expect(report.healthy).toBe(false);
     const causes = report.failing[0]?.causes ?? [];
     expect(causes[0]).toBe('3 Pods: container app: ImagePullBackOff: image "registry.example.com/shop/api:1.8.0" could not be pulled: Back-off pulling image "registry.example.com/shop/api:1.8.0"');
     expect(causes).toContain('Pod api-6b8f9-c0ffe: container app: CrashLoopBackOff: exit code 1 (Error), 6 restarts');
     expect(causes).toContain('  last 20 log lines of api-6b8f9-c0ffe/app (previous instance):');
-    expect(causes).toContain('  | connecting with password ***');
+    // The diagnosis is data; the run's mask applies where it is printed (comment, summary, log).
+    expect(causes).toContain('  | connecting with password hunter2-prod-pw');
     expect(causes).toContain('  | fatal: could not connect to postgres');
     expect(causes).not.toContain('  | line 12');
     expect(causes).toContain('  | line 13');
@@ -108,8 +115,10 @@ describe('failure diagnosis against the loopback API server', () => {
     expect(causes.some((c) => /Warning BackOff \(x12, last \d+s ago, Pod\/api-6b8f9-c0ffe\)/.test(c))).toBe(true);
     // The old revision's Pod is not part of this rollout.
     expect(causes.join('\n')).not.toMatch(/5d7c4|exit code 9|x40|x52/);
-    expect(describeHealthProblems(report)).not.toContain('hunter2-prod-pw');
-    expect(describeHealthProblems(report)).toContain('Deployment/shop/api: Failed: Progress deadline exceeded');
+    const comment = renderDeployComment({ sha: 'f'.repeat(40), environments: [{ name: 'prod', status: 'failure', health: report, durationMs: 1 }] }, secrets);
+    expect(comment).not.toContain('hunter2-prod-pw');
+    expect(comment).toContain('connecting with password ***');
+    expect(comment).toContain('Progress deadline exceeded');
   });
 
   it('says plainly when the credentials may not read pods/log', async () => {

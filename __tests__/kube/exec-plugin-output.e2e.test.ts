@@ -6,18 +6,23 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvironmentConfig, PipelineConfig } from '../../src/config/types.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { createClusterPort, renderDiff, validator } from '../../src/flows/adapters.js';
 import { silentLog } from '../../src/flows/log.js';
 import { runPreview } from '../../src/flows/preview.js';
 import { loadKubeConfig, resolveSettings } from '../../src/kube/connection.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const PLUGIN_ENV_SECRET = 'aws-secret-' + 'k'.repeat(20);
 const OTHER_SECRET = 'ghs_' + 'z'.repeat(24);
 
 let dir: string;
 beforeEach(() => {
-  clearSecrets();
   dir = mkdtempSync(join(tmpdir(), 'slipway-exec-plugin-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +58,7 @@ exit 1`;
 
 async function authFailure(kubeconfig: string): Promise<string> {
   try {
-    await resolveSettings(loadKubeConfig({ kubeconfig }));
+    await resolveSettings(loadKubeConfig({ kubeconfig, secrets }), secrets);
   } catch (error) {
     return (error as Error).message;
   }
@@ -62,7 +67,7 @@ async function authFailure(kubeconfig: string): Promise<string> {
 
 describe('exec plugin failures', () => {
   it('keep only the last lines of the plugin stderr, with every registered secret masked', async () => {
-    registerSecret(OTHER_SECRET);
+    secrets.add(OTHER_SECRET);
     const message = await authFailure(kubeconfigWithPlugin(NOISY_FAILURE));
     expect(message).toContain('with kubeconfig context "prod-cluster"');
     expect(message).toContain('error: AccessDenied: the role cannot be assumed');
@@ -89,7 +94,7 @@ describe('exec plugin failures', () => {
   });
 
   it('shape the preview note "the cluster could not be asked" the same way', async () => {
-    registerSecret(OTHER_SECRET);
+    secrets.add(OTHER_SECRET);
     const env = {
       name: 'prod',
       path: 'envs/prod',
@@ -106,7 +111,7 @@ describe('exec plugin failures', () => {
       {
         renderer: { render: async (_env, ref) => ({ objects: ref === 'head' ? [object] : [], findings: [] }) },
         validator,
-        cluster: createClusterPort({ kubeconfig: kubeconfigWithPlugin(NOISY_FAILURE), log: silentLog }),
+        cluster: createClusterPort({ secrets, kubeconfig: kubeconfigWithPlugin(NOISY_FAILURE), log: silentLog }),
         renderDiff,
         log: silentLog,
       },

@@ -13,6 +13,10 @@ import { silentLog } from '../../src/flows/log.js';
 import { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/model/objects.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it. */
+const secrets = new SecretMask();
 
 const servers: FakeKubeApiServer[] = [];
 const start = async (options: Parameters<typeof FakeKubeApiServer.start>[0] = {}) => {
@@ -205,7 +209,7 @@ describe('GOAWAY mid-deploy', () => {
     // Two GOAWAYs among the writes, one among the dry-runs, with other streams in flight each time.
     kube.addFault({ nth: [10, 35], status: 'goaway', match: (r) => r.method === 'PATCH' && !r.dryRun });
     kube.addFault({ nth: [20], status: 'goaway', match: (r) => r.method === 'PATCH' && r.dryRun });
-    const port = createClusterPort({ kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
     const deploy = async () => {
       const session = await port.connect(env);
       try {

@@ -6,6 +6,13 @@
 import { isBackwards } from '../../src/promote/image-ref.js';
 import { commitMessage, pullRequestBody, pullRequestTitle } from '../../src/promote/message.js';
 import { renderJobSummary } from '../../src/report/summary.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 describe('isBackwards', () => {
   it.each([
@@ -44,7 +51,7 @@ describe('backwards promotions in texts', () => {
   });
 
   it('the job summary marks the image', () => {
-    const text = renderJobSummary({ command: 'promote', environments: [], promotions: [{ source: 'staging', target: 'prod', mode: 'commit', commit: 'abc', changes: [BACK] }] });
+    const text = renderJobSummary({ command: 'promote', environments: [], promotions: [{ source: 'staging', target: 'prod', mode: 'commit', commit: 'abc', changes: [BACK] }] }, secrets);
     expect(text).toContain('`ghcr.io/acme/web`: `2.0.0` → `1.0.0` ⚠️ **backwards**: an older version than the target ran');
   });
 

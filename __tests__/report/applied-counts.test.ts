@@ -10,6 +10,13 @@ import { renderDeployComment } from '../../src/report/deploy-comment.js';
 import { buildJsonReport } from '../../src/report/json-report.js';
 import { renderJobSummary } from '../../src/report/summary.js';
 import { changeSet, entry } from './fixtures.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const planned = changeSet('prod', [entry('ConfigMap', 'fresh', 'create'), ...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => entry('ConfigMap', name, 'delete'))]);
 const refusal = 'prune refused: it would delete 6 of the 6 objects in the inventory (more than prune.maxShare 50%); pass --force-prune';
@@ -38,12 +45,12 @@ describe('counts after a refused prune', () => {
   });
 
   it('the job summary row counts what was done', () => {
-    const text = renderJobSummary({ command: 'deploy', environments: deploy.environments.map((e) => ({ ...e, mode: 'cluster' })) });
+    const text = renderJobSummary({ command: 'deploy', environments: deploy.environments.map((e) => ({ ...e, mode: 'cluster' })) }, secrets);
     expect(text).toMatch(/\| \*\*prod\*\* \| ❌ failure \| 1 \| 0 \| 0 \| 0 \|/);
   });
 
   it('the deploy comment counts what was done', () => {
-    const body = renderDeployComment({ environments: deploy.environments, sha: 'a'.repeat(40), dryRun: false, promotions: [] });
+    const body = renderDeployComment({ environments: deploy.environments, sha: 'a'.repeat(40), dryRun: false, promotions: [] }, secrets);
     const row = body.split('\n').find((line) => line.includes('prod') && line.startsWith('|')) ?? '';
     expect(row).not.toContain('| 6 |');
     expect(row).toMatch(/\| 1 \| 0 \| 0 \| 0 \|/);
@@ -60,7 +67,7 @@ describe('counts after a refused prune', () => {
       affected: ['prod'],
       environments: deploy.environments.map((e) => ({ ...e, mode: 'cluster' as const })),
       promotions: [],
-    });
+    }, secrets);
     expect(report.environments[0].counts).toEqual({ create: 1, update: 0, delete: 0, unchanged: 0, error: 1 });
   });
 });

@@ -6,6 +6,13 @@ import { renderDeployComment } from '../../src/report/deploy-comment.js';
 import { renderPreviewComment } from '../../src/report/preview-comment.js';
 import { renderJobSummary } from '../../src/report/summary.js';
 import { formatChangeSet } from '../../src/report/terminal.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const env = { name: 'dev', prune: { enabled: true, maxShare: 1 } } as unknown as EnvironmentConfig;
 
@@ -135,20 +142,20 @@ describe('the summary in every report', () => {
   const bump = 'image ghcr.io/acme/shop-web 1.5.0 -&gt; 1.6.0';
 
   it('the preview comment names a single change in the environment line', () => {
-    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet: changeSet(), findings: [], mode: 'render' }], headSha: '0123456789abcdef' });
+    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet: changeSet(), findings: [], mode: 'render' }], headSha: '0123456789abcdef' }, secrets);
     expect(comment).toContain(`<b>dev</b>: 1 to update · Deployment shop-dev/web: ${bump}</summary>`);
   });
 
   it('the preview comment lists several changes under "What changes"', () => {
     const cs = changeSetFromRenders(env, [deployment()].map(rendered), [deployment({ image: 'ghcr.io/acme/shop-web:1.6.0', replicas: 5 })].map(rendered));
-    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet: cs, findings: [], mode: 'render' }], headSha: '0123456789abcdef' });
+    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet: cs, findings: [], mode: 'render' }], headSha: '0123456789abcdef' }, secrets);
     expect(comment).toContain(`**What changes**\n\n- Deployment shop-dev/web: ${bump}\n- Deployment shop-dev/web: replicas 2 -&gt; 5\n`);
   });
 
   it('the job summary, the terminal and the deploy comment', () => {
-    expect(renderJobSummary({ command: 'preview', environments: [{ name: 'dev', changeSet: changeSet() }] })).toContain(`- Deployment shop-dev/web: ${bump}\n`);
+    expect(renderJobSummary({ command: 'preview', environments: [{ name: 'dev', changeSet: changeSet() }] }, secrets)).toContain(`- Deployment shop-dev/web: ${bump}\n`);
     expect(formatChangeSet(changeSet(), { color: false })).toContain('\n  Deployment shop-dev/web: image ghcr.io/acme/shop-web 1.5.0 -> 1.6.0\n');
-    const deployed = renderDeployComment({ sha: '0123456789abcdef', environments: [{ name: 'dev', status: 'success', changeSet: changeSet(), durationMs: 1200 }] });
+    const deployed = renderDeployComment({ sha: '0123456789abcdef', environments: [{ name: 'dev', status: 'success', changeSet: changeSet(), durationMs: 1200 }] }, secrets);
     expect(deployed).toContain(`**What changed**\n\n- **dev**: Deployment shop-dev/web: ${bump}\n`);
   });
 });

@@ -1,14 +1,18 @@
 import { DEPLOY_MARKER, renderDeployComment } from '../../src/report/deploy-comment.js';
 import { PREVIEW_MARKER } from '../../src/report/preview-comment.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { changeSet, entry } from './fixtures.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 
 describe('renderDeployComment', () => {
-  afterEach(() => clearSecrets());
-
   it('reports counts, health and duration per environment, and why a deploy failed', () => {
     const body = renderDeployComment({
       sha: SHA,
@@ -34,7 +38,7 @@ describe('renderDeployComment', () => {
         },
         { name: 'prod', status: 'skipped', durationMs: 0, reason: 'staging failed' },
       ],
-    });
+    }, secrets);
     expect(body.startsWith(DEPLOY_MARKER)).toBe(true);
     expect(body).not.toContain(PREVIEW_MARKER);
     expect(body).toContain('Deploy of `fedcba9` failed');
@@ -55,7 +59,7 @@ describe('renderDeployComment', () => {
         { source: 'dev', target: 'staging', mode: 'commit', commit: 'a'.repeat(40), changes: [{ image: 'web', from: '1.0', to: '1.1' }] },
         { source: 'staging', target: 'prod', mode: 'pull-request', pullRequestUrl: 'https://github.com/acme/gitops/pull/9', changes: [{ image: 'web', to: '1.1' }] },
       ],
-    });
+    }, secrets);
     expect(body).toContain('**dev → staging**: commit `aaaaaaa` (1 image)');
     expect(body).toContain('  - `web`: `1.0` → `1.1`');
     expect(body).toContain('**staging → prod**: pull request https://github.com/acme/gitops/pull/9');
@@ -73,7 +77,7 @@ describe('renderDeployComment', () => {
       sha: SHA,
       summaryUrl: 'https://example.test/summary',
       environments: [{ name: 'prod', status: 'failure', health: { healthy: false, timedOut: false, failing }, durationMs: 1 }],
-    });
+    }, secrets);
     expect(body.length).toBeLessThanOrEqual(65536);
     expect(body).toContain('| **prod** | ❌ failed |');
     expect(body).toMatch(/more entries not listed/);
@@ -81,7 +85,7 @@ describe('renderDeployComment', () => {
   });
 
   it('masks secrets in error messages and events', () => {
-    registerSecret('tok-abcdef-123456');
+    secrets.add('tok-abcdef-123456');
     const body = renderDeployComment({
       sha: SHA,
       environments: [
@@ -93,7 +97,7 @@ describe('renderDeployComment', () => {
           durationMs: 10,
         },
       ],
-    });
+    }, secrets);
     expect(body).not.toContain('tok-abcdef-123456');
     expect(body).toContain('Unauthorized: \\*\\*\\*');
   });

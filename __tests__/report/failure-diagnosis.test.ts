@@ -1,7 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { renderDeployComment } from '../../src/report/deploy-comment.js';
 import { renderJobSummary } from '../../src/report/summary.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 const causes = [
@@ -12,11 +18,9 @@ const causes = [
 const failing = [{ ref: web, status: 'Failed' as const, message: 'Progress deadline exceeded', events: ['Warning ProgressDeadlineExceeded: timed out'], causes }];
 
 describe('the diagnosis in reports', () => {
-  afterEach(() => clearSecrets());
-
   it('the deploy comment shows why, masked', () => {
-    registerSecret('s3cr3t-token-value');
-    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [{ name: 'prod', status: 'failure', health: { healthy: false, timedOut: false, failing }, durationMs: 1 }] });
+    secrets.add('s3cr3t-token-value');
+    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [{ name: 'prod', status: 'failure', health: { healthy: false, timedOut: false, failing }, durationMs: 1 }] }, secrets);
     expect(body).toContain('<summary>Why</summary>');
     expect(body).toContain('84 Pods: container app: ImagePullBackOff: image "registry.example.com/web:1.2.4"');
     expect(body).toContain('CrashLoopBackOff: exit code 1 (Error), 6 restarts');
@@ -25,7 +29,7 @@ describe('the diagnosis in reports', () => {
   });
 
   it('the job summary shows why', () => {
-    const text = renderJobSummary({ command: 'deploy', environments: [{ name: 'prod', mode: 'cluster', status: 'failure', health: { healthy: false, timedOut: false, failing }, durationMs: 1 } as never] });
+    const text = renderJobSummary({ command: 'deploy', environments: [{ name: 'prod', mode: 'cluster', status: 'failure', health: { healthy: false, timedOut: false, failing }, durationMs: 1 } as never] }, secrets);
     expect(text).toContain('84 Pods: container app: ImagePullBackOff');
   });
 });

@@ -1,6 +1,13 @@
 import type { Finding } from '../../src/model/findings.js';
 import { renderPreviewComment } from '../../src/report/preview-comment.js';
 import { findingGroupListItem, groupFindings } from '../../src/report/markdown.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const noSchema = (name: string, line: number): Finding => ({
   severity: 'warning',
@@ -29,7 +36,7 @@ describe('grouped findings', () => {
   });
 
   it('the preview comment shows the group once', () => {
-    const comment = renderPreviewComment({ environments: [{ name: 'argocd', findings, mode: 'render' }], headSha: '0123456789' });
+    const comment = renderPreviewComment({ environments: [{ name: 'argocd', findings, mode: 'render' }], headSha: '0123456789' }, secrets);
     expect(comment.match(/no schema for argoproj.io/g)).toHaveLength(1);
     expect(comment).toContain('**unknown-kind** ×14');
   });

@@ -2,13 +2,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildJsonReport, writeJsonReport } from '../../src/report/json-report.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import type { ChangeEntry } from '../../src/model/changeset.js';
 import { changeSet, diffOf, entry } from './fixtures.js';
 
-describe('JSON report', () => {
-  afterEach(() => clearSecrets());
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
+describe('JSON report', () => {
   const secretEntry: ChangeEntry = {
     ...entry('Secret', 'db', 'update', '-  password: *** (before)\n+  password: *** (after)\n'),
     desired: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { password: 'c3VwZXItc2VjcmV0' } },
@@ -33,7 +37,7 @@ describe('JSON report', () => {
         },
       ],
       promotions: [{ source: 'dev', target: 'staging', mode: 'commit', commit: 'b'.repeat(40), changes: [{ image: 'web', to: '1.1' }] }],
-    });
+    }, secrets);
     expect(report).toMatchObject({ tool: 'slipway', version: 1, command: 'deploy', ok: true, changed: true, startedAt: '2026-11-22T10:00:00.000Z' });
     const [dev] = report.environments;
     expect(dev.counts).toEqual({ create: 0, update: 2, unchanged: 1, delete: 0, error: 0 });
@@ -44,7 +48,7 @@ describe('JSON report', () => {
   });
 
   it('never includes object bodies, nor any diff of a Secret', () => {
-    const report = buildJsonReport({ command: 'preview', ok: true, environments: [{ name: 'dev', changeSet: changeSet('dev', [secretEntry]) }] });
+    const report = buildJsonReport({ command: 'preview', ok: true, environments: [{ name: 'dev', changeSet: changeSet('dev', [secretEntry]) }] }, secrets);
     const text = JSON.stringify(report);
     expect(text).not.toContain('c3VwZXItc2VjcmV0');
     expect(text).not.toContain('b2xkLXNlY3JldA==');
@@ -53,8 +57,8 @@ describe('JSON report', () => {
   });
 
   it('masks registered secrets, including ones that JSON would escape', async () => {
-    registerSecret('tok"en\\with-quotes');
-    const report = buildJsonReport({ command: 'deploy', ok: false, environments: [{ name: 'dev', error: 'rejected tok"en\\with-quotes' }] });
+    secrets.add('tok"en\\with-quotes');
+    const report = buildJsonReport({ command: 'deploy', ok: false, environments: [{ name: 'dev', error: 'rejected tok"en\\with-quotes' }] }, secrets);
     expect(report.environments[0].error).toBe('rejected ***');
     const dir = await mkdtemp(join(tmpdir(), 'slipway-report-'));
     try {

@@ -1,13 +1,17 @@
 import { renderPreviewComment, PREVIEW_MARKER } from '../../src/report/preview-comment.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { changeSet, diffOf, entry } from './fixtures.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const SUMMARY = 'https://github.com/acme/gitops/actions/runs/9';
 
 describe('renderPreviewComment', () => {
-  afterEach(() => clearSecrets());
-
   it('starts with the marker, then a table, then collapsible diffs per resource', () => {
     const body = renderPreviewComment({
       headSha: SHA,
@@ -25,7 +29,7 @@ describe('renderPreviewComment', () => {
         },
         { name: 'prod', mode: 'render', changeSet: changeSet('prod', [entry('Service', 'web', 'delete', diffOf(1))], 'render'), findings: [] },
       ],
-    });
+    }, secrets);
     expect(body.startsWith(PREVIEW_MARKER)).toBe(true);
     expect(body).toContain('| Environment | Create | Update | Delete | Unchanged | Validation | Diff against |');
     expect(body).toContain('| **dev** | 1 | 1 | 0 | 1 | ⚠️ 1 | cluster |');
@@ -42,7 +46,7 @@ describe('renderPreviewComment', () => {
     const body = renderPreviewComment({
       headSha: SHA,
       environments: [{ name: 'dev', mode: 'cluster', changeSet: changeSet('dev', [entry('Service', 'web', 'unchanged')]), findings: [] }],
-    });
+    }, secrets);
     expect(body.startsWith(PREVIEW_MARKER)).toBe(true);
     expect(body).toContain('No environment changes');
     expect(body).not.toContain('<details>');
@@ -53,7 +57,7 @@ describe('renderPreviewComment', () => {
     const body = renderPreviewComment({
       headSha: SHA,
       environments: [{ name: 'dev', mode: 'cluster', changeSet: changeSet('dev', [entry('ConfigMap', 'docs', 'update', diff)]), findings: [] }],
-    });
+    }, secrets);
     expect(body).toContain('`````diff\n--- live');
     expect(body).toContain(' ````\n`````\n');
   });
@@ -65,7 +69,7 @@ describe('renderPreviewComment', () => {
       headSha: SHA,
       summaryUrl: SUMMARY,
       environments: [{ name: 'dev', mode: 'cluster', changeSet: changeSet('dev', [...big, ...small]), findings: [] }],
-    });
+    }, secrets);
     expect(body.length).toBeLessThanOrEqual(65000);
     expect(body).toContain('**2 diffs not shown**');
     expect(body).toMatch(/largest first: dev: ConfigMap\/shop\/huge-a, dev: ConfigMap\/shop\/huge-b\)/);
@@ -86,7 +90,7 @@ describe('renderPreviewComment', () => {
     }));
     // Linear in the input (35 MB of diffs): a budget that re-rendered the body per dropped
     // resource would not finish within the test's timeout.
-    const body = renderPreviewComment({ headSha: SHA, summaryUrl: SUMMARY, environments });
+    const body = renderPreviewComment({ headSha: SHA, summaryUrl: SUMMARY, environments }, secrets);
     expect(body.length).toBeLessThanOrEqual(65536);
     expect(body.startsWith(PREVIEW_MARKER)).toBe(true);
     expect(body).toContain('| **env-9** | 0 | 500 |');
@@ -103,14 +107,14 @@ describe('renderPreviewComment', () => {
       changeSet: changeSet(`e${e}`, [entry('ConfigMap', 'c', 'update', diffOf(5))], 'render'),
       findings: [],
     }));
-    const body = renderPreviewComment({ headSha: SHA, environments });
+    const body = renderPreviewComment({ headSha: SHA, environments }, secrets);
     expect(body.length).toBeLessThanOrEqual(65536);
     expect(body).toMatch(/and \d+ more environments/);
     expect(body).not.toContain('<details>');
   });
 
   it('never shows a registered secret, even when it is in a diff or an error', () => {
-    registerSecret('hunter2-password-value');
+    secrets.add('hunter2-password-value');
     const body = renderPreviewComment({
       headSha: SHA,
       environments: [
@@ -122,7 +126,7 @@ describe('renderPreviewComment', () => {
           error: 'connection refused with token hunter2-password-value',
         },
       ],
-    });
+    }, secrets);
     expect(body).not.toContain('hunter2-password-value');
     expect(body).not.toContain(Buffer.from('hunter2-password-value').toString('base64'));
   });
@@ -134,7 +138,7 @@ describe('renderPreviewComment', () => {
         { name: 'dev', mode: 'cluster', findings: [], error: 'kustomize build failed: missing resource <x>' },
         { name: 'prod', mode: 'render', findings: [], skippedReason: 'fork pull request' },
       ],
-    });
+    }, secrets);
     expect(body).toContain('| **dev** | – | – | – | – | ✅ | ❌ could not diff |');
     expect(body).toContain('| **prod** | – | – | – | – | ✅ | skipped: fork pull request |');
     expect(body).not.toContain('<b>prod</b>');
@@ -142,7 +146,7 @@ describe('renderPreviewComment', () => {
   });
 
   it('does not report "no changes" when every environment was skipped', () => {
-    const body = renderPreviewComment({ headSha: SHA, environments: [{ name: 'prod', mode: 'render', findings: [], skippedReason: 'no credentials' }] });
+    const body = renderPreviewComment({ headSha: SHA, environments: [{ name: 'prod', mode: 'render', findings: [], skippedReason: 'no credentials' }] }, secrets);
     expect(body).not.toContain('No environment changes');
     expect(body).toContain('skipped: no credentials');
   });

@@ -9,6 +9,13 @@ import { renderPreviewComment } from '../../src/report/preview-comment.js';
 import { renderJobSummary } from '../../src/report/summary.js';
 import { formatChangeSet } from '../../src/report/terminal.js';
 import { objectFinding } from '../../src/validate/object-finding.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const kustomization = (interval: string): KubeObject => ({
   apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -45,7 +52,7 @@ describe('group-qualified kinds', () => {
   });
 
   it('the PR comment, its change summary and its diffs name the group', () => {
-    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet, findings: [], mode: 'cluster' }], headSha: '0123456789abcdef' });
+    const comment = renderPreviewComment({ environments: [{ name: 'dev', changeSet, findings: [], mode: 'cluster' }], headSha: '0123456789abcdef' }, secrets);
     expect(comment).toContain('Kustomization.kustomize.toolkit.fluxcd.io/apps/dev-team');
     expect(comment).toContain('ClusterIssuer.cert-manager.io/letsencrypt');
     expect(comment).toContain('NetworkPolicy/apps/deny-all');
@@ -59,7 +66,7 @@ describe('group-qualified kinds', () => {
       '+ NetworkPolicy apps/deny-all',
       '+ ClusterIssuer.cert-manager.io letsencrypt',
     ]);
-    const summary = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', mode: 'cluster', changeSet }] });
+    const summary = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', mode: 'cluster', changeSet }] }, secrets);
     expect(summary).toContain('Kustomization.kustomize.toolkit.fluxcd.io/apps/dev-team');
     const terminal = formatChangeSet(changeSet, { color: false });
     expect(terminal).toContain('~ update Kustomization.kustomize.toolkit.fluxcd.io/apps/dev-team');

@@ -4,6 +4,10 @@ import { renderDeployComment } from '../../src/report/deploy-comment.js';
 import { buildJsonReport } from '../../src/report/json-report.js';
 import { rollbackText, type RollbackReport } from '../../src/report/rollback.js';
 import { renderJobSummary } from '../../src/report/summary.js';
+import { SecretMask } from '../../src/exec/secrets.js';
+
+/** The run's mask, as an entry would make it. */
+const secrets = new SecretMask();
 
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 const canary = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'web-canary' };
@@ -25,7 +29,7 @@ const env = (rollback: RollbackReport) => ({ name: 'prod', status: 'failure' as 
 
 describe('a rollback in the reports', () => {
   it('the deploy comment shows the failure, then what the rollback did and to which commit', () => {
-    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [env(rolledBack)] });
+    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [env(rolledBack)] }, secrets);
     expect(body).toContain('| **prod** | ❌ failed, ↩️ rolled back to 1a2b3c4 |');
     const why = body.indexOf(`❌ ${error}`);
     const rollback = body.indexOf('↩️ **Rollback**: rolled back to 1a2b3c4d5e6f and healthy (2 applied, 1 pruned, 1 kept (existed before))');
@@ -37,11 +41,11 @@ describe('a rollback in the reports', () => {
   });
 
   it('a failed rollback says so and why, in the comment and the job summary', () => {
-    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [env(rollbackFailed)] });
+    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [env(rollbackFailed)] }, secrets);
     expect(body).toContain('❌ failed, ❌ rollback failed');
     expect(body).toContain('❌ **Rollback**: rollback to 1a2b3c4d5e6f failed: unhealthy: Deployment/shop/web: Deployment not available');
     expect(body).toContain('- ❌ `Deployment/shop/web` (Failed): Deployment not available - 2 Pods: container web: ImagePullBackOff: image &quot;registry.example.com/shop/web:1.4.0&quot; could not be pulled');
-    const summary = renderJobSummary({ command: 'deploy', environments: [{ ...env(rollbackFailed), mode: 'cluster' }] });
+    const summary = renderJobSummary({ command: 'deploy', environments: [{ ...env(rollbackFailed), mode: 'cluster' }] }, secrets);
     expect(summary).toContain('❌ failure, ❌ rollback failed');
     expect(summary).toContain('❌ **Rollback**: rollback to 1a2b3c4d5e6f failed');
     expect(summary).toContain('could not be pulled');
@@ -49,14 +53,14 @@ describe('a rollback in the reports', () => {
 
   it('nothing to roll back to is said plainly', () => {
     const nothing: RollbackReport = { status: 'nothing', summary: 'nothing to roll back to: no healthy deploy of prod is recorded', pruned: [], kept: [] };
-    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [env(nothing)] });
+    const body = renderDeployComment({ sha: 'f'.repeat(40), environments: [env(nothing)] }, secrets);
     expect(body).toContain('⚠️ nothing to roll back to');
     expect(body).toContain('⚠️ **Rollback**: nothing to roll back to: no healthy deploy of prod is recorded');
     expect(rollbackText(nothing)).toEqual(['rollback: nothing to roll back to: no healthy deploy of prod is recorded']);
   });
 
   it('the JSON report carries the rollback with objects named', () => {
-    const report = buildJsonReport({ command: 'deploy', ok: false, environments: [{ ...env(rolledBack), mode: 'cluster' }] });
+    const report = buildJsonReport({ command: 'deploy', ok: false, environments: [{ ...env(rolledBack), mode: 'cluster' }] }, secrets);
     expect(report.environments[0]?.rollback).toEqual({
       status: 'rolled-back',
       commit: good,

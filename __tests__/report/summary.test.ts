@@ -2,14 +2,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJobSummary, writeJobSummary } from '../../src/report/summary.js';
-import { clearSecrets, registerSecret } from '../../src/exec/secrets.js';
+import { SecretMask } from '../../src/exec/secrets.js';
 import { changeSet, diffOf, entry } from './fixtures.js';
+
+/** The run's mask, as an entry would make it; a fresh one per test. */
+let secrets = new SecretMask();
+beforeEach(() => {
+  secrets = new SecretMask();
+});
 
 const MiB = 1024 * 1024;
 
 describe('renderJobSummary', () => {
-  afterEach(() => clearSecrets());
-
   it('holds the table, timings, findings and every diff', () => {
     const text = renderJobSummary({
       command: 'preview',
@@ -27,7 +31,7 @@ describe('renderJobSummary', () => {
           durationMs: 2030,
         },
       ],
-    });
+    }, secrets);
     expect(text).toContain('## Slipway preview');
     expect(text).toContain('| **dev** | previewed | 0 | 1 | 0 | 1 | ❌ 1 | 2.0 s |');
     expect(text).toContain('### Timings');
@@ -45,7 +49,7 @@ describe('renderJobSummary', () => {
       ...Array.from({ length: 30 }, (_, i) => entry('ConfigMap', `big-${i}`, 'update', wide(300))),
       ...Array.from({ length: 30 }, (_, i) => entry('ConfigMap', `small-${i}`, 'update', wide(2))),
     ];
-    const text = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', mode: 'cluster', changeSet: changeSet('dev', entries) }] });
+    const text = renderJobSummary({ command: 'preview', environments: [{ name: 'dev', mode: 'cluster', changeSet: changeSet('dev', entries) }] }, secrets);
     expect(text.length).toBeLessThan(MiB);
     expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(MiB);
     expect(Buffer.byteLength(text, 'utf8')).toBeGreaterThan(MiB / 2);
@@ -58,17 +62,17 @@ describe('renderJobSummary', () => {
       name: `env-${e}`,
       changeSet: changeSet(`env-${e}`, Array.from({ length: 2000 }, (_, i) => entry('ConfigMap', `c-${i}`, 'update', diffOf(10)))),
     }));
-    const text = renderJobSummary({ command: 'drift', environments });
+    const text = renderJobSummary({ command: 'drift', environments }, secrets);
     expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(MiB);
     expect(text).toContain('| **env-19** |');
   });
 
   it('masks registered secrets', () => {
-    registerSecret('P@ssw0rd-very-secret');
+    secrets.add('P@ssw0rd-very-secret');
     const text = renderJobSummary({
       command: 'deploy',
       environments: [{ name: 'dev', status: 'failure', error: 'login failed for P@ssw0rd-very-secret', changeSet: changeSet('dev', [entry('ConfigMap', 'c', 'update', '+ token: P@ssw0rd-very-secret\n')]) }],
-    });
+    }, secrets);
     expect(text).not.toContain('P@ssw0rd-very-secret');
   });
 
@@ -76,10 +80,10 @@ describe('renderJobSummary', () => {
     const dir = await mkdtemp(join(tmpdir(), 'slipway-summary-'));
     try {
       const file = join(dir, 'summary.md');
-      expect(await writeJobSummary('# one\n', file)).toBe(true);
-      expect(await writeJobSummary('# two\n', file)).toBe(true);
+      expect(await writeJobSummary('# one\n', file, secrets)).toBe(true);
+      expect(await writeJobSummary('# two\n', file, secrets)).toBe(true);
       expect(await readFile(file, 'utf8')).toBe('# one\n# two\n');
-      expect(await writeJobSummary('x', '')).toBe(false);
+      expect(await writeJobSummary('x', '', secrets)).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

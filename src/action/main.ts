@@ -14,6 +14,7 @@ import { promotionPullRequests, runIntent } from '../flows/run.js';
 import { runPreview } from '../flows/preview.js';
 import { createGitHubClient } from '../github/client.js';
 import { readRunContext } from '../github/context.js';
+import { SecretMask } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import { decideIntent } from '../plan/intent.js';
 import { defaultBranchOf, promotionBaseBranchOf, readEvent } from './event.js';
@@ -25,11 +26,15 @@ import { writeLog } from './output.js';
 import { postPreviewComment, publishOutcome } from './publish.js';
 import { dropClusterCredentials, protectCredentials } from './secrets.js';
 
-/** `signal`: aborted by the entry on SIGTERM/SIGINT (a cancelled workflow run), so held deploy locks are released. */
-export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<void> {
+/**
+ * `signal`: aborted by the entry on SIGTERM/SIGINT (a cancelled workflow run), so held deploy locks are released.
+ * `secrets`: this run's mask, handed to everything that learns a credential and to every output.
+ */
+export async function runAction(env: NodeJS.ProcessEnv, secrets: SecretMask, signal?: AbortSignal): Promise<void> {
   const startedAt = Date.now();
+  const log = actionLog(secrets);
   const inputs = readInputs(envInputReader(env));
-  protectCredentials(inputs, env);
+  protectCredentials(inputs, env, secrets);
   const context = readRunContext(env);
   const event = readEvent(env);
   const intent = decideIntent(event, inputs, defaultBranchOf(event));
@@ -38,12 +43,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
 
   const root = env.GITHUB_WORKSPACE || process.cwd();
   const config = await loadConfig(root, inputs.config);
-  const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl, paceWrites: env.SLIPWAY_GITHUB_PACE_WRITES !== 'false' }) : undefined;
-  const runner = processRunner(env);
+  const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, secrets, baseUrl: context.apiUrl, paceWrites: env.SLIPWAY_GITHUB_PACE_WRITES !== 'false' }) : undefined;
+  const runner = processRunner(env, secrets);
   const git = Git.forRepository(runner, root, config.tools);
   // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
   const renderer = createRenderer(config, runner, { allowRemote: !fromFork });
-  const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, log: actionLog });
+  const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, log });
   const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
 
   const promotion = createPromotionPort({
@@ -51,7 +56,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
     git,
     renderer,
     config,
-    log: actionLog,
+    log,
     token: inputs.githubToken,
     branch: promotionBaseBranchOf(event),
     pullRequests: gh ? githubPullRequestApi(gh, context.owner, context.repo) : undefined,
@@ -86,14 +91,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
         history: gitHistory(git, { token: inputs.githubToken }),
         resolveRef: (ref) => git.revParse(ref),
         mergeBase: (a, b) => git.mergeBase(a, b),
-        log: actionLog,
+        log,
       },
     );
     // A PR opened with the workflow's token starts no workflow: its preview is posted from here.
     for (const pullRequest of gh ? promotionPullRequests(outcome) : []) {
       const preview = await runPreview(
         { config, base: pullRequest.baseCommit, head: pullRequest.commit, environments: [pullRequest.target], clusterAllowed: true },
-        { renderer, validator, cluster, renderDiff, log: actionLog },
+        { renderer, validator, cluster, renderDiff, log },
       );
       await postPreviewComment(gh!, context, pullRequest.number, preview, pullRequest.commit, inputs.comment);
     }
@@ -101,14 +106,15 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, signal?: A
     await renderer.dispose?.();
   }
 
-  await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
+  await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, secrets, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }
 
 export async function main(signal?: AbortSignal): Promise<void> {
+  const secrets = new SecretMask();
   try {
-    await runAction(process.env, signal);
+    await runAction(process.env, secrets, signal);
   } catch (error) {
     const message = errorMessage(error);
-    writeLog('failure', error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
+    writeLog(secrets, 'failure', error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
   }
 }

@@ -13,7 +13,7 @@
  *   their data and properties the same way.
  */
 import * as core from '@actions/core';
-import { maskSecrets } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 
 export type LogKind = 'info' | 'notice' | 'warning' | 'error' | 'failure' | 'group' | 'endgroup';
 
@@ -24,9 +24,9 @@ export interface LogProperties {
   startColumn?: number;
 }
 
-/** Writes one message of `kind`; `failure` is an error that also fails the step. */
-export function writeLog(kind: LogKind, message = '', properties?: LogProperties): void {
-  const text = maskSecrets(message);
+/** Writes one message of `kind`, masked with the run's `secrets`; `failure` is an error that also fails the step. */
+export function writeLog(secrets: SecretMask, kind: LogKind, message = '', properties?: LogProperties): void {
+  const text = secrets.mask(message);
   switch (kind) {
     case 'info':
       core.info(inertLine(text));
@@ -41,7 +41,7 @@ export function writeLog(kind: LogKind, message = '', properties?: LogProperties
       core.setFailed(text);
       return;
     default:
-      core[kind](text, maskProperties(properties));
+      core[kind](text, maskProperties(secrets, properties));
   }
 }
 
@@ -55,7 +55,7 @@ export function inertLine(text: string): string {
     .replace(/^([\s\u0085]*)::/, '$1%3A:');
 }
 
-function maskProperties(properties: LogProperties | undefined): core.AnnotationProperties {
+function maskProperties(secrets: SecretMask, properties: LogProperties | undefined): core.AnnotationProperties {
   if (!properties) return {};
-  return { ...properties, title: properties.title && maskSecrets(properties.title), file: properties.file && maskSecrets(properties.file) };
+  return { ...properties, title: properties.title && secrets.mask(properties.title), file: properties.file && secrets.mask(properties.file) };
 }

@@ -19,6 +19,7 @@ import { findingsToAnnotations } from '../report/findings.js';
 import { buildJsonReport, writeJsonReport } from '../report/json-report.js';
 import { PREVIEW_MARKER, renderPreviewComment } from '../report/preview-comment.js';
 import { renderJobSummary, SUMMARY_BUDGET_BYTES, writeJobSummary, type SummaryEnvironment } from '../report/summary.js';
+import type { SecretMask } from '../exec/secrets.js';
 import type { ActionInputs } from './inputs.js';
 import { writeLog } from './output.js';
 import { promotionDiffsMarkdown } from './promotion-diffs.js';
@@ -32,6 +33,8 @@ export interface PublishContext {
   gh?: GitHubClient;
   startedAt: number;
   env: NodeJS.ProcessEnv;
+  /** The run's mask, for the log, the summary and the JSON report (the GitHub client carries it too). */
+  secrets: SecretMask;
 }
 
 /** Annotations shown on a run; beyond this GitHub drops them anyway (and the summary lists all). */
@@ -41,7 +44,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   const sha = p.intent.head ?? p.context.sha ?? '';
   const environments = summaryEnvironments(outcome);
   const findings = environments.flatMap((e) => e.findings ?? []);
-  annotate(findings);
+  annotate(findings, p.secrets);
 
   const pr = p.intent.pullRequest;
   if (outcome.command === 'preview' && pr && p.gh) {
@@ -56,23 +59,23 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
       summaryUrl: summaryUrlOf(p.context),
       dryRun: p.inputs.dryRun,
       promotions: outcome.deploy.promotions.map(reportedPromotion),
-    });
+    }, p.secrets);
     await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: deployedPr, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
   }
   if (outcome.command === 'drift') {
     const drifted = outcome.drift.filter((d) => d.drifted).map((d) => d.name);
-    if (drifted.length) writeLog('warning', `Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
+    if (drifted.length) writeLog(p.secrets, 'warning', `Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
   }
 
   const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
   const reported = promotions.map(reportedPromotion);
   const totalMs = Date.now() - p.startedAt;
   // The promotion diffs follow the summary and take their share of its byte budget.
-  const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun);
+  const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun, p.secrets);
   const markdown =
-    renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions: reported, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
+    renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions: reported, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }, p.secrets) +
     promotionEdits;
-  await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => writeLog('warning', `the job summary could not be written: ${(error as Error).message}`));
+  await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY, p.secrets).catch((error) => writeLog(p.secrets, 'warning', `the job summary could not be written: ${(error as Error).message}`));
 
   const affected = affectedOf(outcome);
   const ok = outcome.command === 'skip' ? true : outcome.ok;
@@ -87,7 +90,7 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
     affected,
     environments,
     promotions: reported,
-  });
+  }, p.secrets);
   const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined, run: p.context.runId && `${p.context.runId}-${p.context.runAttempt ?? '1'}` });
 
   core.setOutput('environments', JSON.stringify(affected));
@@ -100,8 +103,8 @@ export async function publishOutcome(outcome: RunOutcome, p: PublishContext): Pr
   if (commit) core.setOutput('commit', commit);
   if (pullRequestUrl) core.setOutput('pull-request', pullRequestUrl);
 
-  if (outcome.command === 'skip') writeLog('info', `slipway: nothing to do (${outcome.reason})`);
-  else if (!outcome.ok) writeLog('failure', failureMessage(outcome));
+  if (outcome.command === 'skip') writeLog(p.secrets, 'info', `slipway: nothing to do (${outcome.reason})`);
+  else if (!outcome.ok) writeLog(p.secrets, 'failure', failureMessage(outcome));
 }
 
 /** A promotion as the reports show it: the pull request by its URL. */
@@ -127,7 +130,7 @@ export async function postPreviewComment(
     headSha,
     runUrl: context.runUrl,
     summaryUrl: summaryUrlOf(context),
-  });
+  }, gh.secrets);
   const result = await upsertStickyComment(gh, {
     owner: context.owner,
     repo: context.repo,
@@ -137,7 +140,7 @@ export async function postPreviewComment(
     mode,
     createIfMissing: commentWithoutChanges || !quiet,
   });
-  if (result.url) writeLog('info', `slipway: preview comment ${result.action}: ${result.url}`);
+  if (result.url) writeLog(gh.secrets, 'info', `slipway: preview comment ${result.action}: ${result.url}`);
 }
 
 /** For a deploy started by a push: the pull request the pushed commit was merged from, if any. */
@@ -146,18 +149,18 @@ async function mergedPullRequestOf(p: PublishContext, sha: string): Promise<numb
   try {
     return await findMergedPullRequestOfCommit(p.gh, p.context.owner, p.context.repo, sha);
   } catch (error) {
-    writeLog('warning', `could not find the pull request of ${sha.slice(0, 7)} to comment on: ${(error as Error).message}`);
+    writeLog(p.secrets, 'warning', `could not find the pull request of ${sha.slice(0, 7)} to comment on: ${(error as Error).message}`);
     return undefined;
   }
 }
 
-function annotate(findings: readonly Finding[]): void {
+function annotate(findings: readonly Finding[], secrets: SecretMask): void {
   const annotations = findingsToAnnotations(findings);
   for (const a of annotations.slice(0, MAX_ANNOTATIONS)) {
     const properties = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn };
-    writeLog(a.level === 'error' ? 'error' : a.level === 'warning' ? 'warning' : 'notice', a.message, properties);
+    writeLog(secrets, a.level === 'error' ? 'error' : a.level === 'warning' ? 'warning' : 'notice', a.message, properties);
   }
-  if (annotations.length > MAX_ANNOTATIONS) writeLog('warning', `${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
+  if (annotations.length > MAX_ANNOTATIONS) writeLog(secrets, 'warning', `${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
 }
 
 function affectedOf(outcome: RunOutcome): string[] {

@@ -5,15 +5,15 @@
  */
 import * as core from '@actions/core';
 import { kubeconfigSecrets } from '../exec/kubeconfig-secrets.js';
-import { registerSecret } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 import type { ActionInputs } from './inputs.js';
 
 const CREDENTIAL_VARIABLES = ['INPUT_KUBECONFIG', 'INPUT_GITHUB-TOKEN', 'INPUT_GITHUB_TOKEN', 'GITHUB_TOKEN'];
 
-export function protectCredentials(inputs: ActionInputs, env: NodeJS.ProcessEnv): void {
+export function protectCredentials(inputs: ActionInputs, env: NodeJS.ProcessEnv, secrets: SecretMask): void {
   const values = [...(inputs.kubeconfig ? kubeconfigSecrets(inputs.kubeconfig) : []), ...(inputs.githubToken ? [inputs.githubToken] : [])];
   for (const value of values) {
-    registerSecret(value);
+    secrets.add(value);
     core.setSecret(value);
   }
   for (const name of CREDENTIAL_VARIABLES) delete env[name];

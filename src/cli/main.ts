@@ -10,7 +10,7 @@ import { initConfig } from '../init/init.js';
 import type { PreviewResult } from '../flows/preview.js';
 import { renderPreviewComment } from '../report/preview-comment.js';
 import { loadConfig } from '../config/load.js';
-import { maskSecrets } from '../exec/secrets.js';
+import { SecretMask } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
 import type { Intent } from '../plan/intent.js';
 import { createClusterPort, createRenderer, renderDiff, validator } from '../flows/adapters.js';
@@ -49,8 +49,11 @@ const processIo: CliIo = {
 };
 
 /** `signal`: aborted by the entry on SIGTERM/SIGINT, so a held deploy lock is released before the process ends. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
-  const env = io.env ?? process.env;
+export async function runCli(argv: readonly string[], terminal: CliIo = processIo, signal?: AbortSignal): Promise<number> {
+  const env = terminal.env ?? process.env;
+  // One mask per command: the kubeconfig's credentials are registered as it is read; all output passes it.
+  const secrets = new SecretMask();
+  const io = maskedIo(terminal, secrets);
   let args: CliArgs;
   try {
     args = parseCliArgs(argv, io.isTty && !env.NO_COLOR);
@@ -63,35 +66,40 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, sig
       io.stdout(`${packageVersion()}\n`);
       return 0;
     }
-    return fatal(io, argv.includes('--json'), commandIn(argv), error);
+    return fatal(io, secrets, argv.includes('--json'), commandIn(argv), error);
   }
   const log = terminalLog(io, args.json);
-  const runner = processRunner(env);
+  const runner = processRunner(env, secrets);
   try {
     if (args.command === 'init') return await init(args, io);
     if (args.command === 'rollback') {
       const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
       const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
-      return await rollbackCommand(args, io, { log, runner, kubeconfig, kubeconfigPaths: env.KUBECONFIG, holder, signal });
+      return await rollbackCommand(args, io, { log, runner, kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, holder, signal });
     }
-    const outcome = await execute(args, log, runner, env.KUBECONFIG, signal);
-    printOutcome(outcome, args, io);
-    if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io, runner);
+    const outcome = await execute(args, log, runner, secrets, env.KUBECONFIG, signal);
+    printOutcome(secrets.maskAll(outcome), args, io);
+    if (args.markdown && outcome.command === 'preview') await writePreviewMarkdown(args, outcome.preview, io, runner, secrets);
     return outcome.command === 'skip' || outcome.ok ? 0 : 1;
   } catch (error) {
-    return fatal(io, args.json, args.command, error);
+    return fatal(io, secrets, args.json, args.command, error);
   }
 }
 
+/** What the command prints, masked: every line to stdout and stderr passes the run's mask. */
+function maskedIo(io: CliIo, secrets: SecretMask): CliIo {
+  return { ...io, stdout: (text) => io.stdout(secrets.mask(text)), stderr: (text) => io.stderr(secrets.mask(text)) };
+}
+
 /** Usage and setup errors: exit 2, on stderr (and as a JSON object on stdout with --json). */
-function fatal(io: CliIo, json: boolean, command: string | undefined, error: unknown): number {
+function fatal(io: CliIo, secrets: SecretMask, json: boolean, command: string | undefined, error: unknown): number {
   const unexpected = !(error instanceof UserError);
   if (json) {
     const message = error instanceof UserError && error.hint ? error.message.slice(0, -(error.hint.length + 3)) : errorMessage(error);
     const body = { command: command ?? null, ok: false, exitCode: 2, error: { message, ...(error instanceof UserError && error.hint ? { hint: error.hint } : {}), ...(unexpected ? { unexpected: true } : {}) } };
-    io.stdout(`${maskSecrets(JSON.stringify(body, null, 2))}\n`);
+    io.stdout(`${JSON.stringify(secrets.maskAll(body), null, 2)}\n`);
   }
-  io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
+  io.stderr(`slipway: ${errorMessage(error)}\n`);
   if (unexpected) io.stderr('This is unexpected; please report it with the command you ran.\n');
   return 2;
 }
@@ -107,14 +115,14 @@ function readKubeconfigFlag(path: string): string {
 }
 
 /** `kubeconfigPaths`: the value of $KUBECONFIG. */
-async function execute(args: CliArgs, log: Log, runner: CommandRunner, kubeconfigPaths: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
+async function execute(args: CliArgs, log: Log, runner: CommandRunner, secrets: SecretMask, kubeconfigPaths: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
   const root = resolve(args.repo);
   const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
   if (args.verbose) for (const line of await describeTools(config.tools, root, runner)) log.info(`tool ${line}`);
   const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
   const git = Git.forRepository(runner, root, config.tools);
   const renderer = createRenderer(config, runner);
-  const cluster = createClusterPort({ kubeconfig, kubeconfigPaths, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
+  const cluster = createClusterPort({ kubeconfig, kubeconfigPaths, secrets, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
   const ports = {
@@ -168,11 +176,11 @@ async function init(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** `diff --markdown FILE`: the preview comment exactly as the action posts it on a pull request. */
-async function writePreviewMarkdown(args: CliArgs, preview: PreviewResult, io: CliIo, runner: CommandRunner): Promise<void> {
+async function writePreviewMarkdown(args: CliArgs, preview: PreviewResult, io: CliIo, runner: CommandRunner, secrets: SecretMask): Promise<void> {
   const root = resolve(args.repo);
   const headSha = await Git.forRepository(runner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
   const file = resolve(args.markdown!);
-  await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }));
+  await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }, secrets));
   io.stderr(`Preview comment written to ${file}\n`);
 }
 
@@ -207,7 +215,7 @@ function safeUser(): string {
 }
 
 function terminalLog(io: CliIo, quiet: boolean): Log {
-  const write = (prefix: string, message: string) => io.stderr(`${prefix}${maskSecrets(message)}\n`);
+  const write = (prefix: string, message: string) => io.stderr(`${prefix}${message}\n`);
   return {
     info: (message) => (quiet ? undefined : write('', message)),
     warning: (message) => write('warning: ', message),

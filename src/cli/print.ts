@@ -1,6 +1,5 @@
 /** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
 import { countChanges, OBJECT_BODY_FIELDS, resultCounts } from '../model/changeset.js';
-import { maskSecrets } from '../exec/secrets.js';
 import { describeRef } from '../model/objects.js';
 import type { RunOutcome } from '../flows/run.js';
 import { formatFindingsText } from '../report/findings.js';
@@ -9,8 +8,9 @@ import { rollbackText } from '../report/rollback.js';
 import type { CliArgs } from './args.js';
 import type { CliIo } from './main.js';
 
+/** `io` masks what it is given; the entry masks `outcome` too, so JSON-escaped secrets are caught before serialising. */
 export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): void {
-  const out = (text: string) => io.stdout(maskSecrets(text));
+  const out = (text: string) => io.stdout(text);
   if (args.json && outcome.command !== 'plan') {
     // The command as the user typed it (`diff`, `apply`), not the flow that ran it.
     out(`${JSON.stringify({ ...(jsonOf(outcome) as object), command: args.command }, null, 2)}\n`);

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load.js';
 import { requireDuration } from '../config/duration.js';
 import { Git } from '../exec/git.js';
 import type { CommandRunner } from '../exec/run.js';
-import { maskSecrets } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 import { createClusterPort, createRenderer } from '../flows/adapters.js';
 import { gitHistory } from '../flows/git-history.js';
 import type { Log } from '../flows/log.js';
@@ -26,6 +26,8 @@ export interface RollbackCommandDeps {
   kubeconfig?: string;
   /** $KUBECONFIG. */
   kubeconfigPaths?: string;
+  /** The command's mask: the kubeconfig's credentials are registered here; `io` masks with it. */
+  secrets: SecretMask;
   holder: string;
   signal?: AbortSignal;
 }
@@ -42,6 +44,7 @@ export async function rollbackCommand(args: CliArgs, io: CliIo, deps: RollbackCo
     kubeconfigPaths: deps.kubeconfigPaths,
     kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`,
     kubeconfigSetting: '--kubeconfig FILE',
+    secrets: deps.secrets,
     log: deps.log,
   });
   let result;
@@ -52,9 +55,9 @@ export async function rollbackCommand(args: CliArgs, io: CliIo, deps: RollbackCo
   }
   const ok = result.status === 'rolled-back';
   if (args.json) {
-    io.stdout(`${maskSecrets(JSON.stringify({ command: 'rollback', ok, environment: env.name, durationMs: result.durationMs, ...rollbackJson(result) }, null, 2))}\n`);
+    io.stdout(`${JSON.stringify(deps.secrets.maskAll({ command: 'rollback', ok, environment: env.name, durationMs: result.durationMs, ...rollbackJson(result) }), null, 2)}\n`);
   } else {
-    io.stdout(maskSecrets(`${env.name}: ${rollbackText(result).join('\n')}\n`));
+    io.stdout(`${env.name}: ${rollbackText(result).join('\n')}\n`);
   }
   return ok ? 0 : 1;
 }

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../model/errors.js';
 import { indent, lastLines, type CommandRunner, type RunOptions, type RunResult } from './run.js';
-import { maskSecrets, registerSecret } from './secrets.js';
 import { locateTool, type ToolPaths } from './tools.js';
 
 export const DEFAULT_AUTHOR = {
@@ -222,9 +221,9 @@ export class Git {
     const result = await this.git(['push', '--porcelain', remote, refspec], { env, allowFailure: true });
     if (result.exitCode === 0) return;
     const race = pushRace(`${result.stdout}\n${result.stderr}`);
-    if (race) throw new PushRejectedError(refspec, maskSecrets(race));
+    if (race) throw new PushRejectedError(refspec, race);
     throw new UserError(
-      maskSecrets(`git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent(lastLines(`${result.stderr}\n${result.stdout}`, 20))}`),
+      `git push ${remote} ${refspec} failed with exit code ${result.exitCode}:\n${indent(lastLines(`${result.stderr}\n${result.stdout}`, 20))}`,
       'Check that the token may push to this repository (contents: write) and that branch protection allows it.',
     );
   }
@@ -260,8 +259,8 @@ export class Git {
     const origin = httpOrigin(await this.remoteUrl(remote));
     if (!origin) return env;
     const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
-    registerSecret(token);
-    registerSecret(basic);
+    this.runner.secrets?.add(token);
+    this.runner.secrets?.add(basic);
     const key = `http.${origin}/.extraheader`;
     return {
       ...env,

@@ -1,13 +1,13 @@
 /**
  * The one place that starts external programs (git, kubectl, kustomize, helm).
  * Never through a shell: arguments are passed as an array, so nothing in a path or a
- * ref can be interpreted. stderr is captured into the error, secrets masked.
+ * ref can be interpreted. stderr is captured into the error; the output sinks mask secrets in it.
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../model/errors.js';
 import { childEnvironment } from './child-env.js';
-import { maskSecrets } from './secrets.js';
+import type { SecretMask } from './secrets.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -36,6 +36,8 @@ export interface CommandRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** The PATH programs are looked up on (src/exec/tools.ts); absent: only configured paths and the package's tools. */
   readonly path?: string;
+  /** Where credentials handed to a command (git's push token) are registered, so no output shows them. */
+  readonly secrets?: SecretMask;
 }
 
 /** A program exited non-zero, could not start, or ran too long. */
@@ -49,7 +51,7 @@ export class CommandError extends UserError {
     /** The program was stopped for running too long, using too much memory or printing too much. */
     readonly stopped = false,
   ) {
-    super(maskSecrets(`${command} ${args.join(' ')} ${detail}${stderr.trim() ? `:\n${indent(lastLines(stderr, 20))}` : ''}`));
+    super(`${command} ${args.join(' ')} ${detail}${stderr.trim() ? `:\n${indent(lastLines(stderr, 20))}` : ''}`);
     this.name = 'CommandError';
   }
 }
@@ -69,9 +71,17 @@ const DEFAULT_MAX_OUTPUT = 256 * 1024 * 1024;
 /**
  * Runs programs as child processes. `parentEnv` is the environment the entry started with: its
  * allow-listed part reaches the programs (child-env.ts) and its PATH is where tools are found.
+ * `secrets`: the run's mask (see CommandRunner.secrets).
  */
-export function processRunner(parentEnv: Readonly<Record<string, string | undefined>>): CommandRunner {
-  return { path: parentEnv.PATH ?? '', run: (command, args, options = {}) => runProcess(parentEnv, command, args, options) };
+export function processRunner(parentEnv: Readonly<Record<string, string | undefined>>, secrets?: SecretMask): CommandRunner {
+  return {
+    secrets,
+    // Read when a tool is looked up, as spawn reads the environment when a program starts.
+    get path() {
+      return parentEnv.PATH ?? '';
+    },
+    run: (command, args, options = {}) => runProcess(parentEnv, command, args, options),
+  };
 }
 
 function runProcess(parentEnv: Readonly<Record<string, string | undefined>>, command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {

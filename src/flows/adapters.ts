@@ -9,7 +9,8 @@ import { Git } from '../exec/git.js';
 import type { CommandRunner } from '../exec/run.js';
 import { buildChangeSet } from '../kube/changeset.js';
 import { KubeClient } from '../kube/client.js';
-import { KubeconfigUnreadableError, loadKubeConfig, NoKubeconfigError, readKubeconfig } from '../kube/connection.js';
+import { NoKubeconfigError, type ParsedKubeconfig, readKubeconfig } from '../kube/connection.js';
+import type { SecretMask } from '../exec/secrets.js';
 import { readDeployRecord } from '../kube/deployed-commit.js';
 import { deployEnvironment, LOCK_NAMESPACE, waitUntilHealthy, type DeployContext } from '../kube/deploy-environment.js';
 import { summariseApply } from '../kube/results.js';
@@ -57,29 +58,44 @@ export interface ClusterAccess {
   kubeconfigPaths?: string;
   /** How the user passes a kubeconfig (`--kubeconfig FILE` on the command line), for hints. */
   kubeconfigSetting?: string;
+  /** The run's mask: the kubeconfig's credentials and exec-plugin tokens are registered here. */
+  secrets: SecretMask;
   log: Log;
   /** Time as health waits see it (tests); the system clock otherwise. */
   clock?: Clock;
 }
 
-/** Throws at once when a kubeconfig given as content does not parse, whatever the command. */
+/**
+ * Reads the kubeconfig once, on first use, and connects to each environment's context from that.
+ * Throws at once when a kubeconfig given as content does not parse, whatever the command.
+ */
 export function createClusterPort(access: ClusterAccess): ClusterPort {
-  const source = { kubeconfig: access.kubeconfig, kubeconfigSource: access.kubeconfigSource, kubeconfigPaths: access.kubeconfigPaths, kubeconfigSetting: access.kubeconfigSetting };
-  if (access.kubeconfig !== undefined) readKubeconfig(source);
-  return {
-    hasCredentials(env) {
+  let read: { kubeconfig: ParsedKubeconfig } | { error: unknown } | undefined;
+  const kubeconfig = (): ParsedKubeconfig => {
+    if (!read) {
       try {
-        loadKubeConfig({ ...source, context: env.context });
+        read = { kubeconfig: readKubeconfig(access) };
+      } catch (error) {
+        read = { error };
+      }
+    }
+    if ('error' in read) throw read.error;
+    return read.kubeconfig;
+  };
+  if (access.kubeconfig !== undefined) kubeconfig();
+  return {
+    hasCredentials() {
+      try {
+        kubeconfig();
+        // It may lack the environment's context: connecting says so and names the contexts it has.
         return true;
       } catch (error) {
         if (error instanceof NoKubeconfigError) return false;
-        if (error instanceof KubeconfigUnreadableError) throw error;
-        // It parses but lacks the context: connecting says so and names the contexts it has.
-        return true;
+        throw error;
       }
     },
     async connect(env) {
-      const client = await KubeClient.connect({ ...source, context: env.context });
+      const client = await KubeClient.connect({ parsed: kubeconfig(), context: env.context, secrets: access.secrets });
       return clusterSession(client, access.log, access.clock ?? systemClock);
     },
   };

@@ -12,7 +12,7 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Octokit as CoreOctokit } from '@octokit/core';
-import { registerSecret } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 
 /** The Octokit instance every helper in `src/github/` accepts. */
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -32,11 +32,14 @@ export interface ApiCallLog {
   reset(): void;
 }
 
-export type GitHubClient = Octokit & { apiCalls: ApiCallLog };
+/** `secrets`: the run's mask; every helper that writes through the client masks what it sends with it. */
+export type GitHubClient = Octokit & { apiCalls: ApiCallLog; secrets: SecretMask };
 
 export interface GitHubClientOptions {
   token: string;
-  /** Default: `GITHUB_API_URL`, else https://api.github.com. */
+  /** The run's mask; the token is registered in it. */
+  secrets: SecretMask;
+  /** Default https://api.github.com; the action passes `GITHUB_API_URL`. */
   baseUrl?: string;
   /** Retries of a transient failure (5xx, network). Default 3. */
   retries?: number;
@@ -63,7 +66,7 @@ export interface GitHubClientOptions {
 const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  registerSecret(options.token);
+  options.secrets.add(options.token);
   const unit = options.backoffUnitMs ?? 1000;
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRateLimitWaitSeconds ?? 120;
@@ -98,7 +101,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry,
     throttling,
   );
-  return octokit as GitHubClient;
+  return Object.assign(octokit, { secrets: options.secrets }) as GitHubClient;
 }
 
 function countCalls(octokit: CoreOctokit): { apiCalls: ApiCallLog } {

@@ -3,8 +3,7 @@
  * so a busy pull request does not collect a new Slipway comment on every push.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
-import type { Octokit } from './client.js';
+import type { GitHubClient } from './client.js';
 
 /** GitHub refuses comment bodies longer than this many characters. */
 export const MAX_COMMENT_LENGTH = 65536;
@@ -37,10 +36,10 @@ interface ListedComment {
   body?: string | null;
 }
 
-export async function upsertStickyComment(gh: Octokit, request: StickyCommentRequest): Promise<StickyCommentResult> {
+export async function upsertStickyComment(gh: GitHubClient, request: StickyCommentRequest): Promise<StickyCommentResult> {
   if (request.mode === 'off') return { action: 'skipped' };
   const { owner, repo, issueNumber } = request;
-  const body = fitCommentBody(withMarker(maskSecrets(request.body), request.marker));
+  const body = fitCommentBody(withMarker(gh.secrets.mask(request.body), request.marker));
 
   if (request.mode === 'update') {
     const existing = await findMarkedComment(gh, owner, repo, issueNumber, request.marker);
@@ -60,7 +59,7 @@ export async function upsertStickyComment(gh: Octokit, request: StickyCommentReq
  * A comment that starts with the marker wins over one that merely quotes it somewhere.
  */
 export async function findMarkedComment(
-  gh: Octokit,
+  gh: GitHubClient,
   owner: string,
   repo: string,
   issueNumber: number,

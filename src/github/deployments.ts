@@ -3,8 +3,7 @@
  * so the repository's Environments page shows what runs where and links back to the run.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
-import type { Octokit } from './client.js';
+import type { GitHubClient } from './client.js';
 
 export type DeploymentOutcome = 'success' | 'failure' | 'error' | 'inactive';
 
@@ -47,7 +46,7 @@ const TASK = 'deploy';
 const MAX_DESCRIPTION = 140;
 
 /** Creates (or, with the same attempt key, finds) the deployment and marks it `in_progress`. */
-export async function startDeployment(gh: Octokit, request: StartDeploymentRequest): Promise<DeploymentHandle> {
+export async function startDeployment(gh: GitHubClient, request: StartDeploymentRequest): Promise<DeploymentHandle> {
   const { owner, repo, environment } = request;
   const existing = request.attemptKey ? await findDeployment(gh, request) : undefined;
   let id = existing;
@@ -80,12 +79,12 @@ export async function startDeployment(gh: Octokit, request: StartDeploymentReque
   return handle;
 }
 
-export async function finishDeployment(gh: Octokit, handle: DeploymentHandle, result: FinishDeploymentRequest): Promise<void> {
+export async function finishDeployment(gh: GitHubClient, handle: DeploymentHandle, result: FinishDeploymentRequest): Promise<void> {
   await setDeploymentStatus(gh, handle, result.state, result);
 }
 
 async function setDeploymentStatus(
-  gh: Octokit,
+  gh: GitHubClient,
   handle: DeploymentHandle,
   state: 'in_progress' | DeploymentOutcome,
   details: { description?: string; logUrl?: string; environmentUrl?: string },
@@ -95,7 +94,7 @@ async function setDeploymentStatus(
     repo: handle.repo,
     deployment_id: handle.id,
     state,
-    description: details.description === undefined ? undefined : shorten(details.description),
+    description: details.description === undefined ? undefined : shorten(gh.secrets.mask(details.description)),
     log_url: details.logUrl,
     environment_url: details.environmentUrl,
     // Only the newest successful deployment of an environment is active.
@@ -103,7 +102,7 @@ async function setDeploymentStatus(
   });
 }
 
-async function findDeployment(gh: Octokit, request: StartDeploymentRequest): Promise<number | undefined> {
+async function findDeployment(gh: GitHubClient, request: StartDeploymentRequest): Promise<number | undefined> {
   const { data } = await gh.rest.repos.listDeployments({
     owner: request.owner,
     repo: request.repo,
@@ -129,6 +128,6 @@ function safeParse(text: string): unknown {
 }
 
 function shorten(text: string): string {
-  const masked = maskSecrets(text).replace(/\s+/g, ' ').trim();
-  return masked.length <= MAX_DESCRIPTION ? masked : `${masked.slice(0, MAX_DESCRIPTION - 1)}…`;
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= MAX_DESCRIPTION ? line : `${line.slice(0, MAX_DESCRIPTION - 1)}…`;
 }

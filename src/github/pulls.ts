@@ -3,8 +3,7 @@
  * body up to date, add labels. Running twice leaves one pull request, not two.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
-import type { Octokit } from './client.js';
+import type { GitHubClient } from './client.js';
 import { fitCommentBody } from './comments.js';
 
 export interface PullRequestInfo {
@@ -51,7 +50,7 @@ interface PullData {
 }
 
 export async function findOpenPullRequest(
-  gh: Octokit,
+  gh: GitHubClient,
   owner: string,
   repo: string,
   head: string,
@@ -61,15 +60,15 @@ export async function findOpenPullRequest(
   return data.length ? toInfo(data[0]) : undefined;
 }
 
-export async function getPullRequest(gh: Octokit, owner: string, repo: string, number: number): Promise<PullRequestInfo> {
+export async function getPullRequest(gh: GitHubClient, owner: string, repo: string, number: number): Promise<PullRequestInfo> {
   const { data } = await gh.rest.pulls.get({ owner, repo, pull_number: number });
   return toInfo(data);
 }
 
-export async function ensurePullRequest(gh: Octokit, request: EnsurePullRequestRequest): Promise<EnsurePullRequestResult> {
+export async function ensurePullRequest(gh: GitHubClient, request: EnsurePullRequestRequest): Promise<EnsurePullRequestResult> {
   const { owner, repo, head, base } = request;
-  const title = maskSecrets(request.title);
-  const body = fitCommentBody(maskSecrets(request.body));
+  const title = gh.secrets.mask(request.title);
+  const body = fitCommentBody(gh.secrets.mask(request.body));
   let existing = await findOpenPullRequest(gh, owner, repo, head, base);
 
   let created: PullRequestInfo | undefined;
@@ -133,7 +132,7 @@ function toInfo(data: PullData): PullRequestInfo {
  * The merged pull request a pushed commit came from (its merge, squash or rebase commit), so a
  * deploy started by `push` can comment on it. Undefined for direct pushes.
  */
-export async function findMergedPullRequestOfCommit(gh: Octokit, owner: string, repo: string, sha: string): Promise<number | undefined> {
+export async function findMergedPullRequestOfCommit(gh: GitHubClient, owner: string, repo: string, sha: string): Promise<number | undefined> {
   const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 10 });
   const merged = data.find((pr) => pr.merged_at && pr.merge_commit_sha === sha) ?? data.find((pr) => pr.merged_at);
   return merged?.number;

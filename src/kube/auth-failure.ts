@@ -5,16 +5,17 @@
  * plugin's stdout carries the credential itself, so a parse error (which quotes the start of it)
  * is never shown.
  */
-import { maskSecrets } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 
 const KEPT_LINES = 10;
 const MAX_LINE_CHARS = 300;
 
-export function describeAuthFailure(error: unknown): string {
+/** `secrets`: masked before lines are cut, so a cut never leaves part of a secret. */
+export function describeAuthFailure(error: unknown, secrets: SecretMask): string {
   if (error instanceof SyntaxError) {
     return 'the exec plugin printed something that is not an ExecCredential (JSON with status.token or a client certificate); its output is not shown because it may hold a credential';
   }
-  const text = maskSecrets(error instanceof Error ? error.message : String(error));
+  const text = secrets.mask(error instanceof Error ? error.message : String(error));
   const lines = text.trim().split(/\r?\n/);
   const kept = lines.slice(-KEPT_LINES).map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… (line cut)` : line));
   const dropped = lines.length - kept.length;

@@ -4,10 +4,10 @@
  * know, and server-side apply must send the manifest exactly as rendered.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
-import { type ConnectOptions, type ConnectionSettings, loadKubeConfig, resolveSettings } from './connection.js';
+import { SecretMask } from '../exec/secrets.js';
+import { type ConnectOptions, type ConnectionSettings, loadKubeConfig, type ParsedKubeconfig, resolveSettings } from './connection.js';
 import { Discovery, type ResourceRef } from './discovery.js';
 import { KubeApiError, type KubeStatusDetails } from './errors.js';
 import { DEFAULT_RETRY_POLICY, classifyError, parseRetryAfter, type RetryHooks, type RetryPolicy, withRetry } from './retry.js';
@@ -105,14 +105,16 @@ export class KubeClient {
     this.inFlight = tuning.inFlight ?? new InFlightLimit();
   }
 
+  /** `parsed`: the run's kubeconfig, read once; without it the options' kubeconfig is read here. */
   static async connect(
-    options: ConnectOptions & TransportOptions & { retryPolicy?: RetryPolicy; inFlight?: InFlightLimitOptions; retryHooks?: KubeClientTuning['retryHooks'] },
+    options: ConnectOptions & TransportOptions & { parsed?: ParsedKubeconfig; retryPolicy?: RetryPolicy; inFlight?: InFlightLimitOptions; retryHooks?: KubeClientTuning['retryHooks'] },
   ): Promise<KubeClient> {
-    const config = loadKubeConfig(options);
-    const initial = await resolveSettings(config);
+    const config = options.parsed ? options.parsed.forContext(options.context) : loadKubeConfig(options);
+    const secrets = options.secrets ?? new SecretMask();
+    const initial = await resolveSettings(config, secrets);
     let cache = { at: Date.now(), value: Promise.resolve(initial) };
     const settings = (): Promise<ConnectionSettings> => {
-      if (Date.now() - cache.at > SETTINGS_TTL_MS) cache = { at: Date.now(), value: resolveSettings(config) };
+      if (Date.now() - cache.at > SETTINGS_TTL_MS) cache = { at: Date.now(), value: resolveSettings(config, secrets) };
       return cache.value;
     };
     const { transport, stream, close, connected, protocol } = connectTransport(settings, initial, { http2: options.http2, maxSockets: options.maxSockets });
@@ -341,7 +343,7 @@ export function toApiError(status: number, body: Buffer, subject: string, retryA
     message = text.slice(0, 500).trim();
   }
   const retryAfterMs = parseRetryAfter(retryAfter) ?? (details?.retryAfterSeconds !== undefined ? details.retryAfterSeconds * 1000 : undefined);
-  return new KubeApiError(status, reason, maskSecrets(message || reason), details, subject, retryAfterMs);
+  return new KubeApiError(status, reason, message || reason, details, subject, retryAfterMs);
 }
 
 function httpReason(status: number): string {

@@ -2,7 +2,7 @@
  * Which cluster to talk to and as whom: a kubeconfig from the `kubeconfig` input (content),
  * else $KUBECONFIG, else ~/.kube/config, narrowed to one context. Authentication (token,
  * client certificate, exec plugin, basic auth) is @kubernetes/client-node's; every credential
- * it reads is registered to be masked before anything is printed.
+ * it reads is registered with the run's mask before anything is printed.
  */
 
 import type * as https from 'node:https';
@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { kubeconfigSecrets } from '../exec/kubeconfig-secrets.js';
-import { maskSecrets, registerSecret } from '../exec/secrets.js';
+import { SecretMask } from '../exec/secrets.js';
 import { UserError } from '../model/errors.js';
 import { describeAuthFailure } from './auth-failure.js';
 
@@ -26,6 +26,8 @@ export interface ConnectOptions {
   kubeconfigPaths?: string;
   /** How the user passes a kubeconfig where they are, for hints; default the action's input. */
   kubeconfigSetting?: string;
+  /** The run's mask: every credential the kubeconfig holds is registered here. Default: one of this call's own. */
+  secrets?: SecretMask;
 }
 
 /** What a request needs to reach the cluster: where, which TLS settings, which headers. */
@@ -57,15 +59,17 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 /**
  * Parses the kubeconfig without choosing a context: content given, else each existing file of
  * $KUBECONFIG (missing ones are skipped, as kubectl does), else ~/.kube/config, else the pod's
- * service account when running in a cluster.
+ * service account when running in a cluster. A run reads it once and connects to each
+ * environment's context from that (`forContext`).
  */
-export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigPaths' | 'kubeconfigSetting'>): { config: KubeConfig; source: string } {
+export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigPaths' | 'kubeconfigSetting' | 'secrets'>): ParsedKubeconfig {
   const config = new KubeConfig();
+  const secrets = options.secrets ?? new SecretMask();
   const files = options.kubeconfig === undefined ? defaultKubeconfigFiles(options.kubeconfigPaths) : [];
   const source = options.kubeconfig !== undefined ? (options.kubeconfigSource ?? 'the kubeconfig input') : options.kubeconfigPaths ? `$KUBECONFIG (${options.kubeconfigPaths})` : '~/.kube/config';
   // Before parsing: a parse error quotes the lines around it, credentials included.
   for (const content of options.kubeconfig !== undefined ? [options.kubeconfig] : files.map((file) => readFileSync(file, 'utf8'))) {
-    for (const value of kubeconfigSecrets(content)) registerSecret(value);
+    for (const value of kubeconfigSecrets(content)) secrets.add(value);
   }
   if (options.kubeconfig === undefined && files.length === 0) {
     if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
@@ -76,7 +80,7 @@ export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kub
       );
     }
     config.loadFromCluster();
-    return { config, source: 'the pod\'s service account' };
+    return new ParsedKubeconfig(config, 'the pod\'s service account');
   }
   try {
     if (options.kubeconfig !== undefined) config.loadFromString(options.kubeconfig);
@@ -93,33 +97,48 @@ export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kub
     // the error, and a quoted credential may be cut short, where masking whole values cannot see it.
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new KubeconfigUnreadableError(
-      maskSecrets(`Cannot read the kubeconfig from ${source}: ${reason}`),
+      secrets.mask(`Cannot read the kubeconfig from ${source}: ${reason}`),
       'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.',
     );
   }
-  return { config, source };
+  return new ParsedKubeconfig(config, source);
 }
 
-export function loadKubeConfig(options: ConnectOptions): KubeConfig {
-  const { config, source } = readKubeconfig(options);
-  const contexts = config.getContexts().map((c) => c.name);
-  if (options.context) {
-    if (!contexts.includes(options.context)) {
+/** A kubeconfig as read once for a run; `source` names where it came from, for messages. */
+export class ParsedKubeconfig {
+  constructor(
+    private readonly parsed: KubeConfig,
+    readonly source: string,
+  ) {}
+
+  /** A copy narrowed to `context` (default: the current-context), or an error naming the contexts there are. */
+  forContext(context: string | undefined): KubeConfig {
+    const config = new KubeConfig();
+    config.loadFromOptions({ clusters: this.parsed.clusters, users: this.parsed.users, contexts: this.parsed.contexts, currentContext: this.parsed.getCurrentContext() });
+    const contexts = config.getContexts().map((c) => c.name);
+    if (context) {
+      if (!contexts.includes(context)) {
+        throw new KubeconfigContextError(
+          `Kubeconfig context "${context}" does not exist in ${this.source}.`,
+          `Available contexts: ${contexts.length ? contexts.join(', ') : '(none)'}. Fix the environment's \`context\` in slipway.yaml.`,
+        );
+      }
+      config.setCurrentContext(context);
+    }
+    const cluster = config.getCurrentCluster();
+    if (!cluster) {
       throw new KubeconfigContextError(
-        `Kubeconfig context "${options.context}" does not exist in ${source}.`,
-        `Available contexts: ${contexts.length ? contexts.join(', ') : '(none)'}. Fix the environment's \`context\` in slipway.yaml.`,
+        `No cluster is selected in ${this.source} (current context: "${config.getCurrentContext() || 'none'}").`,
+        `Set \`context\` for the environment; available contexts: ${contexts.join(', ') || '(none)'}.`,
       );
     }
-    config.setCurrentContext(options.context);
+    return config;
   }
-  const cluster = config.getCurrentCluster();
-  if (!cluster) {
-    throw new KubeconfigContextError(
-      `No cluster is selected in ${source} (current context: "${config.getCurrentContext() || 'none'}").`,
-      `Set \`context\` for the environment; available contexts: ${contexts.join(', ') || '(none)'}.`,
-    );
-  }
-  return config;
+}
+
+/** Reads the kubeconfig and narrows it to `options.context`: for one connection; a run reads once (readKubeconfig). */
+export function loadKubeConfig(options: ConnectOptions): KubeConfig {
+  return readKubeconfig(options).forContext(options.context);
 }
 
 /** The existing files among $KUBECONFIG's paths, else ~/.kube/config if it exists. */
@@ -128,8 +147,8 @@ function defaultKubeconfigFiles(kubeconfigPaths: string | undefined): string[] {
   return paths.filter((path) => existsSync(path));
 }
 
-/** Asks the library for TLS options and auth headers (running an exec plugin if configured) and masks what it returns. */
-export async function resolveSettings(config: KubeConfig): Promise<ConnectionSettings> {
+/** Asks the library for TLS options and auth headers (running an exec plugin if configured) and registers the credential it returns. */
+export async function resolveSettings(config: KubeConfig, secrets: SecretMask = new SecretMask()): Promise<ConnectionSettings> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new UserError('The kubeconfig selects no cluster.');
   const options: https.RequestOptions = {};
@@ -138,7 +157,7 @@ export async function resolveSettings(config: KubeConfig): Promise<ConnectionSet
     await config.applyToHTTPSOptions(options);
   } catch (error) {
     throw new UserError(
-      maskSecrets(`Cannot authenticate to cluster ${cluster.server} with kubeconfig context "${config.getCurrentContext()}": ${describeAuthFailure(error)}`),
+      secrets.mask(`Cannot authenticate to cluster ${cluster.server} with kubeconfig context "${config.getCurrentContext()}": ${describeAuthFailure(error, secrets)}`),
       'Check the context\'s certificate files and exec plugin (it must be installed on this runner), or the credentials in the kubeconfig.',
     );
   }
@@ -149,7 +168,7 @@ export async function resolveSettings(config: KubeConfig): Promise<ConnectionSet
   }
   if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
   const authorization = headers.Authorization ?? headers.authorization;
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''));
+  if (authorization) secrets.add(authorization.replace(/^(Bearer|Basic)\s+/i, ''));
   const contextName = config.getCurrentContext();
   const context = config.getContexts().find((c) => c.name === contextName);
   return {

@@ -6,7 +6,6 @@
  * containers. Every read that fails is said, never fatal.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
 import { errorMessage } from '../model/errors.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { apiStatusOf, type KubeRequester } from './wait-api.js';
@@ -109,11 +108,11 @@ async function readLog(reader: KubeRequester, namespace: string, pod: string, co
       subject: `logs of Pod/${namespace}/${pod} container ${container}`,
       text: true,
     });
-    const lines = String(text ?? '').replace(/\n$/, '').split('\n').slice(-LOG_LINES).map((line) => maskSecrets(line));
+    const lines = String(text ?? '').replace(/\n$/, '').split('\n').slice(-LOG_LINES);
     return { pod, container, lines: lines.length === 1 && lines[0] === '' ? [] : lines };
   } catch (error) {
     const status = apiStatusOf(error);
-    const why = status === 403 ? 'the credentials may not get pods/log (403 Forbidden)' : maskSecrets(errorMessage(error));
+    const why = status === 403 ? 'the credentials may not get pods/log (403 Forbidden)' : errorMessage(error);
     return { pod, container, unavailable: why };
   }
 }
@@ -127,7 +126,7 @@ export async function fetchDiagnosis(reader: KubeRequester, ref: ObjectRef, obje
     try {
       object = await reader.request<KubeObject>({ method: 'GET', path: objectPath, subject: `${ref.kind}/${ref.name}` });
     } catch (error) {
-      notes.push(`could not read the object: ${maskSecrets(errorMessage(error))}`);
+      notes.push(`could not read the object: ${errorMessage(error)}`);
     }
   }
   let pods: KubeObject[] = [];
@@ -137,7 +136,7 @@ export async function fetchDiagnosis(reader: KubeRequester, ref: ObjectRef, obje
     try {
       ({ pods, intermediates } = await currentPods(reader, object, ref));
     } catch (error) {
-      notes.push(`could not read its Pods: ${maskSecrets(errorMessage(error))}`);
+      notes.push(`could not read its Pods: ${errorMessage(error)}`);
     }
   }
   let events: WarningEvent[] = [];
@@ -153,14 +152,14 @@ export async function fetchDiagnosis(reader: KubeRequester, ref: ObjectRef, obje
       });
       events = (list?.items ?? []).filter((e) => about.has(`${e.involvedObject?.kind}/${e.involvedObject?.name}`));
     } catch (error) {
-      notes.push(`could not read Events: ${maskSecrets(errorMessage(error))}`);
+      notes.push(`could not read Events: ${errorMessage(error)}`);
     }
   }
   // A workload's own conditions are summed up by its status message already; other kinds are judged by them.
   const partial = diagnose({ object: WORKLOADS.has(workloadKey) ? undefined : object, pods, events, logs: [], now });
   const wanted = partial.causes.flatMap((c) => (c.logsOf ? [c.logsOf] : [])).slice(0, LOGS_PER_OBJECT);
   const logs = await Promise.all(wanted.map((w) => readLog(reader, namespace, w.pod, w.container)));
-  return { ...partial, events: partial.events.map(maskSecrets), causes: partial.causes.map((c) => ({ ...c, text: maskSecrets(c.text) })), logs, notes };
+  return { ...partial, logs, notes };
 }
 
 /** Items of a built-in list carry no kind: the intermediates of a Deployment are ReplicaSets, of a CronJob Jobs. */

@@ -1,6 +1,5 @@
 /** Errors raised while talking to a Kubernetes API server, phrased for the person running Slipway. */
 
-import { maskSecrets } from '../exec/secrets.js';
 
 /** Details of a `Status` object the API server returns with a failure. */
 export interface KubeStatusDetails {
@@ -28,7 +27,7 @@ export class KubeApiError extends Error {
     /** Milliseconds the server asked to wait (Retry-After), when it did. */
     readonly retryAfterMs?: number,
   ) {
-    super(maskSecrets(`${subject}: ${status ? `${status} ${reason}` : reason}: ${serverMessage}`));
+    super(`${subject}: ${status ? `${status} ${reason}` : reason}: ${serverMessage}`);
     this.name = 'KubeApiError';
   }
 }
@@ -41,7 +40,7 @@ export class KubeTransportError extends Error {
     /** True when the request may have reached the server (the connection was established). */
     readonly connected: boolean,
   ) {
-    super(maskSecrets(message));
+    super(message);
     this.name = 'KubeTransportError';
   }
 }

@@ -1,6 +1,5 @@
 /** How an object is named in every message: `Kind/namespace/name (file:line)`. */
 
-import { maskSecrets } from '../exec/secrets.js';
 import type { KubeObject, ObjectRef, SourceLocation } from '../model/objects.js';
 import { describeRef } from '../model/objects.js';
 import { maskValues, secretValuesOf } from './redact.js';
@@ -11,5 +10,5 @@ export function subjectOf(ref: ObjectRef, source?: SourceLocation): string {
 
 /** A message safe to print: registered credentials and the values of the given Secrets masked. */
 export function safeMessage(text: string, objects: readonly (KubeObject | undefined)[]): string {
-  return maskSecrets(maskValues(text, secretValuesOf(objects)));
+  return maskValues(text, secretValuesOf(objects));
 }

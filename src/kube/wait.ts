@@ -153,14 +153,3 @@ export async function finish(
   });
   return { healthy: false, timedOut, objects, failing, polls };
 }
-
-/** One line per failing object and its Events, for logs and reports. */
-export function describeHealthProblems(report: HealthReport): string {
-  const lines: string[] = [];
-  for (const f of report.failing) {
-    lines.push(`${describeRef(f.ref)}: ${f.status}: ${f.message}`);
-    for (const cause of f.causes) lines.push(`  ${cause}`);
-    for (const event of f.events) lines.push(`  ${event}`);
-  }
-  return lines.join('\n');
-}

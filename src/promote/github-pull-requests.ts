@@ -1,9 +1,9 @@
 /** PullRequestApi over the GitHub module, for one repository: ensurePullRequest tolerates a racing run's "already exists". */
-import type { Octokit } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { ensurePullRequest } from '../github/pulls.js';
 import type { PullRequestApi } from './pull-request.js';
 
-export function githubPullRequestApi(gh: Octokit, owner: string, repo: string): PullRequestApi {
+export function githubPullRequestApi(gh: GitHubClient, owner: string, repo: string): PullRequestApi {
   return {
     async ensure({ head, base, title, body, labels }) {
       const { pullRequest, action } = await ensurePullRequest(gh, { owner, repo, head, base, title, body, labels: [...labels] });

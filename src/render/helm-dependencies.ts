@@ -11,7 +11,6 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { isPlainObject } from '../model/objects.js';
-import { maskSecrets } from '../exec/secrets.js';
 import { isInside } from './files.js';
 import type { EngineInput } from './kustomize.js';
 
@@ -138,7 +137,7 @@ function repositoriesFile(urls: readonly string[]): string {
 }
 
 function dependencyFinding(input: EngineInput, chartFile: string, message: string): Finding {
-  return { severity: 'error', rule: 'helm-dependency', message: maskSecrets(message), file: chartFile, environment: input.environment };
+  return { severity: 'error', rule: 'helm-dependency', message: message, file: chartFile, environment: input.environment };
 }
 
 /** `charts/<sub>/rest` of a rendered template -> the repository file of a `file://` subchart. */

@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Finding } from '../model/findings.js';
-import { maskSecrets } from '../exec/secrets.js';
 
 const WARNING = /^\s*(?:#\s*)?Warning:\s*(.+)$/i;
 const QUOTED_FIELD = /'([A-Za-z0-9]+)'/;
@@ -20,7 +19,7 @@ export async function kustomizeWarnings(stderr: string, kustomizations: readonly
   const keyLines = await Promise.all(kustomizations.map((file) => topLevelKeys(file)));
   const findings: Finding[] = [];
   for (const warning of warnings) {
-    const message = maskSecrets(`kustomize: ${warning}`);
+    const message = `kustomize: ${warning}`;
     const field = QUOTED_FIELD.exec(warning)?.[1];
     const users = field ? kustomizations.flatMap((file, i) => (keyLines[i]!.has(field) ? [{ file, line: keyLines[i]!.get(field)! }] : [])) : [];
     if (users.length === 0) {

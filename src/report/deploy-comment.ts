@@ -4,7 +4,7 @@
  * discipline as the preview comment; its own marker, so it never replaces the preview.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
@@ -74,7 +74,9 @@ export interface DeployCommentInput {
   budget?: number;
 }
 
-export function renderDeployComment(input: DeployCommentInput): string {
+/** `secrets`: masked in the input before anything is escaped or cut, so no secret shows, whole or in part. */
+export function renderDeployComment(raw: DeployCommentInput, secrets: SecretMask): string {
+  const input = secrets.maskAll(raw);
   const link = input.summaryUrl ?? input.runUrl;
   const failed = input.environments.some((e) => e.status === 'failure');
   const verdict = failed
@@ -87,18 +89,18 @@ export function renderDeployComment(input: DeployCommentInput): string {
   if (promotions) sections.push(promotions);
 
   const doc: BudgetDocument = {
-    head: maskSecrets(head),
+    head,
     tableHead: '| Environment | Result | Created | Updated | Unchanged | Deleted | Health | Duration |\n|:--|:--|--:|--:|--:|--:|:--|--:|\n',
-    rows: input.environments.map((env) => maskSecrets(tableRow(env))),
+    rows: input.environments.map((env) => tableRow(env)),
     moreRows: (hidden) => `\n… and ${hidden} more environments, listed in the job summary.\n`,
-    afterTable: maskSecrets(changesBlock(input.environments)),
+    afterTable: changesBlock(input.environments),
     sections,
     moreItems: (hidden) => `- … and ${hidden} more, listed in the job summary.\n\n`,
     note: (omissions) => omissionNote(omissions, link),
     foot: `\n<sub>Slipway · ${inlineCode(shortSha(input.sha))}${link ? ` · [job summary](${link})` : ''}</sub>\n`,
-    minimal: maskSecrets(`${head}Details are too large for a comment; see ${link ? `the [job summary](${link})` : 'the job summary of this run'}.\n`),
+    minimal: `${head}Details are too large for a comment; see ${link ? `the [job summary](${link})` : 'the job summary of this run'}.\n`,
   };
-  return maskSecrets(fitDocument(doc, input.budget ?? COMMENT_BUDGET));
+  return fitDocument(doc, input.budget ?? COMMENT_BUDGET);
 }
 
 function counts(env: DeployCommentEnvironment): [string, string, string, string] {
@@ -170,7 +172,7 @@ function section(env: DeployCommentEnvironment): BudgetSection | undefined {
   ];
   return {
     name: env.name,
-    open: maskSecrets(`<details open><summary><b>${escapeHtml(env.name)}</b>: ${healthLabel(env)}</summary>\n\n${intro}`),
+    open: `<details open><summary><b>${escapeHtml(env.name)}</b>: ${healthLabel(env)}</summary>\n\n${intro}`,
     items,
     close: '</details>\n\n',
   };
@@ -189,7 +191,7 @@ function failingItem(object: Pick<FailingObject, 'ref' | 'message'> & { status: 
   let full = causes.length ? `${oneLine}\n  <details open><summary>Why</summary>\n\n${indent(fenced(causes.join('\n')))}\n  </details>\n` : oneLine;
   if (events.length) full += `${causes.length ? '' : '\n'}  <details><summary>Recent events</summary>\n\n${indent(fenced(events.join('\n')))}\n  </details>\n\n`;
   else if (causes.length) full += '\n';
-  return { full: maskSecrets(full), compact: maskSecrets(compact), label: name };
+  return { full, compact, label: name };
 }
 
 function truncate(text: string, max: number): string {
@@ -211,7 +213,7 @@ function promotionSection(promotions: DeployCommentPromotion[]): BudgetSection |
             : 'already up to date';
     const line = `- **${route}**: ${outcome}${p.changes.length ? ` (${p.changes.length} image${p.changes.length === 1 ? '' : 's'})` : ''}\n`;
     const images = p.changes.map((c) => `  - ${inlineCode(c.image)}: ${c.from ? `${inlineCode(c.from)} → ` : ''}${inlineCode(c.to)}${c.backwards ? BACKWARDS_NOTE : ''}\n`).join('');
-    return { full: maskSecrets(line + images), compact: maskSecrets(line), label: `${p.source ?? ''}→${p.target}` };
+    return { full: line + images, compact: line, label: `${p.source ?? ''}→${p.target}` };
   });
   return { name: 'promotions', open: '**Promotions**\n\n', items, close: '\n' };
 }

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { maskSecrets } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 import type { ChangeAction, ChangeCounts, ChangeEntry } from '../model/changeset.js';
 import { countIgnored, resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
@@ -88,7 +88,8 @@ export interface JsonReport {
   promotions: DeployCommentPromotion[];
 }
 
-export function buildJsonReport(input: JsonReportInput): JsonReport {
+/** Every string in the report is masked (masking the serialised text alone would miss JSON-escaped secrets). */
+export function buildJsonReport(input: JsonReportInput, secrets: SecretMask): JsonReport {
   const includeDiffs = input.includeDiffs ?? true;
   const environments = input.environments.map((env): JsonReportEnvironment => {
     const entries = env.changeSet?.entries ?? [];
@@ -128,7 +129,7 @@ export function buildJsonReport(input: JsonReportInput): JsonReport {
     environments,
     promotions: input.promotions ?? [],
   };
-  return maskDeep(report);
+  return secrets.maskAll(report);
 }
 
 /**
@@ -141,7 +142,7 @@ export async function writeJsonReport(report: JsonReport, options: { dir?: strin
   const run = options.run ?? String(process.pid);
   const path = join(dir, options.fileName ?? `slipway-report-${report.command}-${run}.json`);
   await mkdir(dir, { recursive: true });
-  await writeFile(path, `${maskSecrets(JSON.stringify(report, null, 2))}\n`, 'utf8');
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
   return path;
 }
 
@@ -167,14 +168,4 @@ function action(entry: ChangeEntry, includeDiffs: boolean): JsonReportAction {
 
 function isSecret(entry: ChangeEntry): boolean {
   return entry.ref.kind === 'Secret' && entry.ref.group === '';
-}
-
-/** Every string in the report, masked; masking the serialised text alone would miss JSON-escaped secrets. */
-function maskDeep<T>(value: T): T {
-  if (typeof value === 'string') return maskSecrets(value) as T;
-  if (Array.isArray(value)) return value.map(maskDeep) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, maskDeep(v)])) as T;
-  }
-  return value;
 }

@@ -3,7 +3,6 @@
 import type { ChangeAction } from '../model/changeset.js';
 import type { Finding, Severity } from '../model/findings.js';
 import { formatLocation } from '../model/findings.js';
-import { maskSecrets } from '../exec/secrets.js';
 
 /** For text inside HTML elements such as `<summary>`. */
 export function escapeHtml(text: string): string {
@@ -100,10 +99,10 @@ export function findingGroupListItem(group: FindingGroup): string {
 
 /**
  * Keeps free text on one line and stops it from opening HTML or being read as Markdown syntax.
- * Secrets are masked first, so the mask itself is escaped too (a bare `***` is Markdown).
+ * The renderers mask secrets in their input first, so the mask itself is escaped too (a bare `***` is Markdown).
  */
 export function escapeMarkdownInline(text: string): string {
-  return escapeHtml(maskSecrets(text).replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
+  return escapeHtml(text.replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
 }
 
 /** Severity order for listings: errors first. */

@@ -4,7 +4,7 @@
  * is named at the end, with a link to the job summary that holds everything.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
+import type { SecretMask } from '../exec/secrets.js';
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { countChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
@@ -58,7 +58,9 @@ export interface PreviewCommentInput {
   budget?: number;
 }
 
-export function renderPreviewComment(input: PreviewCommentInput): string {
+/** `secrets`: masked in the input before anything is escaped or cut, so no secret shows, whole or in part. */
+export function renderPreviewComment(raw: PreviewCommentInput, secrets: SecretMask): string {
+  const input = secrets.maskAll(raw);
   const budget = input.budget ?? COMMENT_BUDGET;
   const environments = input.environments;
   const summaryLink = input.summaryUrl ?? input.runUrl;
@@ -67,8 +69,8 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
 
   if (environments.every(isQuiet)) {
     const checked = environments.length ? ` (checked: ${environments.map((e) => inlineCode(e.name) + quietIgnored(e)).join(', ')})` : '';
-    return maskSecrets(
-      `${head}**No environment changes** at ${inlineCode(shortSha(input.headSha))}: this pull request does not change what any environment renders${checked}.\n${foot}`,
+    return (
+      `${head}**No environment changes** at ${inlineCode(shortSha(input.headSha))}: this pull request does not change what any environment renders${checked}.\n${foot}`
     );
   }
 
@@ -76,18 +78,18 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     head: `${head}Changes at ${inlineCode(shortSha(input.headSha))}:\n\n`,
     tableHead:
       '| Environment | Create | Update | Delete | Unchanged | Validation | Diff against |\n|:--|--:|--:|--:|--:|:--|:--|\n',
-    rows: environments.map((env) => maskSecrets(tableRow(env))),
+    rows: environments.map((env) => tableRow(env)),
     moreRows: (hidden) => `\n… and ${hidden} more environments, listed in the job summary.\n`,
     sections: environments.filter(hasDetails).map(section),
     moreItems: (hidden) => `- … and ${hidden} more, listed in the job summary.\n\n`,
     note: (omissions) => omissionNote(omissions, summaryLink),
     foot,
-    minimal: maskSecrets(
+    minimal: (
       `${head}This preview is too large for a comment. ` +
-        (summaryLink ? `See the [job summary](${summaryLink}).\n` : 'See the job summary of this run.\n'),
+        (summaryLink ? `See the [job summary](${summaryLink}).\n` : 'See the job summary of this run.\n')
     ),
   };
-  return maskSecrets(fitDocument(doc, budget));
+  return fitDocument(doc, budget);
 }
 
 /** Nothing to say about an environment: no change, no finding, no error, not skipped. */
@@ -153,7 +155,7 @@ function section(env: PreviewCommentEnvironment): BudgetSection {
   const items = [...changed].sort(byActionThenName).map((entry) => resourceItem(entry));
   return {
     name: env.name,
-    open: maskSecrets(`<details><summary>${summary}</summary>\n\n${intro}`),
+    open: `<details><summary>${summary}</summary>\n\n${intro}`,
     items,
     close: '</details>\n\n',
   };
@@ -167,10 +169,10 @@ function resourceItem(entry: ChangeEntry): BudgetItem {
     entry.source ? ` · <code>${escapeHtml(`${entry.source.file}:${entry.source.line}`)}</code>` : '',
   ].join('');
   const message = entry.message ? `${escapeMarkdownInline(entry.message)}\n\n` : '';
-  const diff = entry.diff ? fenced(maskSecrets(entry.diff), 'diff') : '';
-  const full = maskSecrets(details(`${label}${extra}`, `${message}${diff}`));
+  const diff = entry.diff ? fenced(entry.diff, 'diff') : '';
+  const full = details(`${label}${extra}`, `${message}${diff}`);
   const compact = entry.diff
-    ? maskSecrets(`- ${label}${extra}: diff not shown here (${lineCount(entry.diff)} lines)\n\n`)
+    ? `- ${label}${extra}: diff not shown here (${lineCount(entry.diff)} lines)\n\n`
     : full;
   return { full, compact, label: name };
 }

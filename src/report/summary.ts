@@ -4,8 +4,8 @@
  * that, the largest diffs are left out first and named.
  */
 
+import type { SecretMask } from '../exec/secrets.js';
 import { appendFile } from 'node:fs/promises';
-import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { resultCounts, type AppliedCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
@@ -57,7 +57,9 @@ export interface JobSummaryInput {
   budgetBytes?: number;
 }
 
-export function renderJobSummary(input: JobSummaryInput): string {
+/** `secrets`: masked in the input before anything is escaped or cut, so no secret shows, whole or in part. */
+export function renderJobSummary(raw: JobSummaryInput, secrets: SecretMask): string {
+  const input = secrets.maskAll(raw);
   const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
   const facts = [
     input.sha ? `commit ${inlineCode(shortSha(input.sha))}` : '',
@@ -68,28 +70,28 @@ export function renderJobSummary(input: JobSummaryInput): string {
   const withDiffs = input.environments.filter((env) => env.changeSet?.entries.some((e) => e.action !== 'unchanged'));
 
   const doc: BudgetDocument = {
-    head: maskSecrets(head),
+    head,
     tableHead: '| Environment | Status | Create | Update | Delete | Unchanged | Validation | Duration |\n|:--|:--|--:|--:|--:|--:|:--|--:|\n',
-    rows: input.environments.map((env) => maskSecrets(tableRow(env))),
+    rows: input.environments.map((env) => tableRow(env)),
     moreRows: (hidden) => `\n… and ${hidden} more environments (see the JSON report).\n`,
-    afterTable: maskSecrets(
+    afterTable: (
       [timingsTable(input.environments), findingsBlock(input.environments), failuresBlock(input.environments), promotionsBlock(input.promotions ?? [])]
         .filter(Boolean)
-        .join('') + (withDiffs.length ? '### Changes\n\n' : ''),
+        .join('') + (withDiffs.length ? '### Changes\n\n' : '')
     ),
     sections: withDiffs.map(diffSection),
     moreItems: (hidden) => `- … and ${hidden} more changed resources (see the JSON report)\n\n`,
     note: omissionNote,
     foot: input.runUrl ? `\n<sub>Slipway · [workflow run](${input.runUrl})</sub>\n` : '',
-    minimal: maskSecrets(`${head}The summary of this run is larger than GitHub allows; see the JSON report.\n`),
+    minimal: `${head}The summary of this run is larger than GitHub allows; see the JSON report.\n`,
   };
-  return maskSecrets(fitDocument(doc, budget, (text) => Buffer.byteLength(text, 'utf8')));
+  return fitDocument(doc, budget, (text) => Buffer.byteLength(text, 'utf8'));
 }
 
 /** Appends to the step's summary file (`GITHUB_STEP_SUMMARY`); false when there is none (outside Actions). */
-export async function writeJobSummary(markdown: string, file: string | undefined): Promise<boolean> {
+export async function writeJobSummary(markdown: string, file: string | undefined, secrets: SecretMask): Promise<boolean> {
   if (!file) return false;
-  await appendFile(file, maskSecrets(markdown), 'utf8');
+  await appendFile(file, secrets.mask(markdown), 'utf8');
   return true;
 }
 
@@ -154,7 +156,7 @@ function diffSection(env: SummaryEnvironment): BudgetSection {
   const changed = (env.changeSet?.entries ?? []).filter((e) => e.action !== 'unchanged');
   return {
     name: env.name,
-    open: maskSecrets(`#### ${escapeMarkdownInline(env.name)}${against ? ` (${against})` : ''}\n\n${env.changeSet ? changeSummaryMarkdown(env.changeSet, escapeMarkdownInline) : ''}`),
+    open: `#### ${escapeMarkdownInline(env.name)}${against ? ` (${against})` : ''}\n\n${env.changeSet ? changeSummaryMarkdown(env.changeSet, escapeMarkdownInline) : ''}`,
     items: changed.map(diffItem),
     close: '\n',
   };
@@ -165,9 +167,9 @@ function diffItem(entry: ChangeEntry): BudgetItem {
   const source = entry.source ? ` · <code>${escapeHtml(`${entry.source.file}:${entry.source.line}`)}</code>` : '';
   const label = `${ACTION_LABEL[entry.action]} <code>${escapeHtml(name)}</code>${entry.pruneProtected ? ' (pruning disabled: kept)' : ''}${source}`;
   const message = entry.message ? `${escapeMarkdownInline(entry.message)}\n\n` : '';
-  const full = entry.diff || message ? details(label, `${message}${entry.diff ? fenced(maskSecrets(entry.diff), 'diff') : ''}`) : `- ${label}\n\n`;
+  const full = entry.diff || message ? details(label, `${message}${entry.diff ? fenced(entry.diff, 'diff') : ''}`) : `- ${label}\n\n`;
   const compact = entry.diff ? `- ${label}: diff left out (summary size limit)\n\n` : full;
-  return { full: maskSecrets(full), compact: maskSecrets(compact), label: name };
+  return { full, compact, label: name };
 }
 
 function omissionNote(omissions: Omissions): string {

@@ -3,7 +3,6 @@
  * object, then its diff; coloured (green +, red -, cyan @@) only when the output is a TTY.
  */
 
-import { maskSecrets } from '../exec/secrets.js';
 import type { ChangeAction, ChangeSet } from '../model/changeset.js';
 import { countChanges } from '../model/changeset.js';
 import { summarizeChangeSet } from './change-summary.js';
@@ -44,7 +43,7 @@ export function formatChangeSet(changeSet: ChangeSet, options: TerminalOptions):
     if (entry.diff) lines.push(...entry.diff.replace(/\n$/, '').split('\n').map((line) => `    ${colourDiffLine(line, options.color)}`));
   }
   if (changeSet.entries.every((e) => e.action === 'unchanged')) lines.push('  no changes');
-  return maskSecrets(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 function colourDiffLine(line: string, color: boolean): string {
