@@ -50,7 +50,12 @@ export function imageOf(kube: FakeKubeApiServer): string | undefined {
  * default: tagged `missing`) leaves them in ImagePullBackOff (with a Warning Event) and the
  * Deployment progressing.
  */
-export function playDeploymentController(kube: FakeKubeApiServer, neverPulls: (image: string) => boolean = (image) => image.endsWith(':missing')): () => void {
+export function playDeploymentController(
+  kube: FakeKubeApiServer,
+  neverPulls: (image: string) => boolean = (image) => image.endsWith(':missing'),
+  /** Images whose Pods no node can take (Pending, Unschedulable): not a fail-fast cause, so the wait times out. */
+  unschedulable: (image: string) => boolean = (image) => image.endsWith(':huge'),
+): () => void {
   let revision = 0;
   return kube.onWrite((write) => {
     const match = new RegExp(`^/apis/apps/v1/namespaces/${NS}/deployments/([^/]+)$`).exec(write.path);
@@ -61,7 +66,9 @@ export function playDeploymentController(kube: FakeKubeApiServer, neverPulls: (i
     const spec = object.spec as { replicas?: number; template: { spec: { containers: Array<{ name: string; image: string }> } } };
     const replicas = spec.replicas ?? 1;
     const image = spec.template.spec.containers[0]?.image ?? '';
-    const broken = neverPulls(image);
+    const pull = neverPulls(image);
+    const pending = unschedulable(image);
+    const broken = pull || pending;
     revision += 1;
     for (const rs of kube.listObjects('apps/v1', 'ReplicaSet', NS)) if (rs.metadata.labels?.app === name) kube.deleteObject('apps/v1', 'ReplicaSet', rs.metadata.name as string, NS);
     for (const pod of kube.listObjects('v1', 'Pod', NS)) if (pod.metadata.labels?.app === name) kube.deleteObject('v1', 'Pod', pod.metadata.name as string, NS);
@@ -81,11 +88,13 @@ export function playDeploymentController(kube: FakeKubeApiServer, neverPulls: (i
         kind: 'Pod',
         metadata: { name: podName, namespace: NS, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: String(rs.metadata.uid), controller: true }] },
         spec: { containers: [{ name: 'web', image }] },
-        status: broken
-          ? { phase: 'Pending', containerStatuses: [{ name: 'web', image, ready: false, restartCount: 0, state: { waiting } }] }
-          : { phase: 'Running', containerStatuses: [{ name: 'web', image, ready: true, restartCount: 0, state: { running: {} } }] },
+        status: pending
+          ? { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] }
+          : pull
+            ? { phase: 'Pending', containerStatuses: [{ name: 'web', image, ready: false, restartCount: 0, state: { waiting } }] }
+            : { phase: 'Running', containerStatuses: [{ name: 'web', image, ready: true, restartCount: 0, state: { running: {} } }] },
       } as KubeObject);
-      if (broken) kube.addEvent({ type: 'Warning', reason: 'Failed', message: `Failed to pull image "${image}": manifest unknown`, count: 3, involvedObject: { kind: 'Pod', name: podName, namespace: NS } });
+      if (pull) kube.addEvent({ type: 'Warning', reason: 'Failed', message: `Failed to pull image "${image}": manifest unknown`, count: 3, involvedObject: { kind: 'Pod', name: podName, namespace: NS } });
     }
     const generation = object.metadata.generation ?? 1;
     kube.setStatus('apps/v1', 'Deployment', name, NS, broken
@@ -114,25 +123,40 @@ export function playDeploymentController(kube: FakeKubeApiServer, neverPulls: (i
 
 /**
  * Time for health waits: each short sleep (polls, progress and fail-fast rounds) moves the
- * clock on by its length at once; the long one (the wait's deadline) never ends by itself, so
- * a wait ends healthy, or failed by fail-fast once 60 s of image-pull failures have passed here.
+ * clock on by its length at once; a long one (the wait's deadline) ends only once the short
+ * ones have moved the clock past it. So a wait ends healthy as soon as the server says so,
+ * fails fast after 60 s of image-pull failures counted here, or times out on this clock.
  */
 export class SteppingClock implements Clock {
   time = Date.parse('2026-11-05T12:00:00Z');
+  private readonly deadlines = new Set<{ at: number; resolve: () => void }>();
   now(): number {
     return this.time;
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (ms > 60_000) return;
-      this.time += ms;
-      setImmediate(() => {
+      const done = () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      });
+      };
+      const deadline = { at: this.time + ms, resolve: done };
+      const onAbort = () => {
+        this.deadlines.delete(deadline);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (ms > 60_000) {
+        this.deadlines.add(deadline);
+        return;
+      }
+      this.time += ms;
+      for (const d of [...this.deadlines]) {
+        if (d.at > this.time) continue;
+        this.deadlines.delete(d);
+        setImmediate(d.resolve);
+      }
+      setImmediate(done);
     });
   }
 }

@@ -127,6 +127,18 @@ describe('rollback after a failed health wait', () => {
     expect(parentAnnotations()[DEPLOYED_COMMIT_ANNOTATION]).toBe(fixed);
   });
 
+  it('rolls back after a wait that timed out (Pods no node can take: no fail-fast cause)', async () => {
+    const good = repo.commit([deployment('registry.example.com/shop/web:1.4.0')]);
+    await deploy(shopEnv(), good);
+    const bad = repo.commit([deployment('registry.example.com/shop/web:huge')]);
+    const result = await deploy(shopEnv(), bad);
+    const env = result.environments[0];
+    expect(env?.health?.timedOut).toBe(true);
+    expect(env?.error).toMatch(/^not healthy before the timeout: Deployment\/shop\/web \(.*2 Pods: Unschedulable: 0\/3 nodes are available: 3 Insufficient cpu\./);
+    expect(env?.rollback).toMatchObject({ status: 'rolled-back', commit: good });
+    expect(imageOf(kube)).toBe('registry.example.com/shop/web:1.4.0');
+  });
+
   it('says plainly that there is nothing to roll back to when no healthy deploy is recorded', async () => {
     const bad = repo.commit([deployment('registry.example.com/shop/web:missing'), configMap('web-settings', { mode: 'new' })]);
     const result = await deploy(shopEnv(), bad);
