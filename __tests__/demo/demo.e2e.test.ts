@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { previewExcerpt, readmeBlock } from '../../scripts/readme-preview.js';
 
 const tsx = resolve('node_modules/.bin/tsx');
 let temp: string;
@@ -39,6 +40,18 @@ describe('npm run demo', () => {
     expect(comment).toContain('| **dev** | 0 | 2 | 0 | 2 | ✅ | base render |');
     expect(comment).toContain('- Deployment shop-dev/web: image ghcr.io/acme/shop-web 1.5.0 -&gt; 1.6.0');
     expect(output).toContain(comment.trim());
+  });
+
+  it("is what README.md's first screen shows, next to the demo command", () => {
+    const [workspace] = readdirSync(temp).filter((name) => name.startsWith('slipway-demo-'));
+    const comment = readFileSync(join(temp, workspace, 'preview-comment.md'), 'utf8');
+    const readme = readFileSync('README.md', 'utf8');
+    // Regenerate with `npx tsx scripts/readme-preview.ts FILE` after a change to the comment.
+    expect(readmeBlock(readme)).toBe(previewExcerpt(comment));
+    expect(previewExcerpt(comment)).toContain('| **dev** | 0 | 2 | 0 | 2 |');
+    const firstScreen = readme.split('\n').slice(0, 40).join('\n');
+    expect(firstScreen).toContain('npm run demo');
+    expect(firstScreen).toContain('<!-- demo-preview:start -->\n| Environment |');
   });
 
   it('promotes dev -> staging as a one-line commit, and opens the prod pull request', () => {
