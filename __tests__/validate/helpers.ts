@@ -3,7 +3,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import type { EnvironmentConfig, PolicyConfig } from '../../src/config/types.js';
 import type { Finding } from '../../src/model/findings.js';
 import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
-import { attachKeyLocator, yamlKeyLocator } from '../../src/model/key-locations.js';
+import { yamlKeyLocator } from '../../src/model/key-locations.js';
 import { collectCrdSchemas, validateObjects } from '../../src/validate/index.js';
 import type { ValidationEnvironment } from '../../src/validate/index.js';
 
@@ -13,9 +13,8 @@ export function rendered(text: string, file = 'envs/dev/app.yaml'): RenderedObje
     .filter((doc) => doc.contents !== null)
     .map((doc) => {
       const object = doc.toJS() as KubeObject;
-      attachKeyLocator(object, yamlKeyLocator(doc.contents, lineCounter, file));
       const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
-      return { object, source: { file, line, column: col } };
+      return { object, source: { file, line, column: col }, keys: yamlKeyLocator(doc.contents, lineCounter, file) };
     });
 }
 

@@ -1,23 +1,17 @@
 /**
  * Where a key of a rendered object was written. Parsing records only where each document starts;
- * findings point at the exact key when the parser (or anyone holding the YAML document) attaches
- * a locator to the object. Lookups happen only when a finding is produced, so attaching one costs
- * a closure per document and nothing more.
+ * findings point at the exact key when the parser (or anyone holding the YAML document) sets a
+ * locator on the rendered object (`RenderedObject.keys`). It is a field of the wrapper, never of
+ * the Kubernetes body, so it is not sent to a server and a copy of the wrapper keeps it. Lookups
+ * happen only when a finding is produced, so a locator costs a closure per document and nothing more.
  */
 import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import type { KubeObject, PathSegment, SourceLocation } from './objects.js';
+import type { KeyLocator, PathSegment, RenderedObject, SourceLocation } from './objects.js';
 
-/** Returns the location of the key at `path`, or of its nearest existing ancestor. */
-export type KeyLocator = (path: readonly PathSegment[]) => SourceLocation | undefined;
+export type { KeyLocator } from './objects.js';
 
-const locators = new WeakMap<KubeObject, KeyLocator>();
-
-export function attachKeyLocator(object: KubeObject, locator: KeyLocator): void {
-  locators.set(object, locator);
-}
-
-export function locateKey(object: KubeObject, path: readonly PathSegment[]): SourceLocation | undefined {
-  return locators.get(object)?.(path);
+export function locateKey(rendered: RenderedObject, path: readonly PathSegment[]): SourceLocation | undefined {
+  return rendered.keys?.(path);
 }
 
 /**

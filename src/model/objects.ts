@@ -26,9 +26,16 @@ export interface SourceLocation {
 
 /** An object produced by rendering an environment, with the place it was written when that is known. */
 export interface RenderedObject {
+  /** The Kubernetes body, exactly as sent to the server. */
   object: KubeObject;
+  /** Where the object starts. */
   source?: SourceLocation;
+  /** Where each of its keys was written (model/key-locations.ts); travels with copies of this wrapper. */
+  keys?: KeyLocator;
 }
+
+/** Returns the location of the key at `path`, or of its nearest existing ancestor. */
+export type KeyLocator = (path: readonly PathSegment[]) => SourceLocation | undefined;
 
 /** Identity of an object in a cluster: group (empty for core), kind, namespace (empty when cluster-scoped), name. */
 export interface ObjectRef {

@@ -16,7 +16,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject, RenderedObject, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
-import { attachKeyLocator, locateKey } from '../model/key-locations.js';
+import { locateKey, type KeyLocator } from '../model/key-locations.js';
 import { isInside, MAX_MANIFEST_BYTES } from './files.js';
 import type { BuildOrigin } from './kustomize-build-metadata.js';
 import { KustomizationPatches } from './kustomize-patches.js';
@@ -55,20 +55,19 @@ export class KustomizeOrigins {
   }
 
   /**
-   * Where the object was written, from kustomize's origin when there is one; also attaches a key
+   * The object placed where it was written, from kustomize's origin when there is one, with a key
    * locator, so findings point at the field's line, in the patch that set it if one did.
    */
-  async place(object: KubeObject, origin: BuildOrigin): Promise<SourceLocation | undefined> {
+  async place(object: KubeObject, origin: BuildOrigin): Promise<RenderedObject> {
     const document = origin.file ? await this.documentFor(object, origin.file) : undefined;
     await this.patches.load(origin.patchedBy);
     const names = (name: string) => this.declaredNames(name);
-    attachKeyLocator(object, (path) => {
+    const keys: KeyLocator = (path) => {
       const patched = origin.patchedBy.length ? this.patches.locate(origin.patchedBy, object, path, names) : undefined;
-      return patched ?? (document ? locateKey(document.object, path) : undefined);
-    });
-    if (document?.source) return document.source;
-    if (origin.generatedBy && isInside(this.rootReal, origin.generatedBy)) return { file: toRepoPath(this.rootReal, origin.generatedBy), line: 1, column: 1 };
-    return this.locate(object);
+      return patched ?? (document ? locateKey(document, path) : undefined);
+    };
+    const source = document?.source ?? (origin.generatedBy && isInside(this.rootReal, origin.generatedBy) ? { file: toRepoPath(this.rootReal, origin.generatedBy), line: 1, column: 1 } : this.locate(object));
+    return source ? { object, source, keys } : { object, keys };
   }
 
   /** From the index of listed resources: for objects kustomize gave no origin. */

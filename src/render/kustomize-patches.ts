@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import type { KubeObject, PathSegment, SourceLocation } from '../model/objects.js';
+import type { KubeObject, PathSegment, RenderedObject, SourceLocation } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
 import { locateKey, yamlKeyLocator } from '../model/key-locations.js';
 import type { KeyLocator } from '../model/key-locations.js';
@@ -24,7 +24,7 @@ interface PatchTarget {
 interface StrategicMergePatch {
   type: 'strategic-merge';
   target?: PatchTarget;
-  documents: { object: KubeObject; shift: (at: SourceLocation) => SourceLocation }[];
+  documents: { rendered: RenderedObject; shift: (at: SourceLocation) => SourceLocation }[];
 }
 
 interface JsonPatchOperation {
@@ -146,7 +146,7 @@ export class KustomizationPatches {
       }
       return { type: 'json6902', target, operations };
     }
-    const documents = parseManifests(text, place.file).objects.map(({ object }) => ({ object, shift }));
+    const documents = parseManifests(text, place.file).objects.map((rendered) => ({ rendered, shift }));
     return { type: 'strategic-merge', target, documents };
   }
 }
@@ -203,14 +203,15 @@ function targets(target: PatchTarget, object: KubeObject, names: DeclaredNames):
 }
 
 function locateInStrategicMerge(patch: StrategicMergePatch, object: KubeObject, path: readonly PathSegment[], names: DeclaredNames): SourceLocation | undefined {
-  for (const { object: document, shift } of patch.documents) {
+  for (const { rendered, shift } of patch.documents) {
+    const document = rendered.object;
     const matches = patch.target
       ? targets(patch.target, object, names)
       : document.kind === object.kind && names(String(object.metadata?.name ?? '')).includes(String(document.metadata?.name ?? ''));
     if (!matches) continue;
     const translated = translatePath(object, document, path);
     if (!translated) continue;
-    const at = locateKey(document, translated);
+    const at = locateKey(rendered, translated);
     if (at) return shift(at);
   }
   return undefined;

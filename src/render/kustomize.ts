@@ -62,10 +62,7 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
     }
     const parsed = parseManifests(result.stdout, undefined);
     const objects: RenderedObject[] = [];
-    for (const { object } of parsed.objects) {
-      const source = await origins.place(object, takeBuildOrigin(object, wrapperDir));
-      objects.push(source ? { object, source } : { object });
-    }
+    for (const { object } of parsed.objects) objects.push(await origins.place(object, takeBuildOrigin(object, wrapperDir)));
     const warnings = await kustomizeWarnings(result.stderr, origins.kustomizations, input.rootReal, input.envPath);
     return { objects, findings: [...parsed.findings.map((f) => ({ ...f, file: f.file ?? input.envPath })), ...warnings] };
   });

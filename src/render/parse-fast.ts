@@ -14,7 +14,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { isPlainObject } from '../model/objects.js';
 import type { KubeObject, RenderedObject } from '../model/objects.js';
-import { attachKeyLocator, yamlKeyLocator } from '../model/key-locations.js';
+import { yamlKeyLocator } from '../model/key-locations.js';
 import type { KeyLocator } from '../model/key-locations.js';
 import { loadDocument } from './parse-fast-schema.js';
 import { splitDocuments } from './parse-fast-split.js';
@@ -47,8 +47,7 @@ export function parseManifestsFast(text: string, file: string | undefined, maxAl
       if (file === undefined) {
         objects.push({ object });
       } else {
-        attachKeyLocator(object, lazySliceLocator(text, slice, file));
-        objects.push({ object, source: { file, line: slice.contentLine, column: slice.contentColumn } });
+        objects.push({ object, source: { file, line: slice.contentLine, column: slice.contentColumn }, keys: lazySliceLocator(text, slice, file) });
       }
       continue;
     }

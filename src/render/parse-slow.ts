@@ -8,7 +8,7 @@ import type { Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { isPlainObject } from '../model/objects.js';
 import type { KubeObject, RenderedObject } from '../model/objects.js';
-import { attachKeyLocator, yamlKeyLocator } from '../model/key-locations.js';
+import { yamlKeyLocator } from '../model/key-locations.js';
 import { manifestYamlOptions } from './yaml-schema.js';
 
 export interface SlowParseResult {
@@ -123,8 +123,11 @@ function pushIfKubeObject(
     return;
   }
   // The document is parsed already, so a locator over its nodes costs one closure.
-  attachKeyLocator(object, yamlKeyLocator(node, placement.lineCounter, placement.file, placement.lineOffset));
-  objects.push({ object, source: { file: file ?? placement.file, line: line ?? 1, column: column ?? 1 } });
+  objects.push({
+    object,
+    source: { file: file ?? placement.file, line: line ?? 1, column: column ?? 1 },
+    keys: yamlKeyLocator(node, placement.lineCounter, placement.file, placement.lineOffset),
+  });
 }
 
 /** The finding for a mapping that is not a Kubernetes object (no apiVersion or kind), if it is not: an error, or a notice for a document that never meant to be one. */

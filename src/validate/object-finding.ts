@@ -11,7 +11,7 @@ export function objectFinding(
   message: string,
   path?: readonly PathSegment[],
 ): Finding {
-  const located = (path && locateKey(rendered.object, path)) || rendered.source;
+  const located = (path && locateKey(rendered, path)) || rendered.source;
   const finding: Finding = { severity, rule, message, object: describeObject(rendered) };
   if (located) {
     finding.file = located.file;
