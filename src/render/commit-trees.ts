@@ -7,9 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Git } from '../exec/git.js';
+import { TreeMemo } from './tree-memo.js';
 
 export class CommitTrees {
   private readonly trees = new Map<string, Promise<string>>();
+  private readonly memos = new Map<string, TreeMemo>();
   private disposed = false;
 
   constructor(private readonly git: Git) {}
@@ -34,10 +36,21 @@ export class CommitTrees {
     return tree;
   }
 
+  /** What renders of `ref`'s tree share (tree-memo.ts): the tree is written once and never changes during the run. */
+  memo(ref: string): TreeMemo {
+    let memo = this.memos.get(ref);
+    if (!memo) {
+      memo = new TreeMemo();
+      this.memos.set(ref, memo);
+    }
+    return memo;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const dirs = await Promise.allSettled(this.trees.values());
     this.trees.clear();
+    this.memos.clear();
     await Promise.all(dirs.map((d) => (d.status === 'fulfilled' ? rm(d.value, { recursive: true, force: true }) : undefined)));
   }
 }

@@ -11,6 +11,7 @@ import { isPlainObject } from '../model/objects.js';
 import { isInside } from './files.js';
 import { checkKustomizeInputs } from './kustomize-inputs.js';
 import { TreeCheck } from './tree-check.js';
+import type { TreeMemo } from './tree-memo.js';
 
 export interface InputCheckRequest {
   engine: 'plain' | 'kustomize' | 'helm';
@@ -23,6 +24,8 @@ export interface InputCheckRequest {
   maxFileBytes: number;
   /** False for pull requests from forks: remote bases and chart repositories are not fetched. */
   allowRemote: boolean;
+  /** Shared by the renders of the same tree (tree-memo.ts). */
+  memo: TreeMemo;
 }
 
 export interface InputCheck {
@@ -34,12 +37,12 @@ export interface InputCheck {
 
 export async function checkRenderInputs(request: InputCheckRequest): Promise<InputCheck> {
   const { rootReal, envDir } = request;
-  const content = new TreeCheck({ rootReal, maxFileBytes: request.maxFileBytes });
+  const content = new TreeCheck({ rootReal, maxFileBytes: request.maxFileBytes, memo: request.memo });
   if ((await content.resolveInside(envDir, 'environment directory')) === undefined) return { findings: content.findings };
 
   const remote: string[] = [];
   if (request.engine === 'plain') {
-    const links = new TreeCheck({ rootReal, maxFileBytes: request.maxFileBytes, linksOnly: true });
+    const links = new TreeCheck({ rootReal, maxFileBytes: request.maxFileBytes, linksOnly: true, memo: request.memo });
     await links.directory(envDir);
     content.findings.push(...links.findings);
     // Subdirectories holding a kustomization are built with kustomize (as Flux does).

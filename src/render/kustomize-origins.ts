@@ -21,6 +21,7 @@ import { isInside, MAX_MANIFEST_BYTES } from './files.js';
 import type { BuildOrigin } from './kustomize-build-metadata.js';
 import { KustomizationPatches } from './kustomize-patches.js';
 import { parseManifests } from './parse.js';
+import type { TreeMemo } from './tree-memo.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MAX_DEPTH = 20;
@@ -29,7 +30,6 @@ export class KustomizeOrigins {
   private readonly byKindName = new Map<string, SourceLocation>();
   private readonly prefixes = new Set<string>();
   private readonly suffixes = new Set<string>();
-  private readonly files = new Map<string, Promise<RenderedObject[]>>();
   private readonly patches: KustomizationPatches;
   /** Every local kustomization file reached from the environment, absolute, in visiting order. */
   readonly kustomizations: string[] = [];
@@ -42,14 +42,15 @@ export class KustomizeOrigins {
     private readonly rootReal: string,
     /** Where objects with no other origin point: the environment's kustomization file. */
     private readonly fallback: SourceLocation | undefined,
+    private readonly memo: TreeMemo,
   ) {
     this.patches = new KustomizationPatches(rootReal, (file) => toRepoPath(rootReal, file));
   }
 
-  static async build(rootReal: string, envDir: string): Promise<KustomizeOrigins> {
+  static async build(rootReal: string, envDir: string, memo: TreeMemo): Promise<KustomizeOrigins> {
     const kustomization = await findKustomization(envDir);
     const fallback = kustomization ? { file: toRepoPath(rootReal, kustomization), line: 1, column: 1 } : undefined;
-    const origins = new KustomizeOrigins(rootReal, fallback);
+    const origins = new KustomizeOrigins(rootReal, fallback, memo);
     await origins.visit(envDir, new Set(), 0);
     return origins;
   }
@@ -135,14 +136,12 @@ export class KustomizeOrigins {
     }
   }
 
-  /** The documents of `file`, read and parsed once per build (`readable`: it is a regular file within the size limit). */
+  /**
+   * The documents of `file` (`readable`: it is a regular file within the size limit), read and
+   * parsed once per tree: they are only read from, never changed.
+   */
   private documentsOf(file: string, readable: () => Promise<boolean>): Promise<RenderedObject[]> {
-    let parsed = this.files.get(file);
-    if (!parsed) {
-      parsed = readDocuments(file, toRepoPath(this.rootReal, file), readable);
-      this.files.set(file, parsed);
-    }
-    return parsed;
+    return this.memo.once('documents', file, () => readDocuments(file, toRepoPath(this.rootReal, file), readable));
   }
 }
 

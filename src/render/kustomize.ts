@@ -15,6 +15,7 @@ import { kustomizeWarnings } from './kustomize-warnings.js';
 import { parseManifests } from './parse.js';
 import { renderRunOptions } from './limits.js';
 import { toolFailure } from './tool-failure.js';
+import type { TreeMemo } from './tree-memo.js';
 
 export interface EngineInput {
   /** Real absolute path of the (possibly materialised) repository root. */
@@ -28,6 +29,8 @@ export interface EngineInput {
   tools: ToolPaths;
   /** Where configured tool paths are relative to (the real checkout, not a materialised copy). */
   toolsRoot: string;
+  /** Shared by the renders of the same tree (tree-memo.ts). */
+  memo: TreeMemo;
 }
 
 
@@ -38,7 +41,7 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
     path: input.runner.path,
     neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
   });
-  const origins = await KustomizeOrigins.build(input.rootReal, input.envDir);
+  const origins = await KustomizeOrigins.build(input.rootReal, input.envDir, input.memo);
   return withBuildMetadata(input.envDir, origins.sortOptions, async (wrapperDir) => {
     const helmArgs = origins.usesHelmCharts
       ? await helmChartArgs(

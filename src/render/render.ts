@@ -27,6 +27,7 @@ import { findKustomization } from './kustomize-origins.js';
 import { renderKustomize } from './kustomize.js';
 import type { EngineInput } from './kustomize.js';
 import { parseManifests } from './parse.js';
+import { TreeMemo } from './tree-memo.js';
 import type { ParseOptions } from './parse.js';
 
 export interface RenderSource {
@@ -61,19 +62,19 @@ export interface RenderDeps {
 
 export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps): Promise<RenderResult> {
   const runner = deps.runner;
-  if (source.ref === undefined) return renderTree(env, source.root, source.root, runner, deps);
-  if (deps.trees) return renderTree(env, await deps.trees.tree(source.ref), source.root, runner, deps);
+  if (source.ref === undefined) return renderTree(env, source.root, source.root, runner, deps, new TreeMemo());
+  if (deps.trees) return renderTree(env, await deps.trees.tree(source.ref), source.root, runner, deps, deps.trees.memo(source.ref));
   const gitPath = locateTool('git', { configured: deps.tools, root: source.root, path: runner.path, neededBy: `rendering environment "${env.name}" at ${source.ref}` });
   const tree = await mkdtemp(join(tmpdir(), 'slipway-tree-'));
   try {
     await new Git(runner, source.root, gitPath).materialise(source.ref, tree);
-    return await renderTree(env, tree, source.root, runner, deps);
+    return await renderTree(env, tree, source.root, runner, deps, new TreeMemo());
   } finally {
     await rm(tree, { recursive: true, force: true });
   }
 }
 
-async function renderTree(env: EnvironmentConfig, root: string, checkout: string, runner: CommandRunner, deps: RenderDeps): Promise<RenderResult> {
+async function renderTree(env: EnvironmentConfig, root: string, checkout: string, runner: CommandRunner, deps: RenderDeps, memo: TreeMemo): Promise<RenderResult> {
   const rootReal = await realpath(root);
   const envDir = join(rootReal, ...env.path.split('/').filter((part) => part !== '.'));
   const info = await stat(envDir).catch(() => undefined);
@@ -96,6 +97,7 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
     valuesFiles: env.helm.valuesFiles,
     maxFileBytes: deps.maxFileBytes ?? MAX_MANIFEST_BYTES,
     allowRemote: deps.allowRemote ?? true,
+    memo,
   });
   if (checked.skipped !== undefined || hasErrors(checked.findings)) {
     const findings = checked.findings.map((finding) => ({ ...finding, environment: env.name }));
@@ -109,6 +111,7 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
     runner,
     tools: deps.tools ?? {},
     toolsRoot: checkout,
+    memo,
   };
   let rendered: { objects: RenderedObject[]; findings: Finding[] };
   try {

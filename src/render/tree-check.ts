@@ -11,6 +11,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import type { Finding } from '../model/findings.js';
 import { isInside } from './files.js';
 import { KUSTOMIZATION_FILES } from './kustomize-origins.js';
+import type { TreeMemo } from './tree-memo.js';
 import { findInvalidUtf8, invalidUtf8Finding } from './utf8.js';
 
 /** Manifests, values and templates: what a renderer parses as YAML/JSON. Other files are only size-checked. */
@@ -26,6 +27,8 @@ export interface TreeCheckOptions {
    * the file reader, which reports them per file. Renderers get all three checked here.
    */
   linksOnly?: boolean;
+  /** Shared by the renders of the same tree (tree-memo.ts): a file's encoding is read once. */
+  memo: TreeMemo;
 }
 
 /** Collects findings over several directories, visiting each real directory once. */
@@ -112,9 +115,11 @@ export class TreeCheck {
   }
 
   private async utf8(path: string, target: string): Promise<void> {
-    const bytes = await readFile(target);
-    if (bytes.includes(0)) return; // binary: plain directories report it, templates cannot hold it usefully
-    const bad = findInvalidUtf8(bytes);
+    const bad = await this.options.memo.once('invalid-utf8', target, async () => {
+      const bytes = await readFile(target);
+      // Binary: plain directories report it, templates cannot hold it usefully.
+      return bytes.includes(0) ? undefined : findInvalidUtf8(bytes);
+    });
     if (!bad) return;
     this.findings.push(invalidUtf8Finding(this.repoPath(path), bad.line, bad.column));
   }
