@@ -5,8 +5,6 @@
 // otherwise .bundle/<inputs hash>/, built once and kept for the next run.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { rollup } from 'rollup';
-import { bundleConfig } from '../rollup.config.js';
 import { BUNDLE_CACHE, DIST_STAMP, inputsHash, outputHash } from './bundle-inputs.mjs';
 
 const inputs = inputsHash('.');
@@ -24,6 +22,8 @@ async function cachedBuild(inputs) {
   // Built next to its final place and renamed into it, so a run that stops halfway leaves no partial bundle.
   const partial = `${dir}.partial-${process.pid}`;
   process.stderr.write(`Building the bundle for the end-to-end tests into ${dir} ...\n`);
+  // Loaded only to build: every end-to-end file runs this script, and most find the build done.
+  const [{ rollup }, { bundleConfig }] = await Promise.all([import('rollup'), import('../rollup.config.js')]);
   const { output, ...input } = bundleConfig(partial);
   const bundle = await rollup(input);
   try {
