@@ -3,7 +3,7 @@
  * built from a map of files or a fixture directory. `cleanup()` removes everything.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -32,7 +32,16 @@ export function createTestRepo(options: { files?: Record<string, string>; fixtur
 
   run(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
   run(root, ['clone', '--quiet', origin, dir]);
-  run(dir, ['checkout', '--quiet', '-B', 'main']);
+  // What `git checkout -B main` does on the empty clone's unborn branch, without a process.
+  writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+
+  /** HEAD's commit, read from the ref files when they hold it (a fresh commit always writes its branch's file). */
+  const head = (): string => {
+    const symbolic = /^ref: (refs\/heads\/[^\s]+)\s*$/.exec(readFileSync(join(dir, '.git', 'HEAD'), 'utf8'));
+    const file = symbolic && join(dir, '.git', symbolic[1]);
+    if (file && existsSync(file)) return readFileSync(file, 'utf8').trim();
+    return run(dir, ['rev-parse', 'HEAD']);
+  };
 
   const repo: TestRepo = {
     dir,
@@ -53,9 +62,9 @@ export function createTestRepo(options: { files?: Record<string, string>; fixtur
       run(dir, ['add', '--all']);
       run(dir, ['commit', '--quiet', '--allow-empty', '-m', message]);
       run(dir, ['push', '--quiet', 'origin', 'HEAD:main']);
-      return run(dir, ['rev-parse', 'HEAD']);
+      return head();
     },
-    head: () => run(dir, ['rev-parse', 'HEAD']),
+    head,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
   if (options.fixture) cpSync(options.fixture, dir, { recursive: true });
