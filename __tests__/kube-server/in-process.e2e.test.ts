@@ -34,7 +34,8 @@ const clients = () => [
 function comparable(object: KubeObject | undefined): unknown {
   if (!object) return object;
   const { uid: _uid, resourceVersion: _rv, creationTimestamp: _created, managedFields, name: _name, ...metadata } = object.metadata;
-  return { ...object, metadata: { ...metadata, managedFields: managedFields?.map(({ time: _time, ...rest }) => rest) } };
+  const managers = (managedFields as Record<string, unknown>[] | undefined)?.map(({ time: _time, ...rest }) => rest);
+  return { ...object, metadata: { ...metadata, managedFields: managers } };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
@@ -93,7 +94,7 @@ describe('in-process and HTTPS clients of one loopback server', () => {
       let second: Promise<unknown> | undefined;
       // The stream starts with the object as it is; the change is made once that arrived.
       for await (const event of client.watch('/api/v1/namespaces/apps/configmaps', { labelSelector: `watch=${label}` }, controller.signal)) {
-        events.push(`${event.type} ${String(event.object.data?.k)}`);
+        events.push(`${event.type} ${String((event.object.data as Record<string, unknown> | undefined)?.k)}`);
         if (events.length === 1) second = client.apply({ ...object, data: { k: 'two' } });
         if (events.length === 2) controller.abort();
       }
