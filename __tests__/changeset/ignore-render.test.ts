@@ -118,3 +118,23 @@ describe('built-in ignore rules', () => {
     expect(builtInIgnored(refOf(role), role, undefined, new Map()).map(formatFieldPath)).toEqual(['/rules']);
   });
 });
+
+describe('ignored Secret keys written as stringData', () => {
+  it('a /data pointer reaches a stringData key: its live value is applied, or it is left out when another manager owns it', async () => {
+    const { respectIgnored, ignoredDifferences } = await import('../../src/kube/ignore.js');
+    const desired: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { token: 'from-git', user: 'app' } };
+    const live = (manager: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop', managedFields: [{ manager, operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:token': {} } } }] },
+      data: { token: Buffer.from('rotated').toString('base64'), user: Buffer.from('app').toString('base64') },
+    });
+    const paths = [[{ key: 'data' }, { key: 'token' }]];
+    const rotated = live('rotator');
+    expect(ignoredDifferences(desired, rotated, paths)).toBe(1);
+    const body = respectIgnored(desired, rotated, paths, 'slipway');
+    expect(body.stringData).toBeUndefined();
+    expect(body.data).toEqual({ user: Buffer.from('app').toString('base64') });
+    expect(respectIgnored(desired, live('slipway'), paths, 'slipway').data).toEqual(live('slipway').data);
+  });
+});

@@ -12,7 +12,7 @@ import type { KubeObject, ObjectRef, RenderedObject } from '../model/objects.js'
 import { FIELD_MANAGER } from './client.js';
 import { type AutoscaledTargets, autoscaledTargets, builtInIgnored } from './ignore-defaults.js';
 import { managedEntries, ownedPaths, ownsField } from './ignore-managed.js';
-import { deepEqual } from './normalize.js';
+import { deepEqual, isSecret, secretToDataForm } from './normalize.js';
 
 type Match = (text: string) => boolean;
 
@@ -114,7 +114,8 @@ export function withoutIgnored(before: KubeObject, after: KubeObject, paths: rea
  * How many fields the manifest sets to something other than the live value that are ignored:
  * the cluster side of the count (the dry-run of respectIgnored's body shows no such difference).
  */
-export function ignoredDifferences(desired: KubeObject, live: KubeObject, paths: readonly FieldPath[]): number {
+export function ignoredDifferences(rendered: KubeObject, live: KubeObject, paths: readonly FieldPath[]): number {
+  const desired = inDataForm(rendered, paths);
   const fields = new Map<string, FieldPath>();
   for (const path of paths) for (const field of expandFieldPath(desired, path)) fields.set(JSON.stringify(field), field);
   let differing = 0;
@@ -134,10 +135,10 @@ export function ignoredDifferences(desired: KubeObject, live: KubeObject, paths:
  */
 export function respectIgnored(desired: KubeObject, live: KubeObject, paths: readonly FieldPath[], manager?: string): KubeObject {
   if (paths.length === 0) return desired;
-  const body = structuredClone(desired);
+  const body = inDataForm(desired, paths);
   const leaveOut: FieldPath[] = [];
   for (const path of paths) {
-    for (const field of expandFieldPath(desired, path)) {
+    for (const field of expandFieldPath(body, path)) {
       const current = valueAt(live, field);
       if (current.found && (manager === undefined || ownsField(live, manager, field)) && setValueAt(body, field, structuredClone(current.value))) continue;
       leaveOut.push(field);
@@ -145,4 +146,18 @@ export function respectIgnored(desired: KubeObject, live: KubeObject, paths: rea
   }
   removeFieldPaths(body, leaveOut);
   return body;
+}
+
+/**
+ * A copy; a Secret whose ignored fields are under `data` in the `data` form the live object has,
+ * so those rules reach keys the manifest writes as `stringData` (and the value applied is the live one).
+ */
+function inDataForm(object: KubeObject, paths: readonly FieldPath[]): KubeObject {
+  const copy = structuredClone(object);
+  const underData = (path: FieldPath) => {
+    const head = path[0];
+    return head !== undefined && 'key' in head && head.key === 'data';
+  };
+  if (isSecret(copy) && paths.some(underData)) secretToDataForm(copy);
+  return copy;
 }
