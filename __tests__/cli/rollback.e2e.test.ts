@@ -139,7 +139,7 @@ describe('slipway rollback', () => {
     expect(none.err).toMatch(/rollback needs exactly one --env NAME/);
     const unknown = await cli('rollback', '--env', 'prd');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/environment 'prd' not found in slipway\.yaml/);
+    expect(unknown.err).toMatch(/Environment 'prd' not found in slipway\.yaml/);
     const help = await cli('rollback', '--help');
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^Usage: slipway rollback --env NAME/);

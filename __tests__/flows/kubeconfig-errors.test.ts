@@ -98,13 +98,13 @@ describe('a kubeconfig without the environment context', () => {
       { renderer, validator, cluster: createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log },
     );
     expect(result.ok).toBe(false);
-    expect(result.environments[0]).toMatchObject({ status: 'failure', error: expect.stringMatching(/"prod-cluster" does not exist/) });
+    expect(result.environments[0]).toMatchObject({ status: 'failure', error: { message: expect.stringMatching(/"prod-cluster" does not exist/), hint: expect.any(String) } });
   });
 
   it('is an error in drift detection', async () => {
     const log = recordingLog();
     const [drift] = await runDrift({ environments: [env], dryRun: true, holder: 'test' }, { renderer, cluster: createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log });
-    expect(drift.error).toMatch(/"prod-cluster" does not exist/);
+    expect(drift.error?.message).toMatch(/"prod-cluster" does not exist/);
   });
 });
 

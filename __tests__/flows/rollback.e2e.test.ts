@@ -80,7 +80,7 @@ describe('rollback after a failed health wait', () => {
 
     expect(result.ok).toBe(false);
     expect(env?.status).toBe('failure');
-    expect(env?.error).toMatch(/^unhealthy: Deployment\/shop\/web: .*Failing fast: image "registry.example.com\/shop\/web:missing" of container web cannot be pulled \(ImagePullBackOff\) for 60 s; 2 Pods: container web: ImagePullBackOff/);
+    expect(env?.error?.message).toMatch(/^unhealthy: Deployment\/shop\/web: .*Failing fast: image "registry.example.com\/shop\/web:missing" of container web cannot be pulled \(ImagePullBackOff\) for 60 s; 2 Pods: container web: ImagePullBackOff/);
     expect(env?.rollback).toMatchObject({ status: 'rolled-back', commit: good });
     expect(env?.rollback?.summary).toBe(`rolled back to ${good.slice(0, 12)} and healthy (2 applied, 1 pruned, 1 kept (existed before))`);
     expect(env?.rollback?.pruned.map((r) => r.name)).toEqual(['web-canary']);

@@ -7,6 +7,7 @@ import { runDeploy } from '../../src/flows/deploy.js';
 import { runDrift } from '../../src/flows/drift.js';
 import { runPreview } from '../../src/flows/preview.js';
 import { promotionPullRequests, runIntent, type IntentOptions } from '../../src/flows/run.js';
+import { UserError } from '../../src/model/errors.js';
 import type { Intent } from '../../src/plan/intent.js';
 import { parseImageRequests } from '../../src/promote/select-images.js';
 import { configMap, environment, MemoryWorld, pipeline, web } from './memory-ports.js';
@@ -168,7 +169,7 @@ describe('runIntent', () => {
   it('promote: a target without promoteFrom and without pins names both ways out', async () => {
     const { world } = worldAfterDevBump();
     const error = await runIntent(intent('promote'), chain, { ...options, to: 'dev' }, world.ports()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: expect.stringContaining("promotion to 'dev' has no source: 'dev' has no promoteFrom in slipway.yaml"), hint: expect.stringMatching(/from.*or pin images with images: NAME=TAG/) });
+    expect(error).toMatchObject({ message: expect.stringContaining("Promotion to 'dev' has no source: 'dev' has no promoteFrom in slipway.yaml"), hint: expect.stringMatching(/from.*or pin images with images: NAME=TAG/) });
     expect(world.promotions).toEqual([]);
   });
 });
@@ -190,7 +191,7 @@ describe('runDeploy', () => {
     world.unhealthy.add('dev');
     const result = await runDeploy(request(world, ['dev']), world.ports());
     expect(result.ok).toBe(false);
-    expect(result.environments).toEqual([expect.objectContaining({ name: 'dev', status: 'failure', error: 'not healthy before the timeout: Deployment/apps/web (replicas not ready)' })]);
+    expect(result.environments).toEqual([expect.objectContaining({ name: 'dev', status: 'failure', error: { message: 'not healthy before the timeout: Deployment/apps/web (replicas not ready)' } })]);
     expect(world.promotions).toEqual([]);
     expect(world.deployments.map((d) => d.state)).toEqual(['failure']);
   });
@@ -223,9 +224,23 @@ describe('runDeploy', () => {
     expect(result.ok).toBe(false);
     expect(result.environments.map((e) => [e.name, e.status, e.error])).toEqual([
       ['dev', 'success', undefined],
-      ['staging', 'failure', 'promotion from dev failed: push rejected 8 times'],
+      ['staging', 'failure', { message: 'promotion from dev failed: push rejected 8 times' }],
     ]);
     expect(world.logs).toContainEqual({ level: 'error', message: 'promotion dev -> staging failed: push rejected 8 times' });
+  });
+
+  it('a failure keeps its hint to the report: a promotion refused with what to do', async () => {
+    const { world } = worldAfterDevBump();
+    const ports = world.ports();
+    ports.promotion = {
+      promote: () => Promise.reject(new UserError('envs/staging/version.yml has uncommitted changes.', 'Commit or discard them and promote again.')),
+    };
+    const result = await runDeploy(request(world, ['dev']), ports);
+    expect(result.environments[1]).toMatchObject({
+      name: 'staging',
+      status: 'failure',
+      error: { message: 'promotion from dev failed: envs/staging/version.yml has uncommitted changes.', hint: 'Commit or discard them and promote again.' },
+    });
   });
 
   it('dry run: planned, no GitHub deployment, nothing written; promotions are dry runs and deploy nothing', async () => {
@@ -270,7 +285,7 @@ describe('runPreview', () => {
     world.renderFailures.set('dev', { objects: [], findings: [{ severity: 'error', rule: 'render-failed', message: 'kustomize failed', file: 'envs/dev' }], skipped: 'kustomize build failed' });
     const result = await runPreview({ config: chain, base, head, clusterAllowed: true }, world.ports());
     expect(result.environments).toEqual([
-      expect.objectContaining({ name: 'dev', mode: 'render', note: 'kustomize build failed', error: 'the environment was not rendered; see the findings' }),
+      expect.objectContaining({ name: 'dev', mode: 'render', note: 'kustomize build failed', error: { message: 'the environment was not rendered; see the findings' } }),
     ]);
     expect(world.calls.filter((c) => c.startsWith('connect'))).toEqual([]);
   });
@@ -282,7 +297,7 @@ describe('runDrift', () => {
     world.seed('staging', [web(`${WEB}:0.9.0`)]);
     world.renderFailures.set('dev', { objects: [], findings: [{ severity: 'error', rule: 'yaml-syntax', message: 'bad indentation', file: 'envs/dev/web.yaml', line: 4, column: 3 }] });
     const [dev, staging] = await runDrift({ environments: chain.environments.slice(0, 2), dryRun: true, holder: 'run', heal: true }, world.ports());
-    expect(dev).toMatchObject({ name: 'dev', drifted: false, error: 'the environment did not render (envs/dev/web.yaml:4:3: bad indentation); run `slipway validate --env dev`' });
+    expect(dev).toMatchObject({ name: 'dev', drifted: false, error: { message: 'the environment did not render (envs/dev/web.yaml:4:3: bad indentation)', hint: 'Run `slipway validate --env dev` to see every finding.' } });
     expect(staging).toMatchObject({ name: 'staging', drifted: true });
     expect(staging.healed).toBeUndefined();
     expect(world.live('staging')).toEqual([web(`${WEB}:0.9.0`)]);

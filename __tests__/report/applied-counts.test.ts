@@ -29,7 +29,7 @@ const apply = {
   failed: [{ ref: { group: '', version: 'v1', kind: 'Secret', namespace: 'prod', name: 'slipway-prod' }, message: refusal }],
 };
 const deploy: DeployResult = {
-  environments: [{ name: 'prod', status: 'failure', findings: [], changeSet: planned, apply, durationMs: 1200, error: `1 object(s) failed to apply: ${refusal}` }],
+  environments: [{ name: 'prod', status: 'failure', findings: [], changeSet: planned, apply, durationMs: 1200, error: { message: `1 object(s) failed to apply: ${refusal}` } }],
   promotions: [],
   blockingFindings: [],
   ok: false,

@@ -84,6 +84,14 @@ describe('renderDeployComment', () => {
     expect(body).toContain('[job summary](https://example.test/summary)');
   });
 
+  it('shows a failure with its hint on a line of its own', () => {
+    const body = renderDeployComment({
+      sha: SHA,
+      environments: [{ name: 'staging', status: 'failure', durationMs: 1, error: { message: 'promotion from dev failed: envs/staging/version.yml has uncommitted changes.', hint: 'Commit or discard them and promote again.' } }],
+    }, secrets);
+    expect(body).toContain('❌ promotion from dev failed: envs/staging/version.yml has uncommitted changes.<br>Commit or discard them and promote again.');
+  });
+
   it('masks secrets in error messages and events', () => {
     secrets.add('tok-abcdef-123456');
     const body = renderDeployComment({
@@ -92,7 +100,7 @@ describe('renderDeployComment', () => {
         {
           name: 'dev',
           status: 'failure',
-          error: 'Unauthorized: tok-abcdef-123456',
+          error: { message: 'Unauthorized: tok-abcdef-123456' },
           health: { healthy: false, timedOut: false, failing: [{ ref: web, status: 'Failed', message: 'pull secret tok-abcdef-123456 rejected', events: ['tok-abcdef-123456'], causes: [] }] },
           durationMs: 10,
         },

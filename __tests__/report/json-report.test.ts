@@ -58,7 +58,7 @@ describe('JSON report', () => {
 
   it('masks registered secrets, including ones that JSON would escape', async () => {
     secrets.add('tok"en\\with-quotes');
-    const report = buildJsonReport({ command: 'deploy', ok: false, environments: [{ name: 'dev', error: 'rejected tok"en\\with-quotes' }] }, secrets);
+    const report = buildJsonReport({ command: 'deploy', ok: false, environments: [{ name: 'dev', error: { message: 'rejected tok"en\\with-quotes' } }] }, secrets);
     expect(report.environments[0].error).toBe('rejected ***');
     const dir = await mkdtemp(join(tmpdir(), 'slipway-report-'));
     try {

@@ -123,7 +123,7 @@ describe('renderPreviewComment', () => {
           mode: 'cluster',
           changeSet: changeSet('dev', [entry('Secret', 'db', 'update', '-  password: hunter2-password-value\n+  password: ***\n')]),
           findings: [],
-          error: 'connection refused with token hunter2-password-value',
+          error: { message: 'connection refused with token hunter2-password-value' },
         },
       ],
     }, secrets);
@@ -135,7 +135,7 @@ describe('renderPreviewComment', () => {
     const body = renderPreviewComment({
       headSha: SHA,
       environments: [
-        { name: 'dev', mode: 'cluster', findings: [], error: 'kustomize build failed: missing resource <x>' },
+        { name: 'dev', mode: 'cluster', findings: [], error: { message: 'kustomize build failed: missing resource <x>' } },
         { name: 'prod', mode: 'render', findings: [], skippedReason: 'fork pull request' },
       ],
     }, secrets);

@@ -25,7 +25,7 @@ const rollbackFailed: RollbackReport = {
   kept: [],
   health: { healthy: false, timedOut: false, failing: [{ ref: web, status: 'Failed', message: 'Deployment not available', events: [], causes: ['2 Pods: container web: ImagePullBackOff: image "registry.example.com/shop/web:1.4.0" could not be pulled'] }] },
 };
-const env = (rollback: RollbackReport) => ({ name: 'prod', status: 'failure' as const, health: { healthy: false, timedOut: false, failing }, durationMs: 1000, error, rollback });
+const env = (rollback: RollbackReport) => ({ name: 'prod', status: 'failure' as const, health: { healthy: false, timedOut: false, failing }, durationMs: 1000, error: { message: error }, rollback });
 
 describe('a rollback in the reports', () => {
   it('the deploy comment shows the failure, then what the rollback did and to which commit', () => {

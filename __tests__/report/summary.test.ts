@@ -71,7 +71,7 @@ describe('renderJobSummary', () => {
     secrets.add('P@ssw0rd-very-secret');
     const text = renderJobSummary({
       command: 'deploy',
-      environments: [{ name: 'dev', status: 'failure', error: 'login failed for P@ssw0rd-very-secret', changeSet: changeSet('dev', [entry('ConfigMap', 'c', 'update', '+ token: P@ssw0rd-very-secret\n')]) }],
+      environments: [{ name: 'dev', status: 'failure', error: { message: 'login failed for P@ssw0rd-very-secret' }, changeSet: changeSet('dev', [entry('ConfigMap', 'c', 'update', '+ token: P@ssw0rd-very-secret\n')]) }],
     }, secrets);
     expect(text).not.toContain('P@ssw0rd-very-secret');
   });

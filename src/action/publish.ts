@@ -12,6 +12,7 @@ import { upsertStickyComment, type CommentMode } from '../github/comments.js';
 import { findMergedPullRequestOfCommit } from '../github/pulls.js';
 import { summaryUrlOf, type RunContext } from '../github/context.js';
 import { hasChanges } from '../model/changeset.js';
+import { problemText } from '../model/errors.js';
 import type { Finding } from '../model/findings.js';
 import type { Intent } from '../plan/intent.js';
 import { DEPLOY_MARKER, renderDeployComment, type DeployCommentPromotion } from '../report/deploy-comment.js';
@@ -218,7 +219,7 @@ function deployEnvironments(deploy: DeployResult): SummaryEnvironment[] {
     health: e.health,
     apply: e.apply,
     durationMs: e.durationMs,
-    error: e.error ?? e.reason,
+    error: e.error ?? (e.reason ? { message: e.reason } : undefined),
     rollback: e.rollback,
   }));
 }
@@ -230,11 +231,11 @@ function failureMessage(outcome: Exclude<RunOutcome, { command: 'skip' }>): stri
       return 'Validation found errors (see the annotations and the job summary).';
     case 'deploy':
       if (outcome.deploy.blockingFindings.length) return 'Validation found errors: nothing was deployed.';
-      return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ?? 'failed'}${e.rollback ? `; ${e.rollback.summary}` : ''}`).join('; ')}`;
+      return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ? problemText(e.error) : 'failed'}${e.rollback ? `; ${e.rollback.summary}` : ''}`).join('; ')}`;
     case 'drift': {
       const errors = outcome.drift.filter((d) => d.error);
       const drifted = outcome.drift.filter((d) => d.drifted && !d.healed);
-      return [errors.length ? `drift check failed for ${errors.map((d) => `${d.name} (${d.error})`).join(', ')}` : '', drifted.length ? `drift found in ${drifted.map((d) => d.name).join(', ')}` : ''].filter(Boolean).join('; ');
+      return [errors.length ? `drift check failed for ${errors.map((d) => `${d.name} (${d.error ? problemText(d.error) : ''})`).join(', ')}` : '', drifted.length ? `drift found in ${drifted.map((d) => d.name).join(', ')}` : ''].filter(Boolean).join('; ');
     }
     case 'promote':
       return `Promotion to ${outcome.promotion.target} was committed, but its deploy failed.`;

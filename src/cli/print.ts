@@ -1,4 +1,5 @@
 /** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
+import type { Problem } from '../model/errors.js';
 import { countChanges, OBJECT_BODY_FIELDS, resultCounts } from '../model/changeset.js';
 import { describeRef } from '../model/objects.js';
 import type { RunOutcome } from '../flows/run.js';
@@ -37,7 +38,7 @@ export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): voi
       for (const env of outcome.preview.environments) {
         out(`\n# ${env.name}${env.mode === 'render' ? ` (${renderNote(env, args)})` : ' (against the cluster)'}\n`);
         if (env.findings.length) out(formatFindingsText(env.findings, { color: args.color }));
-        if (env.error) out(`error: ${env.error}\n`);
+        if (env.error) out(`error: ${problemLines(env.error)}\n`);
         if (env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
       }
       if (outcome.preview.environments.length === 0) out('No environment changes.\n');
@@ -48,7 +49,7 @@ export function printOutcome(outcome: RunOutcome, args: CliArgs, io: CliIo): voi
       return;
     case 'drift':
       for (const env of outcome.drift) {
-        if (env.error) out(`${env.name}: error: ${env.error}\n`);
+        if (env.error) out(`${env.name}: error: ${problemLines(env.error)}\n`);
         else if (!env.drifted) out(`${env.name}: in sync\n`);
         else {
           const counts = countChanges(env.changeSet?.entries ?? []);
@@ -81,7 +82,7 @@ function printDeploy(deploy: Extract<RunOutcome, { command: 'deploy' }>['deploy'
     const summary = counts ? ` (${counts.create} created, ${counts.update} updated, ${counts.delete} deleted, ${counts.unchanged} unchanged)` : '';
     out(`${env.name}: ${env.status}${summary}${env.reason ? ` - ${env.reason}` : ''}\n`);
     if (env.status === 'planned' && env.changeSet) out(formatChangeSet(env.changeSet, { color: args.color }));
-    if (env.error) out(`  ${env.error}\n`);
+    if (env.error) out(`  ${problemLines(env.error, '    ')}\n`);
     for (const f of env.health?.failing ?? []) {
       out(`  ${describeRef(f.ref)}: ${f.status}: ${f.message}\n`);
       for (const c of f.causes ?? []) out(`    ${c}\n`);
@@ -106,4 +107,9 @@ function renderNote(env: { note?: string; changeSet?: unknown }, args: CliArgs):
 /** The outcome without object bodies (which may hold Secret values) or whole renders. */
 function jsonOf(outcome: RunOutcome): unknown {
   return JSON.parse(JSON.stringify(outcome, (key, value) => (OBJECT_BODY_FIELDS.has(key) || key === 'render' ? undefined : value)));
+}
+
+/** A failure for the terminal: the message, and the hint indented under it. */
+function problemLines(problem: Problem, indent = '  '): string {
+  return problem.hint ? `${problem.message}\n${indent}${problem.hint}` : problem.message;
 }

@@ -8,7 +8,7 @@ import { afterDeploy, afterPromotion, nextStep, startChain } from '../config/pro
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { countChanges, hasChanges } from '../model/changeset.js';
-import { errorMessage } from '../model/errors.js';
+import { errorMessage, problemOf, problemText, type Problem } from '../model/errors.js';
 import { hasErrors, type Finding } from '../model/findings.js';
 import { describeRef, type ObjectRef } from '../model/objects.js';
 import type { RenderOutcome } from '../plan/affected.js';
@@ -43,7 +43,7 @@ export interface DeployedEnvironment {
   /** The ApplySet parent listing the environment's objects (src/kube/deploy-environment.ts). */
   applySetParent?: ObjectRef;
   durationMs: number;
-  error?: string;
+  error?: Problem;
   /** Why the environment was skipped. */
   reason?: string;
   /** What `onFailure: rollback` did after the failed health wait. */
@@ -127,7 +127,7 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
 
     if (request.signal?.aborted) {
       chain = afterDeploy(chain, env.name, 'failure', false).plan;
-      results.push({ name: env.name, status: 'failure', findings: findingsOf(env.name), durationMs: 0, error: `not deployed: ${errorMessage(request.signal.reason)}` });
+      results.push({ name: env.name, status: 'failure', findings: findingsOf(env.name), durationMs: 0, error: problemOf(request.signal.reason, 'not deployed') });
       continue;
     }
     if (next.blockedBy) {
@@ -152,7 +152,7 @@ export async function runDeploy(request: DeployRequest, ports: DeployPorts): Pro
         promotions.push(promotion);
       } catch (error) {
         ports.log.error(`promotion ${env.name} -> ${target.name} failed: ${errorMessage(error)}`);
-        results.push({ name: target.name, status: 'failure', findings: [], durationMs: 0, error: `promotion from ${env.name} failed: ${errorMessage(error)}` });
+        results.push({ name: target.name, status: 'failure', findings: [], durationMs: 0, error: problemOf(error, `promotion from ${env.name} failed`) });
       }
       chain = afterPromotion(chain, target, promotion, request.dryRun);
     }
@@ -174,7 +174,7 @@ async function deployOne(
   const render = validatedRender ?? (await ports.renderer.render(env, undefined));
   const renderErrors = render.findings.filter((f) => f.severity === 'error');
   if (renderErrors.length > 0) {
-    return { name: env.name, status: 'failure', findings: [...findings, ...renderErrors], durationMs: now() - started, error: 'the environment did not render' };
+    return { name: env.name, status: 'failure', findings: [...findings, ...renderErrors], durationMs: now() - started, error: { message: 'the environment did not render' } };
   }
   const handle = request.dryRun ? undefined : await ports.deployments?.start(env.name, request.ref).catch((error) => {
     ports.log.warning(`${env.name}: could not record a GitHub deployment: ${errorMessage(error)}`);
@@ -189,7 +189,7 @@ async function deployOne(
       ports.log.info(`${env.name}: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged`);
       if (counts.error > 0) {
         const messages = changeSet.entries.filter((e) => e.action === 'error').map((e) => `${describeRef(e.ref)}: ${e.message}`);
-        result = { name: env.name, status: 'failure', findings, changeSet, durationMs: 0, error: `the cluster rejected ${counts.error} object(s): ${messages.join('; ')}` };
+        result = { name: env.name, status: 'failure', findings, changeSet, durationMs: 0, error: { message: `the cluster rejected ${counts.error} object(s): ${messages.join('; ')}` } };
       } else if (request.dryRun) {
         result = { name: env.name, status: 'planned', findings, changeSet, durationMs: 0 };
       } else {
@@ -217,7 +217,7 @@ async function deployOne(
           health,
           ...(applySetParent ? { applySetParent } : {}),
           durationMs: 0,
-          error: ok ? undefined : describeFailure(apply, health),
+          error: ok ? undefined : { message: describeFailure(apply, health) },
         };
         if (!hasChanges(changeSet)) ports.log.info(`${env.name}: nothing to change`);
         if (wantsRollback(env, apply, health)) result.rollback = await rollBack(env, session, { holder: request.holder, timeoutMs: request.timeoutMs ?? env.wait.timeoutMs, signal: request.signal }, ports);
@@ -226,7 +226,7 @@ async function deployOne(
       session.close();
     }
   } catch (error) {
-    result = { name: env.name, status: 'failure', findings, durationMs: 0, error: errorMessage(error) };
+    result = { name: env.name, status: 'failure', findings, durationMs: 0, error: problemOf(error) };
   }
   return finish(result);
 
@@ -235,7 +235,7 @@ async function deployOne(
     if (handle) {
       const state = done.status === 'success' ? 'success' : done.status === 'skipped' ? 'inactive' : 'failure';
       await ports.deployments
-        ?.finish(handle, state, describeWithRollback(done.error, done.rollback) ?? done.reason ?? 'deployed and healthy')
+        ?.finish(handle, state, describeWithRollback(done.error && problemText(done.error), done.rollback) ?? done.reason ?? 'deployed and healthy')
         .catch((error) => ports.log.warning(`${env.name}: could not update the GitHub deployment: ${errorMessage(error)}`));
     }
     return done;

@@ -5,7 +5,7 @@
 import type { EnvironmentConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { hasChanges } from '../model/changeset.js';
-import { errorMessage } from '../model/errors.js';
+import { problemOf, type Problem } from '../model/errors.js';
 import { formatLocation, type Finding } from '../model/findings.js';
 import { mapLimit } from '../model/concurrency.js';
 import type { Log } from './log.js';
@@ -20,7 +20,7 @@ export interface DriftEnvironment {
   /** Why the environment did not render, when it did not. */
   findings?: Finding[];
   healed?: { apply: ApplyOutcome; health?: HealthResult };
-  error?: string;
+  error?: Problem;
 }
 
 export interface DriftRequest {
@@ -48,7 +48,7 @@ export async function runDrift(
           name: env.name,
           drifted: false,
           findings: renderErrors,
-          error: `the environment did not render (${formatLocation(first) || env.path}: ${first.message}); run \`slipway validate --env ${env.name}\``,
+          error: { message: `the environment did not render (${formatLocation(first) || env.path}: ${first.message})`, hint: `Run \`slipway validate --env ${env.name}\` to see every finding.` },
         };
       }
       const session = await ports.cluster.connect(env);
@@ -68,7 +68,7 @@ export async function runDrift(
         session.close();
       }
     } catch (error) {
-      return { name: env.name, drifted: false, error: errorMessage(error) };
+      return { name: env.name, drifted: false, error: problemOf(error) };
     }
   });
 }

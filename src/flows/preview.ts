@@ -4,7 +4,7 @@
  */
 import type { EnvironmentConfig, PipelineConfig } from '../config/types.js';
 import type { ChangeSet } from '../model/changeset.js';
-import { errorMessage } from '../model/errors.js';
+import { errorMessage, type Problem } from '../model/errors.js';
 import { hasErrors, type Finding } from '../model/findings.js';
 import { renderAndCompare } from '../plan/affected.js';
 import { mapLimit } from '../model/concurrency.js';
@@ -22,7 +22,7 @@ export interface PreviewEnvironment {
   findings: Finding[];
   /** Why the cluster was not asked, when it was not. */
   note?: string;
-  error?: string;
+  error?: Problem;
 }
 
 export interface PreviewResult {
@@ -83,7 +83,7 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
       const base = r.base?.objects ?? [];
       const fallBack = (note: string): PreviewEnvironment =>
         request.requireCluster
-          ? { name: r.environment.name, affected: r.affected, mode: 'render', findings, note, error: `the cluster was required but could not be asked: ${note}` }
+          ? { name: r.environment.name, affected: r.affected, mode: 'render', findings, note, error: { message: `the cluster was required but could not be asked: ${note}` } }
           : renderDiff(note);
       const renderDiff = (note: string): PreviewEnvironment => ({
         name: r.environment.name,
@@ -94,20 +94,20 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
         note,
       });
       if (r.head.skipped !== undefined) {
-        const failed = hasErrors(r.head.findings) ? { error: 'the environment was not rendered; see the findings' } : {};
+        const failed = hasErrors(r.head.findings) ? { error: { message: 'the environment was not rendered; see the findings' } } : {};
         return { name: r.environment.name, affected: r.affected, mode: 'render', findings, note: r.head.skipped, ...failed };
       }
       // A head that did not render (a link out of the repository, a tool failure) is not "delete everything".
       if (r.head.objects.length === 0 && hasErrors(r.head.findings)) {
         const note = request.clusterAllowed ? {} : { note: request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request' };
-        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: 'the environment did not render; see the findings', ...note };
+        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: { message: 'the environment did not render; see the findings' }, ...note };
       }
       if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
       if (!ports.cluster.hasCredentials(r.environment)) {
         return fallBack('no kubeconfig available: compared with the base render');
       }
       if (r.head.objects.length === 0 && r.head.findings.some((f) => f.severity === 'error')) {
-        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: 'the environment did not render; see the findings' };
+        return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: { message: 'the environment did not render; see the findings' } };
       }
       try {
         const session = await ports.cluster.connect(r.environment);

@@ -166,15 +166,15 @@ export async function runIntent(intent: Intent, config: PipelineConfig, options:
     }
 
     case 'promote': {
-      if (!ports.promotion) throw new UserError('promotion is not available in this run');
+      if (!ports.promotion) throw new UserError('Promotion is not available in this run.', 'Promote from the action or with `slipway promote`.');
       const to = options.to ?? (intent.environments && intent.environments !== 'all' ? intent.environments[0] : undefined);
       const names = options.names ?? ACTION_SETTING_NAMES;
-      if (!to) throw new UserError(`promotion needs a target environment: ${names.to}`);
+      if (!to) throw new UserError('Promotion needs a target environment.', `Set ${names.to}.`);
       const [target] = selectEnvironments(config, [to]);
       const from = options.from ?? target.promoteFrom;
       if (!from && !(options.images ?? []).some((request) => request.pin)) {
         throw new UserError(
-          `promotion to '${to}' has no source: '${to}' has no promoteFrom in ${config.file} and no ${names.from}`,
+          `Promotion to '${to}' has no source: '${to}' has no promoteFrom in ${config.file} and no ${names.from} was given.`,
           `Set ${names.from}, or pin images with ${names.imageEntry('NAME=TAG')}.`,
         );
       }

@@ -8,7 +8,7 @@ export function selectEnvironments(config: PipelineConfig, names: readonly strin
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0) {
     throw new UserError(
-      `environment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} not found in ${config.file}`,
+      `Environment${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} not found in ${config.file}.`,
       `Known environments: ${[...known].join(', ')}.`,
     );
   }

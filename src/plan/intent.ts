@@ -93,13 +93,13 @@ export function decideIntent(event: GitHubEvent, inputs: IntentRequest, defaultB
 
   if (explicit === 'deploy' && isPullRequestEvent && !(pr?.merged && event.payload.action === 'closed')) {
     throw new UserError(
-      `command 'deploy' was asked for on a '${event.name}' event of an open pull request`,
+      `Command 'deploy' was asked for on a '${event.name}' event of an open pull request.`,
       'Deploy runs on merge (pull_request closed and merged, or push to the default branch) or from workflow_dispatch; use command: preview for open pull requests.',
     );
   }
 
   if (explicit === 'promote' || (!explicit && event.name === 'workflow_dispatch' && inputs.to)) {
-    if (!inputs.to) throw new UserError("command 'promote' needs the input 'to' (the target environment)");
+    if (!inputs.to) throw new UserError("Command 'promote' needs the input 'to' (the target environment).", 'Set to: <environment> in the workflow step.');
     return { command: 'promote', reason: `promotion to ${inputs.to}`, environments: [inputs.to] };
   }
 
@@ -139,7 +139,8 @@ export function decideIntent(event: GitHubEvent, inputs: IntentRequest, defaultB
   if (event.name === 'workflow_dispatch') {
     if (!environments) {
       throw new UserError(
-        'workflow_dispatch needs the input `environments` (names, or `all`) to deploy, or `to` to promote',
+        'workflow_dispatch needs an input: `environments` (names, or `all`) to deploy, or `to` to promote.',
+        'Add the input to the workflow_dispatch trigger and pass it to the step.',
       );
     }
     return { command: 'deploy', head: refs.head, environments, reason: 'manual dispatch' };

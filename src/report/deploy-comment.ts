@@ -5,6 +5,7 @@
  */
 
 import type { SecretMask } from '../exec/secrets.js';
+import type { Problem } from '../model/errors.js';
 import type { ChangeSet } from '../model/changeset.js';
 import { resultCounts } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
@@ -20,6 +21,7 @@ import {
   escapeHtml,
   escapeMarkdownInline,
   fenced,
+  problemMarkdown,
   findingGroupListItem,
   groupFindings,
   formatDuration,
@@ -43,7 +45,7 @@ export interface DeployCommentEnvironment {
   health?: HealthResult;
   durationMs: number;
   findings?: Finding[];
-  error?: string;
+  error?: Problem;
   /** Why the environment was skipped. */
   reason?: string;
   /** What `onFailure: rollback` did after the failure. */
@@ -152,7 +154,7 @@ function section(env: DeployCommentEnvironment): BudgetSection | undefined {
   if (!env.error && !env.reason && !failing.length && !applyFailures.length && !findings.length && !env.rollback) return undefined;
 
   let intro = '';
-  if (env.error) intro += `❌ ${escapeMarkdownInline(env.error)}\n\n`;
+  if (env.error) intro += `❌ ${problemMarkdown(env.error)}\n\n`;
   if (env.rollback) intro += rollbackMarkdown(env.rollback);
   if (env.reason) intro += `⏭️ Skipped: ${escapeMarkdownInline(env.reason)}\n\n`;
   if (findings.length) {

@@ -66,6 +66,8 @@ export interface JsonReportEnvironment {
   durationMs?: number;
   timings?: Record<string, number>;
   error?: string;
+  /** What to do about `error`, when Slipway knows. */
+  hint?: string;
   note?: string;
   /** What `onFailure: rollback` did after a failed deploy. */
   rollback?: ReturnType<typeof rollbackJson>;
@@ -109,7 +111,8 @@ export function buildJsonReport(input: JsonReportInput, secrets: SecretMask): Js
       apply: env.apply && { applied: env.apply.created + env.apply.updated, created: env.apply.created, updated: env.apply.updated, unchanged: env.apply.unchanged, deleted: env.apply.deleted },
       durationMs: env.durationMs,
       timings: env.timings,
-      error: env.error,
+      error: env.error?.message,
+      ...(env.error?.hint ? { hint: env.error.hint } : {}),
       note: env.note,
       rollback: env.rollback && rollbackJson(env.rollback),
     };

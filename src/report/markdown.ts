@@ -3,6 +3,7 @@
 import type { ChangeAction } from '../model/changeset.js';
 import type { Finding, Severity } from '../model/findings.js';
 import { formatLocation } from '../model/findings.js';
+import type { Problem } from '../model/errors.js';
 
 /** For text inside HTML elements such as `<summary>`. */
 export function escapeHtml(text: string): string {
@@ -103,6 +104,11 @@ export function findingGroupListItem(group: FindingGroup): string {
  */
 export function escapeMarkdownInline(text: string): string {
   return escapeHtml(text.replace(/\r?\n+/g, ' ')).replace(/([\\`*_[\]|])/g, '\\$1');
+}
+
+/** A failure's message and, on a line of its own, its hint (one inline cell or paragraph). */
+export function problemMarkdown(problem: Problem): string {
+  return problem.hint ? `${escapeMarkdownInline(problem.message)}<br>${escapeMarkdownInline(problem.hint)}` : escapeMarkdownInline(problem.message);
 }
 
 /** Severity order for listings: errors first. */

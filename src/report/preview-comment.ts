@@ -5,6 +5,7 @@
  */
 
 import type { SecretMask } from '../exec/secrets.js';
+import type { Problem } from '../model/errors.js';
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { countChanges } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
@@ -20,6 +21,7 @@ import {
   escapeHtml,
   escapeMarkdownInline,
   fenced,
+  problemMarkdown,
   findingGroupListItem,
   groupFindings,
   inlineCode,
@@ -42,7 +44,7 @@ export interface PreviewCommentEnvironment {
   /** `cluster`: diffed against the live cluster; `render`: against the base branch's render. */
   mode: 'cluster' | 'render';
   /** The environment could not be previewed. */
-  error?: string;
+  error?: Problem;
   /** Why the environment was not previewed at all. */
   skippedReason?: string;
   /** Shown under the environment, e.g. why the cluster was not asked. */
@@ -136,7 +138,7 @@ function section(env: PreviewCommentEnvironment): BudgetSection {
   const summary = `<b>${escapeHtml(env.name)}</b>: ${parts.join(', ') || 'no changes'}${only}`;
 
   let intro = '';
-  if (env.error) intro += `❌ **Could not preview**: ${escapeMarkdownInline(env.error)}\n\n`;
+  if (env.error) intro += `❌ **Could not preview**: ${problemMarkdown(env.error)}\n\n`;
   if (env.note) intro += `> ${escapeMarkdownInline(env.note)}\n\n`;
   if (env.mode === 'render' && env.changeSet) intro += `_Diffed against the base branch's render, not the cluster._\n\n`;
   if (env.changeSet && lines.length > 1) intro += `**What changes**\n\n${changeSummaryMarkdown(env.changeSet, escapeMarkdownInline)}`;

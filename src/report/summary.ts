@@ -5,6 +5,7 @@
  */
 
 import type { SecretMask } from '../exec/secrets.js';
+import type { Problem } from '../model/errors.js';
 import { appendFile } from 'node:fs/promises';
 import type { ChangeEntry, ChangeSet } from '../model/changeset.js';
 import { resultCounts, type AppliedCounts } from '../model/changeset.js';
@@ -17,7 +18,7 @@ import type { HealthResult } from '../model/health.js';
 import { BACKWARDS_NOTE, type DeployCommentPromotion } from './deploy-comment.js';
 import { findingsMarkdownTable } from './findings.js';
 import { rollbackLabel, rollbackMarkdown, type RollbackReport } from './rollback.js';
-import { ACTION_LABEL, details, escapeCell, escapeHtml, escapeMarkdownInline, fenced, formatDuration, inlineCode, shortSha, validationBadge } from './markdown.js';
+import { ACTION_LABEL, details, escapeCell, escapeHtml, escapeMarkdownInline, fenced, formatDuration, inlineCode, problemMarkdown, shortSha, validationBadge } from './markdown.js';
 
 /** GitHub's limit per step is 1 MiB; the margin leaves room for anything else the step writes. */
 export const SUMMARY_BUDGET_BYTES = 1024 * 1024 - 8 * 1024;
@@ -38,7 +39,7 @@ export interface SummaryEnvironment {
   durationMs?: number;
   /** Milliseconds per phase, e.g. `{ render: 820, validate: 40, diff: 1200, apply: 3100, wait: 15000 }`. */
   timings?: Record<string, number>;
-  error?: string;
+  error?: Problem;
   note?: string;
   /** What `onFailure: rollback` did after a failed deploy. */
   rollback?: RollbackReport;
@@ -126,7 +127,7 @@ function failuresBlock(environments: SummaryEnvironment[]): string {
     const failing = env.health?.failing ?? [];
     if (!env.error && !failing.length && !env.note && !env.rollback) continue;
     lines.push(`**${escapeMarkdownInline(env.name)}**\n\n`);
-    if (env.error) lines.push(`- ❌ ${escapeMarkdownInline(env.error)}\n`);
+    if (env.error) lines.push(`- ❌ ${problemMarkdown(env.error)}\n`);
     if (env.note) lines.push(`- ${escapeMarkdownInline(env.note)}\n`);
     for (const object of failing.slice(0, FAILING_SHOWN)) {
       const status = object.status ? ` (${escapeMarkdownInline(object.status)})` : '';
