@@ -134,7 +134,7 @@ describe('rollback after a failed health wait', () => {
     const result = await deploy(shopEnv(), bad);
     const env = result.environments[0];
     expect(env?.health?.timedOut).toBe(true);
-    expect(env?.error).toMatch(/^not healthy before the timeout: Deployment\/shop\/web \(.*2 Pods: Unschedulable: 0\/3 nodes are available: 3 Insufficient cpu\./);
+    expect(env?.error?.message).toMatch(/^not healthy before the timeout: Deployment\/shop\/web \(.*2 Pods: Unschedulable: 0\/3 nodes are available: 3 Insufficient cpu\./);
     expect(env?.rollback).toMatchObject({ status: 'rolled-back', commit: good });
     expect(imageOf(kube)).toBe('registry.example.com/shop/web:1.4.0');
   });
