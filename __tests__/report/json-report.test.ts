@@ -19,7 +19,7 @@ describe('JSON report', () => {
     live: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { password: 'b2xkLXNlY3JldA==' } },
   };
 
-  it('lists every object with its action, and counts, findings, timings and promotions', () => {
+  it('lists every object with its action, and counts, findings and promotions', () => {
     const report = buildJsonReport({
       command: 'deploy',
       ok: true,
@@ -32,7 +32,6 @@ describe('JSON report', () => {
           status: 'success',
           changeSet: changeSet('dev', [entry('Deployment', 'web', 'update', diffOf(1)), entry('Service', 'web', 'unchanged'), secretEntry]),
           findings: [{ severity: 'warning', rule: 'image-tag', message: 'latest' }],
-          timings: { apply: 1200, wait: 5000 },
           health: { healthy: true, timedOut: false, failing: [] },
         },
       ],
@@ -43,7 +42,6 @@ describe('JSON report', () => {
     expect(dev.counts).toEqual({ create: 0, update: 2, unchanged: 1, delete: 0, error: 0 });
     expect(dev.actions.map((a) => `${a.action} ${a.object}`)).toEqual(['update Deployment/shop/web', 'unchanged Service/shop/web', 'update Secret/shop/db']);
     expect(dev.actions[0].diff).toContain('+++ desired');
-    expect(dev.timings).toEqual({ apply: 1200, wait: 5000 });
     expect(report.promotions[0].target).toBe('staging');
   });
 

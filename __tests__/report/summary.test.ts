@@ -14,7 +14,7 @@ beforeEach(() => {
 const MiB = 1024 * 1024;
 
 describe('renderJobSummary', () => {
-  it('holds the table, timings, findings and every diff', () => {
+  it('holds the table, findings and every diff', () => {
     const text = renderJobSummary({
       command: 'preview',
       sha: 'abcdef1234567890abcdef1234567890abcdef12',
@@ -27,15 +27,12 @@ describe('renderJobSummary', () => {
           mode: 'cluster',
           changeSet: changeSet('dev', [entry('Deployment', 'web', 'update', diffOf(3)), entry('Service', 'web', 'unchanged')]),
           findings: [{ severity: 'error', rule: 'schema', message: 'spec.replicas: expected integer', file: 'envs/dev/web.yaml', line: 7 }],
-          timings: { render: 800, validate: 30, diff: 1200 },
           durationMs: 2030,
         },
       ],
     }, secrets);
     expect(text).toContain('## Slipway preview');
     expect(text).toContain('| **dev** | previewed | 0 | 1 | 0 | 1 | ❌ 1 | 2.0 s |');
-    expect(text).toContain('### Timings');
-    expect(text).toContain('| dev | 800 ms | 30 ms | 1.2 s |');
     expect(text).toContain('spec.replicas: expected integer');
     expect(text).toContain('envs/dev/web.yaml:7');
     expect(text).toContain('#### dev (against the cluster)');

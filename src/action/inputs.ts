@@ -2,13 +2,13 @@
  * The action's inputs, read and checked once into a typed object (see action.yml).
  * Errors name the input and what it accepts.
  */
+import type { CommentMode } from '../github/comments.js';
 import { UserError } from '../model/errors.js';
 import { requireDuration } from '../config/duration.js';
 import { parseImageRequests, type ImageRequest } from '../promote/select-images.js';
 
 export const COMMANDS = ['auto', 'validate', 'plan', 'preview', 'deploy', 'promote', 'drift'] as const;
 export type Command = (typeof COMMANDS)[number];
-export type CommentMode = 'update' | 'new' | 'off';
 
 export interface ActionInputs {
   command: Command;

@@ -12,12 +12,7 @@ export interface RunContext {
   /** Link to this workflow run, when the run id is known. */
   runUrl?: string;
   eventName?: string;
-  /** Path of the JSON event payload. */
-  eventPath?: string;
   sha?: string;
-  ref?: string;
-  workflow?: string;
-  actor?: string;
   /** `GITHUB_JOB`: the job's id in the workflow. */
   job?: string;
   /** `RUNNER_NAME`: which runner runs this job (matrix legs run on different ones). */
@@ -37,11 +32,7 @@ export function readRunContext(env: NodeJS.ProcessEnv): RunContext {
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
     runUrl: runId && owner && repo ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,
     eventName: env.GITHUB_EVENT_NAME || undefined,
-    eventPath: env.GITHUB_EVENT_PATH || undefined,
     sha: env.GITHUB_SHA || undefined,
-    ref: env.GITHUB_REF || undefined,
-    workflow: env.GITHUB_WORKFLOW || undefined,
-    actor: env.GITHUB_ACTOR || undefined,
     job: env.GITHUB_JOB || undefined,
     runnerName: env.RUNNER_NAME || undefined,
   };

@@ -4,6 +4,7 @@
  */
 
 import type { GitHubClient } from './client.js';
+import { parseJsonOrUndefined } from '../model/json.js';
 
 export type DeploymentOutcome = 'success' | 'failure' | 'error' | 'inactive';
 
@@ -112,19 +113,11 @@ async function findDeployment(gh: GitHubClient, request: StartDeploymentRequest)
     per_page: 20,
   });
   const match = data.find((d) => {
-    const payload = typeof d.payload === 'string' ? safeParse(d.payload) : d.payload;
+    const payload = typeof d.payload === 'string' ? parseJsonOrUndefined(d.payload) : d.payload;
     const slipway = (payload as { slipway?: { attemptKey?: unknown } } | undefined)?.slipway;
     return slipway?.attemptKey === request.attemptKey;
   });
   return match?.id;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function shorten(text: string): string {

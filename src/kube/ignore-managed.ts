@@ -4,6 +4,7 @@ import { type FieldPath, type FieldSegment, valueAt } from '../model/field-path.
 import { deepEqual } from './normalize.js';
 import type { KubeObject } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
+import { parseJsonOrUndefined } from '../model/json.js';
 
 export interface ManagedFieldsEntry {
   manager?: string;
@@ -46,11 +47,11 @@ function segmentOf(key: string): FieldSegment | undefined {
     case 'i:':
       return { key: body };
     case 'k:': {
-      const item = parseJson(body);
+      const item = parseJsonOrUndefined(body);
       return isPlainObject(item) ? { item } : undefined;
     }
     case 'v:': {
-      const value = parseJson(body);
+      const value = parseJsonOrUndefined(body);
       return value === undefined ? undefined : { value };
     }
     default:
@@ -94,12 +95,4 @@ function reaches(fields: unknown, value: unknown, path: FieldPath): boolean {
     if (node === undefined) return false;
   }
   return true;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

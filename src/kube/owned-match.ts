@@ -16,6 +16,7 @@
 import type { KubeObject } from '../model/objects.js';
 import { isPlainObject } from '../model/objects.js';
 import { deepEqual } from './normalize.js';
+import { parseJsonOrUndefined } from '../model/json.js';
 
 type Fields = Record<string, unknown>;
 
@@ -106,7 +107,7 @@ function matchList(desired: unknown[], live: unknown, node: Fields): boolean {
  * does not own the missing field itself (it would if it had once set it explicitly).
  */
 function matchKeyedList(desired: unknown[], live: unknown[], node: Fields, keys: string[]): boolean {
-  const parsed = keys.map((key) => ({ key, value: parseJson(key.slice(2)) }));
+  const parsed = keys.map((key) => ({ key, value: parseJsonOrUndefined(key.slice(2)) }));
   if (parsed.some((p) => !isPlainObject(p.value))) return false;
   if (parsed.length !== desired.length) return false;
   const keyNames = Object.keys(parsed[0]?.value as Fields).sort();
@@ -139,7 +140,7 @@ function matchKeyedList(desired: unknown[], live: unknown[], node: Fields, keys:
 /** A list of scalars treated as a set (finalizers, some string lists). */
 function matchSet(desired: unknown[], live: unknown[], keys: string[]): boolean {
   if (desired.length !== keys.length) return false;
-  const values = keys.map((key) => parseJson(key.slice(2)));
+  const values = keys.map((key) => parseJsonOrUndefined(key.slice(2)));
   let lastIndex = -1;
   for (const item of desired) {
     if (isPlainObject(item) || Array.isArray(item) || item === null) return false;
@@ -149,12 +150,4 @@ function matchSet(desired: unknown[], live: unknown[], keys: string[]): boolean 
     lastIndex = index;
   }
   return true;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

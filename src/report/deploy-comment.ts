@@ -22,8 +22,7 @@ import {
   escapeMarkdownInline,
   fenced,
   problemMarkdown,
-  findingGroupListItem,
-  groupFindings,
+  validationBlock,
   formatDuration,
   inlineCode,
   shortSha,
@@ -33,7 +32,6 @@ export const DEPLOY_MARKER = '<!-- slipway:deploy -->';
 
 /** Events shown per failing object; the newest ones, which say most about why. */
 const EVENTS_SHOWN = 10;
-const FINDINGS_SHOWN = 25;
 /** Diagnosis lines per failing object (causes, 20 log lines each, Events). */
 const CAUSE_LINES_SHOWN = 80;
 
@@ -157,15 +155,7 @@ function section(env: DeployCommentEnvironment): BudgetSection | undefined {
   if (env.error) intro += `❌ ${problemMarkdown(env.error)}\n\n`;
   if (env.rollback) intro += rollbackMarkdown(env.rollback);
   if (env.reason) intro += `⏭️ Skipped: ${escapeMarkdownInline(env.reason)}\n\n`;
-  if (findings.length) {
-    const groups = groupFindings(findings);
-    intro += `**Validation**\n\n${groups.slice(0, FINDINGS_SHOWN).map(findingGroupListItem).join('')}`;
-    if (groups.length > FINDINGS_SHOWN) {
-      const hidden = groups.slice(FINDINGS_SHOWN).reduce((sum, group) => sum + group.findings.length, 0);
-      intro += `- … and ${hidden} more findings in the job summary\n`;
-    }
-    intro += '\n';
-  }
+  intro += validationBlock(findings);
   if (failing.length || applyFailures.length) intro += '**Failing objects**\n\n';
 
   const items = [

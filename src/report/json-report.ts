@@ -1,6 +1,6 @@
 /**
  * The JSON report behind the `report` output: a machine-readable account of everything a run did
- * (per environment: counts, the action on every object, findings, health, timings; promotions).
+ * (per environment: counts, the action on every object, findings, health, duration; promotions).
  * It never holds object bodies: no `live` or `desired`, and no diff of a Secret, redacted or not.
  */
 
@@ -64,7 +64,6 @@ export interface JsonReportEnvironment {
   /** What a deploy did (`applied` = `created` + `updated`); `counts` then says the same. */
   apply?: { applied: number; created: number; updated: number; unchanged: number; deleted: number };
   durationMs?: number;
-  timings?: Record<string, number>;
   error?: string;
   /** What to do about `error`, when Slipway knows. */
   hint?: string;
@@ -110,7 +109,6 @@ export function buildJsonReport(input: JsonReportInput, secrets: SecretMask): Js
       },
       apply: env.apply && { applied: env.apply.created + env.apply.updated, created: env.apply.created, updated: env.apply.updated, unchanged: env.apply.unchanged, deleted: env.apply.deleted },
       durationMs: env.durationMs,
-      timings: env.timings,
       error: env.error?.message,
       ...(env.error?.hint ? { hint: env.error.hint } : {}),
       note: env.note,

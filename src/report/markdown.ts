@@ -89,6 +89,21 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
 const GROUPED_OBJECTS_SHOWN = 3;
 
 /** One list item for a group: a lone finding as before, a repeated one once with its count and objects. */
+/** Finding groups listed in a comment; the rest are counted and left to the job summary. */
+const FINDING_GROUPS_SHOWN = 25;
+
+/** A comment's "Validation" block: the first finding groups, then how many more the job summary lists; empty without findings. */
+export function validationBlock(findings: readonly Finding[]): string {
+  if (findings.length === 0) return '';
+  const groups = groupFindings(findings);
+  let block = `**Validation**\n\n${groups.slice(0, FINDING_GROUPS_SHOWN).map(findingGroupListItem).join('')}`;
+  if (groups.length > FINDING_GROUPS_SHOWN) {
+    const hidden = groups.slice(FINDING_GROUPS_SHOWN).reduce((sum, group) => sum + group.findings.length, 0);
+    block += `- … and ${hidden} more findings in the job summary\n`;
+  }
+  return `${block}\n`;
+}
+
 export function findingGroupListItem(group: FindingGroup): string {
   if (group.findings.length === 1) return findingListItem(group.first);
   const { first, findings } = group;

@@ -22,8 +22,7 @@ import {
   escapeMarkdownInline,
   fenced,
   problemMarkdown,
-  findingGroupListItem,
-  groupFindings,
+  validationBlock,
   inlineCode,
   shortSha,
   validationBadge,
@@ -33,9 +32,6 @@ export const PREVIEW_MARKER = '<!-- slipway:preview -->';
 
 /** GitHub allows 65,536 characters; the margin absorbs any difference in how characters are counted. */
 export const COMMENT_BUDGET = 65000;
-
-/** Findings listed per environment in the comment; the job summary lists all of them. */
-const FINDINGS_SHOWN = 25;
 
 export interface PreviewCommentEnvironment {
   name: string;
@@ -143,15 +139,7 @@ function section(env: PreviewCommentEnvironment): BudgetSection {
   if (env.mode === 'render' && env.changeSet) intro += `_Diffed against the base branch's render, not the cluster._\n\n`;
   if (env.changeSet && lines.length > 1) intro += `**What changes**\n\n${changeSummaryMarkdown(env.changeSet, escapeMarkdownInline)}`;
   const findings = [...env.findings].sort(bySeverity);
-  if (findings.length) {
-    const groups = groupFindings(findings);
-    intro += `**Validation**\n\n${groups.slice(0, FINDINGS_SHOWN).map(findingGroupListItem).join('')}`;
-    if (groups.length > FINDINGS_SHOWN) {
-      const hidden = groups.slice(FINDINGS_SHOWN).reduce((sum, group) => sum + group.findings.length, 0);
-      intro += `- … and ${hidden} more findings in the job summary\n`;
-    }
-    intro += '\n';
-  }
+  intro += validationBlock(findings);
 
   // Largest-first dropping happens in fitDocument; here every changed resource gets both forms.
   const items = [...changed].sort(byActionThenName).map((entry) => resourceItem(entry));

@@ -1,5 +1,5 @@
 /**
- * The job summary: everything a run did, in full (every diff, every finding, timings), for the page
+ * The job summary: everything a run did, in full (every diff, every finding, durations), for the page
  * GitHub shows under the run. GitHub takes at most 1 MiB per step, counted in UTF-8 bytes; past
  * that, the largest diffs are left out first and named.
  */
@@ -37,8 +37,6 @@ export interface SummaryEnvironment {
   findings?: Finding[];
   health?: HealthResult;
   durationMs?: number;
-  /** Milliseconds per phase, e.g. `{ render: 820, validate: 40, diff: 1200, apply: 3100, wait: 15000 }`. */
-  timings?: Record<string, number>;
   error?: Problem;
   note?: string;
   /** What `onFailure: rollback` did after a failed deploy. */
@@ -76,7 +74,7 @@ export function renderJobSummary(raw: JobSummaryInput, secrets: SecretMask): str
     rows: input.environments.map((env) => tableRow(env)),
     moreRows: (hidden) => `\n… and ${hidden} more environments (see the JSON report).\n`,
     afterTable: (
-      [timingsTable(input.environments), findingsBlock(input.environments), failuresBlock(input.environments), promotionsBlock(input.promotions ?? [])]
+      [findingsBlock(input.environments), failuresBlock(input.environments), promotionsBlock(input.promotions ?? [])]
         .filter(Boolean)
         .join('') + (withDiffs.length ? '### Changes\n\n' : '')
     ),
@@ -104,15 +102,6 @@ function tableRow(env: SummaryEnvironment): string {
   const status = (env.rollback ? `${plain}, ${escapeCell(rollbackLabel(env.rollback))}` : plain) + (ignored ? ` · ${ignored}` : '');
   const duration = env.durationMs === undefined ? '–' : formatDuration(env.durationMs);
   return `| **${escapeCell(env.name)}** | ${status} | ${n(c?.create)} | ${n(c?.update)} | ${n(c?.delete)} | ${n(c?.unchanged)} | ${validationBadge(env.findings ?? [])} | ${duration} |\n`;
-}
-
-function timingsTable(environments: SummaryEnvironment[]): string {
-  const phases = [...new Set(environments.flatMap((env) => Object.keys(env.timings ?? {})))];
-  if (!phases.length) return '';
-  const rows = environments
-    .filter((env) => env.timings)
-    .map((env) => `| ${escapeCell(env.name)} | ${phases.map((p) => (env.timings?.[p] === undefined ? '–' : formatDuration(env.timings[p]))).join(' | ')} |\n`);
-  return `### Timings\n\n| Environment | ${phases.map(escapeCell).join(' | ')} |\n|:--|${phases.map(() => '--:').join('|')}|\n${rows.join('')}\n`;
 }
 
 function findingsBlock(environments: SummaryEnvironment[]): string {
