@@ -239,6 +239,19 @@ describe('promotion chain after a deploy', () => {
     expect(printed.join('\n')).not.toContain(TOKEN);
   });
 
+  it("a promotion pull request whose preview cannot be posted is a warning: the run's deploys, promotions and summary still stand", async () => {
+    github.injectFault({ method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 422, times: 5 });
+    const { result } = await pushDevVersions('1.1.0', '1.1.0');
+    expectSuccess(result);
+    expect(github.pulls).toHaveLength(1);
+    const [pull] = github.pulls;
+    expect(github.commentsOn(pull.number)).toHaveLength(0);
+    expect(result.stdout).toMatch(new RegExp(`::warning::The preview of promotion pull request #${pull.number} \\(prod\\) could not be posted`));
+    expect(result.outputs['pull-request']).toBe(pull.html_url);
+    expect(deployedImages('staging')).toEqual([`${WEB}:1.1.0`, `${WORKER}:1.1.0`]);
+    expect(result.summary).toContain('staging');
+  });
+
   it('a newer dev version updates the same pull request and force-updates its branch', async () => {
     const first = await pushDevVersions('1.1.0', '1.1.0');
     expectSuccess(first.result);

@@ -95,12 +95,20 @@ export async function runAction(env: NodeJS.ProcessEnv, secrets: SecretMask, sig
       },
     );
     // A PR opened with the workflow's token starts no workflow: its preview is posted from here.
+    // The promotion is done by now: a preview that cannot be posted is a warning, and the run is still published.
     for (const pullRequest of gh ? promotionPullRequests(outcome) : []) {
-      const preview = await runPreview(
-        { config, base: pullRequest.baseCommit, head: pullRequest.commit, environments: [pullRequest.target], clusterAllowed: true },
-        { renderer, validator, cluster, renderDiff, log },
-      );
-      await postPreviewComment(gh!, context, pullRequest.number, preview, pullRequest.commit, inputs.comment);
+      try {
+        const preview = await runPreview(
+          { config, base: pullRequest.baseCommit, head: pullRequest.commit, environments: [pullRequest.target], clusterAllowed: true },
+          { renderer, validator, cluster, renderDiff, log },
+        );
+        await postPreviewComment(gh!, context, pullRequest.number, preview, pullRequest.commit, inputs.comment);
+      } catch (error) {
+        log.warning(
+          `The preview of promotion pull request #${pullRequest.number} (${pullRequest.target}) could not be posted: ${errorMessage(error)} ` +
+            'The promotion itself is done; re-run this job to post the preview, or read the diff on the pull request.',
+        );
+      }
     }
   } finally {
     await renderer.dispose?.();
