@@ -1,4 +1,4 @@
-import { ensurePullRequest, findOpenPullRequest, getPullRequest } from '../../src/github/pulls.js';
+import { ensurePullRequest, findOpenPullRequest } from '../../src/github/pulls.js';
 import { useGitHubFake } from './fixture.js';
 
 const request = {
@@ -65,11 +65,10 @@ describe('pull requests', () => {
     expect(fake().pulls).toHaveLength(1);
   });
 
-  it('gets a pull request and finds one by head branch', async () => {
+  it('finds an open pull request by head branch', async () => {
     const gh = client();
     const seeded = fake().seedPull({ head: 'feature/x', body: 'hello' });
-    expect(await getPullRequest(gh, 'acme', 'gitops', seeded.number)).toMatchObject({ headRef: 'feature/x', body: 'hello', merged: false });
-    expect(await findOpenPullRequest(gh, 'acme', 'gitops', 'feature/x')).toMatchObject({ number: seeded.number });
+    expect(await findOpenPullRequest(gh, 'acme', 'gitops', 'feature/x')).toMatchObject({ number: seeded.number, headRef: 'feature/x', body: 'hello', merged: false });
     expect(await findOpenPullRequest(gh, 'acme', 'gitops', 'feature/y')).toBeUndefined();
   });
 });

@@ -10,10 +10,8 @@ import type { ChangeSet } from '../model/changeset.js';
 import type { Finding } from '../model/findings.js';
 import type { ObjectRef, RenderedObject } from '../model/objects.js';
 import type { RenderOutcome } from '../plan/affected.js';
-import type { PromotionDelivery } from '../promote/promote.js';
-import type { PromotionPullRequest } from '../promote/pull-request.js';
+import type { PromotionDelivery, PromotionResult } from '../promote/promote.js';
 import type { ImageRequest } from '../promote/select-images.js';
-import type { PromotionChange } from '../promote/types.js';
 
 export interface RendererPort {
   /** Renders an environment at a commit (undefined: the working tree). */
@@ -104,19 +102,8 @@ export interface DeploymentsPort {
 }
 
 /** What a promotion did, as the flows and reports see it. */
-export interface PromotionOutcome {
-  source?: string;
-  target: string;
-  mode: PromotionDelivery;
-  changes: PromotionChange[];
-  /** Unified diff of the edited files. */
-  diff: string;
-  commit?: string;
-  /** The commit was pushed to the target's branch (commit mode), so the target should be deployed from it. */
-  pushed?: boolean;
-  /** The promotion pull request created or updated (pull-request mode): its preview is posted after the run. */
-  pullRequest?: PromotionPullRequest;
-}
+/** What the flows read of a promotion (promote's own result, without the images it looked at). */
+export type PromotionOutcome = Pick<PromotionResult, 'source' | 'target' | 'mode' | 'changes' | 'diff' | 'commit' | 'pushed' | 'pullRequest'>;
 
 export interface PromotionPort {
   /** Edits the target directory to the source's images (or the pins) and commits / opens a PR. */

@@ -60,11 +60,6 @@ export async function findOpenPullRequest(
   return data.length ? toInfo(data[0]) : undefined;
 }
 
-export async function getPullRequest(gh: GitHubClient, owner: string, repo: string, number: number): Promise<PullRequestInfo> {
-  const { data } = await gh.rest.pulls.get({ owner, repo, pull_number: number });
-  return toInfo(data);
-}
-
 export async function ensurePullRequest(gh: GitHubClient, request: EnsurePullRequestRequest): Promise<EnsurePullRequestResult> {
   const { owner, repo, head, base } = request;
   const title = gh.secrets.mask(request.title);
