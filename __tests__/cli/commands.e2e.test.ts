@@ -29,7 +29,7 @@ describe('slipway CLI', () => {
     expect((await cli('--help')).out).toMatch(/Usage: slipway/);
     const unknown = await cli('ship');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/unknown command 'ship'[\s\S]*validate/);
+    expect(unknown.err).toMatch(/Unknown command 'ship'\.[\s\S]*validate/);
   });
 
   it('validates the example repository cleanly', async () => {

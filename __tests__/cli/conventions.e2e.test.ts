@@ -69,7 +69,7 @@ describe('fatal errors', () => {
   it('a usage error with --json is a JSON object too', async () => {
     const result = await cli(['apply', '--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.out)).toMatchObject({ command: 'apply', ok: false, exitCode: 2, error: { message: 'apply needs --env NAME' } });
+    expect(JSON.parse(result.out)).toMatchObject({ command: 'apply', ok: false, exitCode: 2, error: { message: 'apply needs --env NAME.' } });
   });
 
   it('--kubeconfig naming a missing file says so in one sentence, never ENOENT', async () => {

@@ -75,9 +75,9 @@ export function parseCliArgs(argv: readonly string[], colorAllowed: boolean): Cl
   if (command && (CLI_COMMANDS as readonly string[]).includes(command) && values.help) throw new UsageRequest(command as CliCommand);
   if (values.help || !command) throw new UsageRequest();
   if (!(CLI_COMMANDS as readonly string[]).includes(command)) {
-    throw new UserError(`unknown command '${command}'`, `Commands: ${CLI_COMMANDS.join(', ')}.`);
+    throw new UserError(`Unknown command '${command}'.`, `Commands: ${CLI_COMMANDS.join(', ')}.`);
   }
-  if (positionals.length > 1) throw new UserError(`unexpected argument '${positionals[1]}'`, 'Run `slipway --help`.');
+  if (positionals.length > 1) throw new UserError(`Unexpected argument '${positionals[1]}'.`, 'Run `slipway --help`.');
   const args: CliArgs = {
     command: command as CliCommand,
     repo: values.repo ?? process.cwd(),
@@ -102,25 +102,25 @@ export function parseCliArgs(argv: readonly string[], colorAllowed: boolean): Cl
     timeout: values.timeout,
   };
   if (args.command === 'diff' && args.renderOnly && !args.base) {
-    throw new UserError('diff --render-only needs --base REF to compare with');
+    throw new UserError('diff --render-only needs --base REF to compare with.');
   }
   if (args.markdown !== undefined && args.command !== 'diff') {
-    throw new UserError(`--markdown is an option of diff, not of ${args.command}`);
+    throw new UserError(`--markdown is an option of diff, not of ${args.command}.`);
   }
   if (args.renderOnly && args.requireCluster) {
-    throw new UserError('--render-only and --require-cluster contradict each other', 'Use one: --render-only never asks the cluster, --require-cluster insists on it.');
+    throw new UserError('--render-only and --require-cluster contradict each other.', 'Use one: --render-only never asks the cluster, --require-cluster insists on it.');
   }
   if (args.command === 'apply' && !args.environments?.length) {
-    throw new UserError('apply needs --env NAME', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
+    throw new UserError('apply needs --env NAME.', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
   }
   if (args.command === 'rollback' && args.environments?.length !== 1) {
-    throw new UserError(`rollback needs exactly one --env NAME${args.environments?.length ? `, got ${args.environments.join(', ')}` : ''}`, 'Name the environment to roll back, e.g. `slipway rollback --env prod`.');
+    throw new UserError(`rollback needs exactly one --env NAME${args.environments?.length ? `, got ${args.environments.join(', ')}` : ''}.`, 'Name the environment to roll back, e.g. `slipway rollback --env prod`.');
   }
   if (args.command === 'rollback' && args.dryRun) {
-    throw new UserError('rollback has no --dry-run', 'To see what it would change, diff the environment against the commit it runs: `slipway diff --env NAME --head COMMIT`.');
+    throw new UserError('rollback has no --dry-run.', 'To see what it would change, diff the environment against the commit it runs: `slipway diff --env NAME --head COMMIT`.');
   }
   if (args.command === 'promote' && !args.to) {
-    throw new UserError('promote needs --to ENV', 'e.g. `slipway promote --from dev --to staging`.');
+    throw new UserError('promote needs --to ENV.', 'e.g. `slipway promote --from dev --to staging`.');
   }
   return args;
 }

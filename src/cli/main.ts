@@ -202,7 +202,7 @@ function intentOf(args: CliArgs): Intent {
       return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
     case 'init':
     case 'rollback':
-      throw new UserError(`${args.command} does not run the pipeline`); // handled before the pipeline starts
+      throw new UserError(`${args.command} does not run the pipeline.`); // handled before the pipeline starts
   }
 }
 
