@@ -62,7 +62,7 @@ export function placeObject(object: KubeObject, resource: ResourceRef, defaultNa
 }
 
 /** Kinds defined by CRDs in this render (`group/Kind`), which may not be served until those CRDs are applied. */
-function kindsDefinedByRender(objects: readonly RenderedObject[]): Set<string> {
+export function kindsDefinedByRender(objects: readonly RenderedObject[]): Set<string> {
   const kinds = new Set<string>();
   for (const { object } of objects) {
     if (object.kind !== 'CustomResourceDefinition') continue;

@@ -14,7 +14,7 @@ import type { KubeObject, ObjectRef, RenderedObject } from '../model/objects.js'
 import { refKey } from '../model/objects.js';
 import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
 import { APPLYSET_PART_OF_LABEL, type ApplySet, parseGroupKind, readApplySet } from './applyset.js';
-import { buildChangeSet, type ClusterChangeSet, planAgain, pruneEntry } from './changeset.js';
+import { buildChangeSet, type ClusterChangeSet, kindsDefinedByRender, planAgain, pruneEntry } from './changeset.js';
 import type { KubeClient } from './client.js';
 import type { ResourceRef } from './discovery.js';
 
@@ -57,13 +57,15 @@ export async function replanChanged(client: KubeClient, env: EnvironmentConfig, 
     if (!existing) groups.set(key, { resource, namespace, membersOnly });
     else if (!membersOnly) existing.membersOnly = false;
   };
+  const renderKinds = kindsDefinedByRender(objects);
   await mapLimit(plan.entries, concurrency, async (entry) => {
     try {
       const resource = await client.discovery.resolve(entry.ref);
       addGroup(resource, resource.namespaced ? entry.ref.namespace : undefined, false);
     } catch {
-      // Planned behind a CRD of this render: its kind is not served yet, so plan it again.
-      unresolved.add(refKey(entry.ref));
+      // Kind not served: a create behind a CRD of this render is still what the plan said (nothing
+      // of that kind can exist yet); anything else lost its kind since the plan, so plan it again.
+      if (!plannedBehindRenderCrd(entry, renderKinds)) unresolved.add(refKey(entry.ref));
     }
   });
   const live = new Map<string, KubeObject>();
@@ -158,4 +160,9 @@ function sameInventory(now: ApplySet, then: ApplySet): boolean {
     now.groupKinds.join(',') === then.groupKinds.join(',') &&
     now.additionalNamespaces.join(',') === then.additionalNamespaces.join(',')
   );
+}
+
+/** A create of a custom resource whose CRD this render applies first: planned without a dry-run, as it would be again. */
+function plannedBehindRenderCrd(entry: ChangeEntry, renderKinds: ReadonlySet<string>): boolean {
+  return entry.action === 'create' && !entry.live && renderKinds.has(`${entry.ref.group}/${entry.ref.kind}`);
 }
