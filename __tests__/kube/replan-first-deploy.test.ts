@@ -74,4 +74,34 @@ describe('re-plan under the lock on a first deploy', () => {
       client.close();
     }
   });
+
+  it('still plans a custom resource again when someone else served its kind and created it between plan and lock', async () => {
+    const server = FakeKubeApiServer.inProcess();
+    const client = server.client();
+    const other = server.client();
+    try {
+      const plan = await buildChangeSet(client, platform, render, { prune: true });
+      // Another tool applies the Namespace, the CRD and a BackupSchedule of the same name before the lock is taken.
+      await other.apply(render[0].object, { fieldManager: 'kubectl', force: true });
+      await other.apply(render[1].object, { fieldManager: 'kubectl', force: true });
+      await other.apply({ ...render[2].object, spec: { schedule: '0 4 * * *' } }, { fieldManager: 'kubectl', force: true });
+
+      const infos: string[] = [];
+      const outcome = await deployEnvironment(
+        client,
+        platform,
+        plan,
+        { timeoutMs: 5_000, holder: 'test', forcePrune: false },
+        { log: { info: (m) => infos.push(m), warning: (m) => infos.push(m) }, clock: systemClock },
+      );
+
+      expect(outcome.apply.failed).toEqual([]);
+      expect(infos).toContain('platform: planned again under the lock: 3 object(s) changed since the plan');
+      expect(outcome.changeSet?.entries.find((e) => e.ref.kind === 'BackupSchedule')?.action).toBe('update');
+      expect(server.getObject('ops.acme.dev/v1', 'BackupSchedule', 'nightly', 'ops')?.spec).toEqual({ schedule: '0 3 * * *' });
+    } finally {
+      other.close();
+      client.close();
+    }
+  });
 });
