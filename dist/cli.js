@@ -3,9 +3,8 @@ import { hostname, userInfo } from 'node:os';
 import { posix, join, resolve, isAbsolute } from 'node:path';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, s as summarizeChangeSet, a as describeRef, m as maskSecrets, f as formatFindingsText, O as OBJECT_BODY_FIELDS, r as resultCounts, b as findTool, e as locateKustomize, g as packageVersion, h as errorMessage, G as Git, i as processRunner, j as createRenderer, k as createClusterPort, n as requireDuration, o as cliLockHolder, q as randomSuffix, t as createPromotionPort, u as runIntent, C as CLI_SETTING_NAMES, v as renderDiff, w as validator, x as renderPreviewComment, y as gitHistory, z as cancelOnSignals } from './chunks/shared.js';
+import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, i as ignoredFieldsNote, s as summarizeChangeSet, a as describeRef, f as formatFindingsText, O as OBJECT_BODY_FIELDS, r as resultCounts, b as rollbackText, e as selectEnvironments, g as requireDuration, h as createRenderer, j as createClusterPort, k as runRollback, m as gitHistory, G as Git, n as rollbackJson, C as CLI_SETTING_NAMES, o as findTool, q as locateKustomize, t as packageVersion, u as cliLockHolder, v as randomSuffix, S as SecretMask, w as errorMessage, x as processRunner, y as createPromotionPort, z as runIntent, A as renderDiff, B as validator, D as renderPreviewComment, E as cancelOnSignals } from './chunks/shared.js';
 import { parseArgs } from 'node:util';
-import 'node:crypto';
 import 'node:buffer';
 import 'node:https';
 import 'node:http';
@@ -20,6 +19,7 @@ import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
+import 'node:crypto';
 import 'node:sqlite';
 import 'node:stream/web';
 import 'node:async_hooks';
@@ -48,6 +48,7 @@ import 'crypto';
 import 'zlib';
 import 'fs';
 import 'path';
+import 'node:http2';
 import 'process';
 
 /**
@@ -343,8 +344,9 @@ async function initConfig(root, file, options) {
 }
 
 /** Command-line arguments, parsed once into a typed object. */
-const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift', 'init'];
-function parseCliArgs(argv, isTty) {
+const CLI_COMMANDS = ['validate', 'plan', 'diff', 'apply', 'promote', 'drift', 'rollback', 'init'];
+/** `colorAllowed`: stdout is a terminal and the environment does not ask for none (`NO_COLOR`). */
+function parseCliArgs(argv, colorAllowed) {
     let parsed;
     try {
         parsed = parseArgs({
@@ -388,10 +390,10 @@ function parseCliArgs(argv, isTty) {
     if (values.help || !command)
         throw new UsageRequest();
     if (!CLI_COMMANDS.includes(command)) {
-        throw new UserError(`unknown command '${command}'`, `Commands: ${CLI_COMMANDS.join(', ')}.`);
+        throw new UserError(`Unknown command '${command}'.`, `Commands: ${CLI_COMMANDS.join(', ')}.`);
     }
     if (positionals.length > 1)
-        throw new UserError(`unexpected argument '${positionals[1]}'`, 'Run `slipway --help`.');
+        throw new UserError(`Unexpected argument '${positionals[1]}'.`, 'Run `slipway --help`.');
     const args = {
         command: command,
         repo: values.repo ?? process.cwd(),
@@ -411,24 +413,30 @@ function parseCliArgs(argv, isTty) {
         markdown: values.markdown,
         requireCluster: values['require-cluster'] ?? false,
         json: values.json ?? false,
-        color: isTty && !values['no-color'] && !process.env.NO_COLOR,
+        color: colorAllowed && !values['no-color'],
         verbose: values.verbose ?? false,
         timeout: values.timeout,
     };
     if (args.command === 'diff' && args.renderOnly && !args.base) {
-        throw new UserError('diff --render-only needs --base REF to compare with');
+        throw new UserError('diff --render-only needs --base REF to compare with.');
     }
     if (args.markdown !== undefined && args.command !== 'diff') {
-        throw new UserError(`--markdown is an option of diff, not of ${args.command}`);
+        throw new UserError(`--markdown is an option of diff, not of ${args.command}.`);
     }
     if (args.renderOnly && args.requireCluster) {
-        throw new UserError('--render-only and --require-cluster contradict each other', 'Use one: --render-only never asks the cluster, --require-cluster insists on it.');
+        throw new UserError('--render-only and --require-cluster contradict each other.', 'Use one: --render-only never asks the cluster, --require-cluster insists on it.');
     }
     if (args.command === 'apply' && !args.environments?.length) {
-        throw new UserError('apply needs --env NAME', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
+        throw new UserError('apply needs --env NAME.', 'Name the environment to deploy, e.g. `slipway apply --env dev`.');
+    }
+    if (args.command === 'rollback' && args.environments?.length !== 1) {
+        throw new UserError(`rollback needs exactly one --env NAME${args.environments?.length ? `, got ${args.environments.join(', ')}` : ''}.`, 'Name the environment to roll back, e.g. `slipway rollback --env prod`.');
+    }
+    if (args.command === 'rollback' && args.dryRun) {
+        throw new UserError('rollback has no --dry-run.', 'To see what it would change, diff the environment against the commit it runs: `slipway diff --env NAME --head COMMIT`.');
     }
     if (args.command === 'promote' && !args.to) {
-        throw new UserError('promote needs --to ENV', 'e.g. `slipway promote --from dev --to staging`.');
+        throw new UserError('promote needs --to ENV.', 'e.g. `slipway promote --from dev --to staging`.');
     }
     return args;
 }
@@ -512,6 +520,13 @@ const COMMANDS = {
   --dry-run           with --heal: show what would be re-applied
   --timeout DURATION  how long to wait for health, e.g. 5m`,
     },
+    rollback: {
+        usage: 'slipway rollback --env NAME',
+        summary: 'Re-apply the last healthy deploy of an environment (the commit recorded on its ApplySet parent) and wait for it.\nObjects created since that deploy are pruned; objects that existed before are kept. Exit 1 when there is\nnothing recorded to roll back to, or the rollback fails.',
+        options: `  --env NAME          environment to roll back (required, one)
+  --kubeconfig FILE   kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+  --timeout DURATION  how long to wait for health, e.g. 5m (default: the environment's wait.timeout)`,
+    },
     init: {
         usage: 'slipway init [--config FILE] [--dry-run]',
         summary: "Write a starting slipway.yaml from the repository's layout (never overwrites a file).",
@@ -562,8 +577,9 @@ function formatChangeSet(changeSet, options) {
     const paint = (code, text) => (options.color ? `${code}${text}${RESET}` : text);
     const c = countChanges(changeSet.entries);
     const against = changeSet.mode === 'cluster' ? 'against the cluster' : 'against the base render';
+    const ignored = ignoredFieldsNote(changeSet);
     const lines = [
-        paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}`),
+        paint(BOLD, `${changeSet.environment} (${against}): ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged${c.error ? `, ${c.error} failed` : ''}${ignored ? `, ${ignored}` : ''}`),
     ];
     const summary = summarizeChangeSet(changeSet);
     if (summary.length)
@@ -578,7 +594,7 @@ function formatChangeSet(changeSet, options) {
     }
     if (changeSet.entries.every((e) => e.action === 'unchanged'))
         lines.push('  no changes');
-    return maskSecrets(`${lines.join('\n')}\n`);
+    return `${lines.join('\n')}\n`;
 }
 function colourDiffLine(line, color) {
     if (!color)
@@ -594,9 +610,9 @@ function colourDiffLine(line, color) {
     return line;
 }
 
-/** What the CLI prints for each command's outcome: to stdout, readable (or JSON with --json). */
+/** `io` masks what it is given; the entry masks `outcome` too, so JSON-escaped secrets are caught before serialising. */
 function printOutcome(outcome, args, io) {
-    const out = (text) => io.stdout(maskSecrets(text));
+    const out = (text) => io.stdout(text);
     if (args.json && outcome.command !== 'plan') {
         // The command as the user typed it (`diff`, `apply`), not the flow that ran it.
         out(`${JSON.stringify({ ...jsonOf(outcome), command: args.command }, null, 2)}\n`);
@@ -626,7 +642,7 @@ function printOutcome(outcome, args, io) {
                 if (env.findings.length)
                     out(formatFindingsText(env.findings, { color: args.color }));
                 if (env.error)
-                    out(`error: ${env.error}\n`);
+                    out(`error: ${problemLines(env.error)}\n`);
                 if (env.changeSet)
                     out(formatChangeSet(env.changeSet, { color: args.color }));
             }
@@ -640,7 +656,7 @@ function printOutcome(outcome, args, io) {
         case 'drift':
             for (const env of outcome.drift) {
                 if (env.error)
-                    out(`${env.name}: error: ${env.error}\n`);
+                    out(`${env.name}: error: ${problemLines(env.error)}\n`);
                 else if (!env.drifted)
                     out(`${env.name}: in sync\n`);
                 else {
@@ -661,8 +677,8 @@ function printOutcome(outcome, args, io) {
                 out(`\n${p.diff}`);
             if (p.commit)
                 out(`committed ${p.commit}\n`);
-            if (p.pullRequestUrl)
-                out(`pull request: ${p.pullRequestUrl}\n`);
+            if (p.pullRequest)
+                out(`pull request: ${p.pullRequest.url}\n`);
             if (outcome.deploy)
                 printDeploy(outcome.deploy, args, out);
             return;
@@ -682,14 +698,17 @@ function printDeploy(deploy, args, out) {
         if (env.status === 'planned' && env.changeSet)
             out(formatChangeSet(env.changeSet, { color: args.color }));
         if (env.error)
-            out(`  ${env.error}\n`);
+            out(`  ${problemLines(env.error, '    ')}\n`);
         for (const f of env.health?.failing ?? []) {
-            out(`  ${f.ref.kind}/${f.ref.name}: ${f.status}: ${f.message}\n`);
+            out(`  ${describeRef(f.ref)}: ${f.status}: ${f.message}\n`);
             for (const c of f.causes ?? [])
                 out(`    ${c}\n`);
             for (const e of f.events)
                 out(`    ${e}\n`);
         }
+        if (env.rollback)
+            for (const line of rollbackText(env.rollback))
+                out(`  ${line}\n`);
     }
 }
 function renderComparison(base, head) {
@@ -708,6 +727,48 @@ function renderNote(env, args) {
 function jsonOf(outcome) {
     return JSON.parse(JSON.stringify(outcome, (key, value) => (OBJECT_BODY_FIELDS.has(key) || key === 'render' ? undefined : value)));
 }
+/** A failure for the terminal: the message, and the hint indented under it. */
+function problemLines(problem, indent = '  ') {
+    return problem.hint ? `${problem.message}\n${indent}${problem.hint}` : problem.message;
+}
+
+/**
+ * `slipway rollback --env NAME`: the environment's last healthy deploy applied again through the
+ * same code path as `onFailure: rollback` (src/flows/rollback.ts). Exit 0 when rolled back and
+ * healthy; 1 when it failed or there is nothing to roll back to; 2 for usage and setup errors.
+ */
+async function rollbackCommand(args, io, deps) {
+    const root = resolve(args.repo);
+    const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
+    const [env] = selectEnvironments(config, args.environments);
+    if (!env)
+        throw new Error('rollback: no environment selected'); // parseCliArgs requires exactly one
+    const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
+    const renderer = createRenderer(config, deps.runner);
+    const cluster = createClusterPort({
+        kubeconfig: deps.kubeconfig,
+        kubeconfigPaths: deps.kubeconfigPaths,
+        kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`,
+        kubeconfigSetting: '--kubeconfig FILE',
+        secrets: deps.secrets,
+        log: deps.log,
+    });
+    let result;
+    try {
+        result = await runRollback(env, { holder: deps.holder, timeoutMs, signal: deps.signal }, { renderer, cluster, history: gitHistory(Git.forRepository(deps.runner, root, config.tools)), log: deps.log });
+    }
+    finally {
+        await renderer.dispose?.();
+    }
+    const ok = result.status === 'rolled-back';
+    if (args.json) {
+        io.stdout(`${JSON.stringify(deps.secrets.maskAll({ command: 'rollback', ok, environment: env.name, durationMs: result.durationMs, ...rollbackJson(result) }), null, 2)}\n`);
+    }
+    else {
+        io.stdout(`${env.name}: ${rollbackText(result).join('\n')}\n`);
+    }
+    return ok ? 0 : 1;
+}
 
 const VERSION_ARGS = {
     kubectl: ['version', '--client'],
@@ -719,11 +780,11 @@ const VERSION_ARGS = {
 async function describeTools(tools, root, runner) {
     const lines = [];
     for (const name of ['kubectl', 'helm', 'git']) {
-        const path = findTool(name, { configured: tools, root });
+        const path = findTool(name, { configured: tools, root, path: runner.path });
         lines.push(path ? `${name}: ${path} (${await version(runner, path, VERSION_ARGS[name])})` : `${name}: not found`);
     }
     try {
-        const kustomize = locateKustomize({ configured: tools, root });
+        const kustomize = locateKustomize({ configured: tools, root, path: runner.path });
         const versionArgs = kustomize.args[0] === 'build' ? VERSION_ARGS.kustomize : VERSION_ARGS.kubectl;
         lines.push(`kustomize: ${[kustomize.command, ...kustomize.args].join(' ')} (${await version(runner, kustomize.command, versionArgs)})`);
     }
@@ -752,12 +813,17 @@ const processIo = {
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),
+    env: process.env,
 };
 /** `signal`: aborted by the entry on SIGTERM/SIGINT, so a held deploy lock is released before the process ends. */
-async function runCli(argv, io = processIo, signal) {
+async function runCli(argv, terminal = processIo, signal) {
+    const env = terminal.env ?? process.env;
+    // One mask per command: the kubeconfig's credentials are registered as it is read; all output passes it.
+    const secrets = new SecretMask();
+    const io = maskedIo(terminal, secrets);
     let args;
     try {
-        args = parseCliArgs(argv, io.isTty);
+        args = parseCliArgs(argv, io.isTty && !env.NO_COLOR);
     }
     catch (error) {
         if (error instanceof UsageRequest) {
@@ -768,31 +834,41 @@ async function runCli(argv, io = processIo, signal) {
             io.stdout(`${packageVersion()}\n`);
             return 0;
         }
-        return fatal(io, argv.includes('--json'), commandIn(argv), error);
+        return fatal(io, secrets, argv.includes('--json'), commandIn(argv), error);
     }
     const log = terminalLog(io, args.json);
+    const runner = processRunner(env, secrets);
     try {
         if (args.command === 'init')
             return await init(args, io);
-        const outcome = await execute(args, log, signal);
-        printOutcome(outcome, args, io);
+        if (args.command === 'rollback') {
+            const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
+            const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
+            return await rollbackCommand(args, io, { log, runner, kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, holder, signal });
+        }
+        const outcome = await execute(args, log, runner, secrets, env.KUBECONFIG, signal);
+        printOutcome(secrets.maskAll(outcome), args, io);
         if (args.markdown && outcome.command === 'preview')
-            await writePreviewMarkdown(args, outcome.preview, io);
+            await writePreviewMarkdown(args, outcome.preview, io, runner, secrets);
         return outcome.command === 'skip' || outcome.ok ? 0 : 1;
     }
     catch (error) {
-        return fatal(io, args.json, args.command, error);
+        return fatal(io, secrets, args.json, args.command, error);
     }
 }
+/** What the command prints, masked: every line to stdout and stderr passes the run's mask. */
+function maskedIo(io, secrets) {
+    return { ...io, stdout: (text) => io.stdout(secrets.mask(text)), stderr: (text) => io.stderr(secrets.mask(text)) };
+}
 /** Usage and setup errors: exit 2, on stderr (and as a JSON object on stdout with --json). */
-function fatal(io, json, command, error) {
+function fatal(io, secrets, json, command, error) {
     const unexpected = !(error instanceof UserError);
     if (json) {
         const message = error instanceof UserError && error.hint ? error.message.slice(0, -(error.hint.length + 3)) : errorMessage(error);
         const body = { command: command ?? null, ok: false, exitCode: 2, error: { message, ...(error instanceof UserError && error.hint ? { hint: error.hint } : {}), ...(unexpected ? { unexpected: true } : {}) } };
-        io.stdout(`${maskSecrets(JSON.stringify(body, null, 2))}\n`);
+        io.stdout(`${JSON.stringify(secrets.maskAll(body), null, 2)}\n`);
     }
-    io.stderr(`slipway: ${maskSecrets(errorMessage(error))}\n`);
+    io.stderr(`slipway: ${errorMessage(error)}\n`);
     if (unexpected)
         io.stderr('This is unexpected; please report it with the command you ran.\n');
     return 2;
@@ -807,16 +883,17 @@ function readKubeconfigFlag(path) {
         throw new UserError(`--kubeconfig ${path}: ${file} is not a file.`, 'Pass the path of a kubeconfig file.');
     return readFileSync(file, 'utf8');
 }
-async function execute(args, log, signal) {
+/** `kubeconfigPaths`: the value of $KUBECONFIG. */
+async function execute(args, log, runner, secrets, kubeconfigPaths, signal) {
     const root = resolve(args.repo);
     const config = await loadConfig(root, args.config, CLI_SETTING_NAMES);
     if (args.verbose)
-        for (const line of await describeTools(config.tools, root, processRunner))
+        for (const line of await describeTools(config.tools, root, runner))
             log.info(`tool ${line}`);
     const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
-    const git = Git.forRepository(processRunner, root, config.tools);
-    const renderer = createRenderer(config);
-    const cluster = createClusterPort({ kubeconfig, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
+    const git = Git.forRepository(runner, root, config.tools);
+    const renderer = createRenderer(config, runner);
+    const cluster = createClusterPort({ kubeconfig, kubeconfigPaths, secrets, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
     const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
     const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
     const ports = {
@@ -825,7 +902,7 @@ async function execute(args, log, signal) {
         cluster,
         renderDiff,
         // --commit commits locally: pushing (and so deploying) stays a separate, deliberate step.
-        promotion: createPromotionPort({ root, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
+        promotion: createPromotionPort({ root, git, renderer, config, log, mode: args.commit ? 'commit' : 'working-tree', push: false, names: CLI_SETTING_NAMES }),
         history: gitHistory(git),
         resolveRef: (ref) => git.revParse(ref),
         mergeBase: (a, b) => git.mergeBase(a, b),
@@ -867,11 +944,11 @@ async function init(args, io) {
     return 0;
 }
 /** `diff --markdown FILE`: the preview comment exactly as the action posts it on a pull request. */
-async function writePreviewMarkdown(args, preview, io) {
+async function writePreviewMarkdown(args, preview, io, runner, secrets) {
     const root = resolve(args.repo);
-    const headSha = await Git.forRepository(processRunner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
+    const headSha = await Git.forRepository(runner, root, {}).revParse(args.head ?? 'HEAD').catch(() => 'working tree');
     const file = resolve(args.markdown);
-    await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }));
+    await writeFile(file, renderPreviewComment({ environments: preview.environments, headSha }, secrets));
     io.stderr(`Preview comment written to ${file}\n`);
 }
 function intentOf(args) {
@@ -891,7 +968,8 @@ function intentOf(args) {
         case 'drift':
             return { command: 'drift', environments: environments ?? 'all', reason: 'command line' };
         case 'init':
-            throw new UserError('init does not run the pipeline'); // handled before the pipeline starts
+        case 'rollback':
+            throw new UserError(`${args.command} does not run the pipeline.`); // handled before the pipeline starts
     }
 }
 function safeUser() {
@@ -903,7 +981,7 @@ function safeUser() {
     }
 }
 function terminalLog(io, quiet) {
-    const write = (prefix, message) => io.stderr(`${prefix}${maskSecrets(message)}\n`);
+    const write = (prefix, message) => io.stderr(`${prefix}${message}\n`);
     return {
         info: (message) => (quiet ? undefined : write('', message)),
         warning: (message) => write('warning: ', message),

@@ -1,4 +1,4 @@
-import { A as commonjsGlobal, B as getDefaultExportFromCjs, D as registerSecret, U as UserError, m as maskSecrets, n as requireDuration, p as parseImageRequests, E as inlineCode, F as shortSha, H as fitDocument, I as COMMENT_BUDGET, J as bySeverity, L as escapeMarkdownInline, M as groupFindings, N as findingGroupListItem, P as escapeHtml, s as summarizeChangeSet, Q as changeSummaryMarkdown, R as formatDuration, S as escapeCell, a as describeRef, T as fenced, r as resultCounts, V as boundedList, W as findingsMarkdownTable, X as validationBadge, Y as ACTION_LABEL, Z as details, _ as hasChanges, x as renderPreviewComment, $ as PREVIEW_MARKER, a0 as findingsToAnnotations, a1 as kubeconfigSecrets, h as errorMessage, l as loadConfig, G as Git, i as processRunner, j as createRenderer, a2 as offlineCluster, k as createClusterPort, t as createPromotionPort, a3 as runPreview, v as renderDiff, w as validator, u as runIntent, a4 as actionLockHolder, q as randomSuffix, y as gitHistory, z as cancelOnSignals } from './chunks/shared.js';
+import { F as commonjsGlobal, H as getDefaultExportFromCjs, U as UserError, I as parseJsonOrUndefined, g as requireDuration, p as parseImageRequests, J as inlineCode, L as shortSha, M as fitDocument, N as COMMENT_BUDGET, P as bySeverity, Q as problemMarkdown, R as rollbackMarkdown, T as escapeMarkdownInline, V as validationBlock, W as escapeHtml, s as summarizeChangeSet, X as changeSummaryMarkdown, Y as formatDuration, Z as rollbackLabel, _ as escapeCell, a as describeRef, $ as fenced, r as resultCounts, a0 as boundedList, n as rollbackJson, a1 as countIgnored, a2 as findingsMarkdownTable, i as ignoredFieldsNote, a3 as validationBadge, a4 as ACTION_LABEL, a5 as details, a6 as hasChanges, D as renderPreviewComment, a7 as PREVIEW_MARKER, a8 as findingsToAnnotations, a9 as problemText, aa as kubeconfigSecrets, S as SecretMask, w as errorMessage, l as loadConfig, G as Git, h as createRenderer, ab as offlineCluster, j as createClusterPort, y as createPromotionPort, z as runIntent, ac as actionLockHolder, v as randomSuffix, m as gitHistory, A as renderDiff, B as validator, ad as promotionPullRequests, ae as runPreview, x as processRunner, E as cancelOnSignals } from './chunks/shared.js';
 import * as fs from 'fs';
 import { existsSync, readFileSync, promises, constants as constants$5 } from 'fs';
 import * as os from 'os';
@@ -22,7 +22,7 @@ import require$$3 from 'node:util';
 import querystring from 'node:querystring';
 import require$$0$2 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
-import require$$4 from 'node:tls';
+import tls__default$1 from 'node:tls';
 import require$$0$7 from 'node:zlib';
 import require$$5 from 'node:perf_hooks';
 import require$$8 from 'node:util/types';
@@ -40,8 +40,8 @@ import { setTimeout as setTimeout$1 } from 'timers';
 import { mkdir as mkdir$1, writeFile as writeFile$1, appendFile as appendFile$1 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import 'node:crypto';
 import 'node:https';
+import 'node:crypto';
 import 'node:sqlite';
 import 'node:stream/web';
 import 'node:timers';
@@ -56,6 +56,7 @@ import 'node:readline';
 import 'node:timers/promises';
 import 'querystring';
 import 'zlib';
+import 'node:http2';
 import 'process';
 
 class Context {
@@ -3533,7 +3534,7 @@ function requireConnect () {
 	    let socket;
 	    if (protocol === 'https:') {
 	      if (!tls) {
-	        tls = require$$4;
+	        tls = tls__default$1;
 	      }
 	      servername = servername || options.servername || util.getServerName(host) || null;
 
@@ -35633,12 +35634,12 @@ throttling.triggersNotification = triggersNotification;
 // Every status from 400 to 499: a client error is never retried by the retry plugin.
 const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
 function createGitHubClient(options) {
-    registerSecret(options.token);
+    options.secrets.add(options.token);
     const unit = options.backoffUnitMs ?? 1000;
     const rateLimitRetries = options.rateLimitRetries ?? 2;
     const maxWait = options.maxRateLimitWaitSeconds ?? 120;
     const warn = options.warn ?? (() => { });
-    const paceWrites = options.paceWrites ?? process.env.SLIPWAY_GITHUB_PACE_WRITES !== 'false';
+    const paceWrites = options.paceWrites ?? true;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const again = retryCount < rateLimitRetries && retryAfter <= maxWait;
         warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}` +
@@ -35646,7 +35647,7 @@ function createGitHubClient(options) {
         return again;
     };
     const octokit = getOctokit(options.token, {
-        baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+        baseUrl: options.baseUrl ?? 'https://api.github.com',
         retry: { retries: options.retries ?? 3, doNotRetry: CLIENT_ERRORS, retryAfterBaseValue: unit },
         throttle: {
             retryAfterBaseValue: unit,
@@ -35657,7 +35658,7 @@ function createGitHubClient(options) {
     }, 
     // Registered first, so its hook sits innermost: it sees each attempt, retries included.
     countCalls, retry, throttling);
-    return octokit;
+    return Object.assign(octokit, { secrets: options.secrets });
 }
 function countCalls(octokit) {
     const calls = [];
@@ -35706,7 +35707,7 @@ function passThroughGroup() {
 }
 
 /** What the Actions runner tells a step about where it runs, read from the environment. */
-function readRunContext(env = process.env) {
+function readRunContext(env) {
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/', 2);
     const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
     const runId = env.GITHUB_RUN_ID || undefined;
@@ -35719,11 +35720,7 @@ function readRunContext(env = process.env) {
         runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
         runUrl: runId && owner && repo ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,
         eventName: env.GITHUB_EVENT_NAME || undefined,
-        eventPath: env.GITHUB_EVENT_PATH || undefined,
         sha: env.GITHUB_SHA || undefined,
-        ref: env.GITHUB_REF || undefined,
-        workflow: env.GITHUB_WORKFLOW || undefined,
-        actor: env.GITHUB_ACTOR || undefined,
         job: env.GITHUB_JOB || undefined,
         runnerName: env.RUNNER_NAME || undefined,
     };
@@ -35751,7 +35748,7 @@ function text(value, ...path) {
     const found = field(value, ...path);
     return typeof found === 'string' && found.length > 0 ? found : undefined;
 }
-function pullRequestInfo(payload) {
+function eventPullRequest(payload) {
     const pr = payload.pull_request;
     if (typeof pr !== 'object' || pr === null)
         return undefined;
@@ -35771,14 +35768,14 @@ function pullRequestInfo(payload) {
 /** Decides the command and refs. `defaultBranch` is the repository's default branch name. */
 function decideIntent(event, inputs, defaultBranch) {
     const explicit = inputs.command === 'auto' ? undefined : inputs.command;
-    const pr = pullRequestInfo(event.payload);
+    const pr = eventPullRequest(event.payload);
     const isPullRequestEvent = event.name === 'pull_request' || event.name === 'pull_request_target';
     if (explicit === 'deploy' && isPullRequestEvent && !(pr?.merged && event.payload.action === 'closed')) {
-        throw new UserError(`command 'deploy' was asked for on a '${event.name}' event of an open pull request`, 'Deploy runs on merge (pull_request closed and merged, or push to the default branch) or from workflow_dispatch; use command: preview for open pull requests.');
+        throw new UserError(`Command 'deploy' was asked for on a '${event.name}' event of an open pull request.`, 'Deploy runs on merge (pull_request closed and merged, or push to the default branch) or from workflow_dispatch; use command: preview for open pull requests.');
     }
     if (explicit === 'promote' || (!explicit && event.name === 'workflow_dispatch' && inputs.to)) {
         if (!inputs.to)
-            throw new UserError("command 'promote' needs the input 'to' (the target environment)");
+            throw new UserError("Command 'promote' needs the input 'to' (the target environment).", 'Set to: <environment> in the workflow step.');
         return { command: 'promote', reason: `promotion to ${inputs.to}`, environments: [inputs.to] };
     }
     if (explicit === 'drift' || (!explicit && event.name === 'schedule')) {
@@ -35813,7 +35810,7 @@ function decideIntent(event, inputs, defaultBranch) {
     }
     if (event.name === 'workflow_dispatch') {
         if (!environments) {
-            throw new UserError('workflow_dispatch needs the input `environments` (names, or `all`) to deploy, or `to` to promote');
+            throw new UserError('workflow_dispatch needs an input: `environments` (names, or `all`) to deploy, or `to` to promote.', 'Add the input to the workflow_dispatch trigger and pass it to the step.');
         }
         return { command: 'deploy', head: refs.head, environments, reason: 'manual dispatch' };
     }
@@ -35840,7 +35837,7 @@ function refsFromEvent(event, _defaultBranch, pr) {
 }
 
 /** The event that started the workflow, read from the runner's environment. */
-function readEvent(env = process.env) {
+function readEvent(env) {
     const name = env.GITHUB_EVENT_NAME ?? '';
     const path = env.GITHUB_EVENT_PATH;
     let payload = {};
@@ -35921,7 +35918,7 @@ async function setDeploymentStatus(gh, handle, state, details) {
         repo: handle.repo,
         deployment_id: handle.id,
         state,
-        description: details.description === undefined ? undefined : shorten(details.description),
+        description: details.description === undefined ? undefined : shorten(gh.secrets.mask(details.description)),
         log_url: details.logUrl,
         environment_url: details.environmentUrl,
         // Only the newest successful deployment of an environment is active.
@@ -35938,23 +35935,15 @@ async function findDeployment(gh, request) {
         per_page: 20,
     });
     const match = data.find((d) => {
-        const payload = typeof d.payload === 'string' ? safeParse(d.payload) : d.payload;
+        const payload = typeof d.payload === 'string' ? parseJsonOrUndefined(d.payload) : d.payload;
         const slipway = payload?.slipway;
         return slipway?.attemptKey === request.attemptKey;
     });
     return match?.id;
 }
-function safeParse(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
 function shorten(text) {
-    const masked = maskSecrets(text).replace(/\s+/g, ' ').trim();
-    return masked.length <= MAX_DESCRIPTION ? masked : `${masked.slice(0, MAX_DESCRIPTION - 1)}…`;
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= MAX_DESCRIPTION ? line : `${line.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
 function deploymentsPort(gh, context) {
@@ -35992,7 +35981,7 @@ async function upsertStickyComment(gh, request) {
     if (request.mode === 'off')
         return { action: 'skipped' };
     const { owner, repo, issueNumber } = request;
-    const body = fitCommentBody(withMarker(maskSecrets(request.body), request.marker));
+    const body = fitCommentBody(withMarker(gh.secrets.mask(request.body), request.marker));
     if (request.mode === 'update') {
         const existing = await findMarkedComment(gh, owner, repo, issueNumber, request.marker);
         if (existing) {
@@ -36056,6 +36045,55 @@ async function findOpenPullRequest(gh, owner, repo, head, base) {
     const { data } = await gh.rest.pulls.list({ owner, repo, state: 'open', head: `${owner}:${head}`, base, per_page: 10 });
     return data.length ? toInfo(data[0]) : undefined;
 }
+async function ensurePullRequest(gh, request) {
+    const { owner, repo, head, base } = request;
+    const title = gh.secrets.mask(request.title);
+    const body = fitCommentBody(gh.secrets.mask(request.body));
+    let existing = await findOpenPullRequest(gh, owner, repo, head, base);
+    let created;
+    if (!existing) {
+        try {
+            const { data } = await gh.rest.pulls.create({ owner, repo, head, base, title, body, draft: request.draft });
+            created = toInfo(data);
+        }
+        catch (error) {
+            // Another run opened it between our look-up and the create: carry on with that one.
+            if (!isAlreadyExists(error))
+                throw error;
+            existing = await findOpenPullRequest(gh, owner, repo, head, base);
+            if (!existing)
+                throw error;
+        }
+    }
+    let pullRequest;
+    let action;
+    if (created) {
+        pullRequest = created;
+        action = 'created';
+    }
+    else if (!existing) {
+        throw new Error(`no pull request for ${head}`);
+    }
+    else if (existing.title !== title || existing.body !== body) {
+        const { data } = await gh.rest.pulls.update({ owner, repo, pull_number: existing.number, title, body });
+        pullRequest = toInfo(data);
+        action = 'updated';
+    }
+    else {
+        pullRequest = existing;
+        action = 'unchanged';
+    }
+    const missing = (request.labels ?? []).filter((l) => !pullRequest.labels.includes(l));
+    if (missing.length) {
+        const { data } = await gh.rest.issues.addLabels({ owner, repo, issue_number: pullRequest.number, labels: missing });
+        pullRequest = { ...pullRequest, labels: data.map((l) => l.name) };
+    }
+    return { pullRequest, action };
+}
+function isAlreadyExists(error) {
+    const e = error;
+    return e.status === 422 && /already exists/i.test(e.message ?? '');
+}
 function toInfo(data) {
     return {
         number: data.number,
@@ -36082,31 +36120,16 @@ async function findMergedPullRequestOfCommit(gh, owner, repo, sha) {
 
 function githubPullRequestApi(gh, owner, repo) {
     return {
-        async findOpenByHead(branch) {
-            const found = await findOpenPullRequest(gh, owner, repo, branch);
-            return found ? { number: found.number, url: found.url } : undefined;
-        },
-        async create({ head, base, title, body }) {
-            const { data } = await gh.rest.pulls.create({ owner, repo, head, base, title: maskSecrets(title), body: fitCommentBody(maskSecrets(body)) });
-            return { number: data.number, url: data.html_url };
-        },
-        async update(number, { title, body }) {
-            const { data } = await gh.rest.pulls.update({ owner, repo, pull_number: number, title: maskSecrets(title), body: fitCommentBody(maskSecrets(body)) });
-            return { number: data.number, url: data.html_url };
-        },
-        async addLabels(number, labels) {
-            await gh.rest.issues.addLabels({ owner, repo, issue_number: number, labels: [...labels] });
+        async ensure({ head, base, title, body, labels }) {
+            const { pullRequest, action } = await ensurePullRequest(gh, { owner, repo, head, base, title, body, labels: [...labels] });
+            return { number: pullRequest.number, url: pullRequest.url, action };
         },
     };
 }
 
-/**
- * The action's inputs, read and checked once into a typed object (see action.yml).
- * Errors name the input and what it accepts.
- */
 const COMMANDS = ['auto', 'validate', 'plan', 'preview', 'deploy', 'promote', 'drift'];
 /** Reads `INPUT_<NAME>` the way the runner sets it (upper case, spaces as underscores, dashes kept). */
-function envInputReader(env = process.env) {
+function envInputReader(env) {
     return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 function readInputs(read) {
@@ -38801,9 +38824,9 @@ var core = /*#__PURE__*/Object.freeze({
  * - annotations and groups go out as the commands they are, through @actions/core, which escapes
  *   their data and properties the same way.
  */
-/** Writes one message of `kind`; `failure` is an error that also fails the step. */
-function writeLog(kind, message = '', properties) {
-    const text = maskSecrets(message);
+/** Writes one message of `kind`, masked with the run's `secrets`; `failure` is an error that also fails the step. */
+function writeLog(secrets, kind, message = '', properties) {
+    const text = secrets.mask(message);
     switch (kind) {
         case 'info':
             info(inertLine(text));
@@ -38818,7 +38841,7 @@ function writeLog(kind, message = '', properties) {
             setFailed(text);
             return;
         default:
-            core[kind](text, maskProperties(properties));
+            core[kind](text, maskProperties(secrets, properties));
     }
 }
 /** One plain log line that the runner reads as text, never as a command. */
@@ -38830,27 +38853,29 @@ function inertLine(text) {
         .replace(/##\[/g, '##%5B')
         .replace(/^([\s\u0085]*)::/, '$1%3A:');
 }
-function maskProperties(properties) {
+function maskProperties(secrets, properties) {
     if (!properties)
         return {};
-    return { ...properties, title: properties.title && maskSecrets(properties.title), file: properties.file && maskSecrets(properties.file) };
+    return { ...properties, title: properties.title && secrets.mask(properties.title), file: properties.file && secrets.mask(properties.file) };
 }
 
 /** Flow progress into the Actions log, through the action's one output function; groups collapsible. */
-const actionLog = {
-    info: (message) => writeLog('info', message),
-    warning: (message) => writeLog('warning', message),
-    error: (message) => writeLog('error', message),
-    async group(title, work) {
-        writeLog('group', title);
-        try {
-            return await work();
-        }
-        finally {
-            writeLog('endgroup');
-        }
-    },
-};
+function actionLog(secrets) {
+    return {
+        info: (message) => writeLog(secrets, 'info', message),
+        warning: (message) => writeLog(secrets, 'warning', message),
+        error: (message) => writeLog(secrets, 'error', message),
+        async group(title, work) {
+            writeLog(secrets, 'group', title);
+            try {
+                return await work();
+            }
+            finally {
+                writeLog(secrets, 'endgroup');
+            }
+        },
+    };
+}
 
 /**
  * The comment a deploy leaves on the merged pull request: per environment what changed, whether it
@@ -38858,12 +38883,13 @@ const actionLog = {
  * discipline as the preview comment; its own marker, so it never replaces the preview.
  */
 const DEPLOY_MARKER = '<!-- slipway:deploy -->';
-const FINDINGS_SHOWN = 25;
 /** Diagnosis lines per failing object (causes, 20 log lines each, Events). */
 const CAUSE_LINES_SHOWN = 80;
 /** After an image line whose version goes back: a backwards promotion is allowed, never quiet. */
 const BACKWARDS_NOTE = ' ⚠️ **backwards**: an older version than the target ran';
-function renderDeployComment(input) {
+/** `secrets`: masked in the input before anything is escaped or cut, so no secret shows, whole or in part. */
+function renderDeployComment(raw, secrets) {
+    const input = secrets.maskAll(raw);
     const link = input.summaryUrl ?? input.runUrl;
     const failed = input.environments.some((e) => e.status === 'failure');
     const verdict = failed
@@ -38875,18 +38901,18 @@ function renderDeployComment(input) {
     if (promotions)
         sections.push(promotions);
     const doc = {
-        head: maskSecrets(head),
+        head,
         tableHead: '| Environment | Result | Created | Updated | Unchanged | Deleted | Health | Duration |\n|:--|:--|--:|--:|--:|--:|:--|--:|\n',
-        rows: input.environments.map((env) => maskSecrets(tableRow$1(env))),
+        rows: input.environments.map((env) => tableRow$1(env)),
         moreRows: (hidden) => `\n… and ${hidden} more environments, listed in the job summary.\n`,
-        afterTable: maskSecrets(changesBlock(input.environments)),
+        afterTable: changesBlock(input.environments),
         sections,
         moreItems: (hidden) => `- … and ${hidden} more, listed in the job summary.\n\n`,
         note: (omissions) => omissionNote$1(omissions, link),
         foot: `\n<sub>Slipway · ${inlineCode(shortSha(input.sha))}${link ? ` · [job summary](${link})` : ''}</sub>\n`,
-        minimal: maskSecrets(`${head}Details are too large for a comment; see ${link ? `the [job summary](${link})` : 'the job summary of this run'}.\n`),
+        minimal: `${head}Details are too large for a comment; see ${link ? `the [job summary](${link})` : 'the job summary of this run'}.\n`,
     };
-    return maskSecrets(fitDocument(doc, input.budget ?? COMMENT_BUDGET));
+    return fitDocument(doc, input.budget ?? COMMENT_BUDGET);
 }
 function counts(env) {
     const c = resultCounts(env.changeSet, env.apply);
@@ -38929,29 +38955,24 @@ function changesBlock(environments) {
 function tableRow$1(env) {
     const [created, updated, unchanged, deleted] = counts(env);
     const duration = env.status === 'skipped' ? '–' : formatDuration(env.durationMs);
-    return `| **${escapeCell(env.name)}** | ${RESULT[env.status]} | ${created} | ${updated} | ${unchanged} | ${deleted} | ${healthLabel(env)} | ${duration} |\n`;
+    const result = env.rollback ? `${RESULT[env.status]}, ${rollbackLabel(env.rollback)}` : RESULT[env.status];
+    return `| **${escapeCell(env.name)}** | ${result} | ${created} | ${updated} | ${unchanged} | ${deleted} | ${healthLabel(env)} | ${duration} |\n`;
 }
 /** A section for environments with something to explain; none for a plain success. */
 function section(env) {
     const failing = env.health?.failing ?? [];
     const applyFailures = env.apply?.failed ?? [];
     const findings = [...(env.findings ?? [])].filter((f) => f.severity !== 'notice').sort(bySeverity);
-    if (!env.error && !env.reason && !failing.length && !applyFailures.length && !findings.length)
+    if (!env.error && !env.reason && !failing.length && !applyFailures.length && !findings.length && !env.rollback)
         return undefined;
     let intro = '';
     if (env.error)
-        intro += `❌ ${escapeMarkdownInline(env.error)}\n\n`;
+        intro += `❌ ${problemMarkdown(env.error)}\n\n`;
+    if (env.rollback)
+        intro += rollbackMarkdown(env.rollback);
     if (env.reason)
         intro += `⏭️ Skipped: ${escapeMarkdownInline(env.reason)}\n\n`;
-    if (findings.length) {
-        const groups = groupFindings(findings);
-        intro += `**Validation**\n\n${groups.slice(0, FINDINGS_SHOWN).map(findingGroupListItem).join('')}`;
-        if (groups.length > FINDINGS_SHOWN) {
-            const hidden = groups.slice(FINDINGS_SHOWN).reduce((sum, group) => sum + group.findings.length, 0);
-            intro += `- … and ${hidden} more findings in the job summary\n`;
-        }
-        intro += '\n';
-    }
+    intro += validationBlock(findings);
     if (failing.length || applyFailures.length)
         intro += '**Failing objects**\n\n';
     const items = [
@@ -38960,11 +38981,12 @@ function section(env) {
     ];
     return {
         name: env.name,
-        open: maskSecrets(`<details open><summary><b>${escapeHtml(env.name)}</b>: ${healthLabel(env)}</summary>\n\n${intro}`),
+        open: `<details open><summary><b>${escapeHtml(env.name)}</b>: ${healthLabel(env)}</summary>\n\n${intro}`,
         items,
         close: '</details>\n\n',
     };
 }
+/** A failing object, or an object whose apply failed (no health, no Events). */
 function failingItem(object) {
     const name = describeRef(object.ref);
     const status = object.status ? ` (${escapeMarkdownInline(object.status)})` : '';
@@ -38979,7 +39001,7 @@ function failingItem(object) {
         full += `${causes.length ? '' : '\n'}  <details><summary>Recent events</summary>\n\n${indent(fenced(events.join('\n')))}\n  </details>\n\n`;
     else if (causes.length)
         full += '\n';
-    return { full: maskSecrets(full), compact: maskSecrets(compact), label: name };
+    return { full, compact, label: name };
 }
 function truncate(text, max) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -39000,7 +39022,7 @@ function promotionSection(promotions) {
                         : 'already up to date';
         const line = `- **${route}**: ${outcome}${p.changes.length ? ` (${p.changes.length} image${p.changes.length === 1 ? '' : 's'})` : ''}\n`;
         const images = p.changes.map((c) => `  - ${inlineCode(c.image)}: ${c.from ? `${inlineCode(c.from)} → ` : ''}${inlineCode(c.to)}${c.backwards ? BACKWARDS_NOTE : ''}\n`).join('');
-        return { full: maskSecrets(line + images), compact: maskSecrets(line), label: `${p.source ?? ''}→${p.target}` };
+        return { full: line + images, compact: line, label: `${p.source ?? ''}→${p.target}` };
     });
     return { name: 'promotions', open: '**Promotions**\n\n', items, close: '\n' };
 }
@@ -39029,11 +39051,12 @@ function indent(text) {
 
 /**
  * The JSON report behind the `report` output: a machine-readable account of everything a run did
- * (per environment: counts, the action on every object, findings, health, timings; promotions).
+ * (per environment: counts, the action on every object, findings, health, duration; promotions).
  * It never holds object bodies: no `live` or `desired`, and no diff of a Secret, redacted or not.
  */
 const JSON_REPORT_VERSION = 1;
-function buildJsonReport(input) {
+/** Every string in the report is masked (masking the serialised text alone would miss JSON-escaped secrets). */
+function buildJsonReport(input, secrets) {
     const includeDiffs = input.includeDiffs ?? true;
     const environments = input.environments.map((env) => {
         const entries = env.changeSet?.entries ?? [];
@@ -39042,6 +39065,7 @@ function buildJsonReport(input) {
             status: env.status,
             mode: env.mode ?? env.changeSet?.mode,
             counts: resultCounts(env.changeSet, env.apply),
+            ...(countIgnored(entries) ? { ignoredFields: countIgnored(entries) } : {}),
             actions: entries.map((entry) => action(entry, includeDiffs)),
             findings: env.findings ?? [],
             health: env.health && {
@@ -39051,9 +39075,10 @@ function buildJsonReport(input) {
             },
             apply: env.apply && { applied: env.apply.created + env.apply.updated, created: env.apply.created, updated: env.apply.updated, unchanged: env.apply.unchanged, deleted: env.apply.deleted },
             durationMs: env.durationMs,
-            timings: env.timings,
-            error: env.error,
+            error: env.error?.message,
+            ...(env.error?.hint ? { hint: env.error.hint } : {}),
             note: env.note,
+            rollback: env.rollback && rollbackJson(env.rollback),
         };
     });
     const report = {
@@ -39071,18 +39096,19 @@ function buildJsonReport(input) {
         environments,
         promotions: input.promotions ?? [],
     };
-    return maskDeep(report);
+    return secrets.maskAll(report);
 }
 /**
- * Writes the report as pretty JSON and returns its path: `RUNNER_TEMP` on a runner (kept for the
- * job, cleaned after), else the system temporary directory, unless a directory is given.
+ * Writes the report as pretty JSON and returns its path: in `dir` (the action passes `RUNNER_TEMP`,
+ * kept for the job, cleaned after), else the system temporary directory. `run` names the file
+ * (the workflow run id and attempt); default this process's id.
  */
 async function writeJsonReport(report, options = {}) {
-    const dir = options.dir ?? process.env.RUNNER_TEMP ?? tmpdir();
-    const run = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_RUN_ID}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}` : String(process.pid);
+    const dir = options.dir ?? tmpdir();
+    const run = options.run ?? String(process.pid);
     const path = join(dir, options.fileName ?? `slipway-report-${report.command}-${run}.json`);
     await mkdir$1(dir, { recursive: true });
-    await writeFile$1(path, `${maskSecrets(JSON.stringify(report, null, 2))}\n`, 'utf8');
+    await writeFile$1(path, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
     return path;
 }
 function action(entry, includeDiffs) {
@@ -39102,6 +39128,8 @@ function action(entry, includeDiffs) {
         out.source = entry.source;
     if (entry.pruneProtected)
         out.pruneProtected = true;
+    if (entry.ignored)
+        out.ignoredFields = entry.ignored;
     // A Secret's diff is redacted upstream; leaving it out here means a slip there cannot leak through the report.
     if (includeDiffs && entry.diff && !isSecret(entry))
         out.diff = entry.diff;
@@ -39110,20 +39138,9 @@ function action(entry, includeDiffs) {
 function isSecret(entry) {
     return entry.ref.kind === 'Secret' && entry.ref.group === '';
 }
-/** Every string in the report, masked; masking the serialised text alone would miss JSON-escaped secrets. */
-function maskDeep(value) {
-    if (typeof value === 'string')
-        return maskSecrets(value);
-    if (Array.isArray(value))
-        return value.map(maskDeep);
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, maskDeep(v)]));
-    }
-    return value;
-}
 
 /**
- * The job summary: everything a run did, in full (every diff, every finding, timings), for the page
+ * The job summary: everything a run did, in full (every diff, every finding, durations), for the page
  * GitHub shows under the run. GitHub takes at most 1 MiB per step, counted in UTF-8 bytes; past
  * that, the largest diffs are left out first and named.
  */
@@ -39131,7 +39148,9 @@ function maskDeep(value) {
 const SUMMARY_BUDGET_BYTES = 1024 * 1024 - 8 * 1024;
 const FINDINGS_ROWS = 1000;
 const FAILING_SHOWN = 200;
-function renderJobSummary(input) {
+/** `secrets`: masked in the input before anything is escaped or cut, so no secret shows, whole or in part. */
+function renderJobSummary(raw, secrets) {
+    const input = secrets.maskAll(raw);
     const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
     const facts = [
         input.sha ? `commit ${inlineCode(shortSha(input.sha))}` : '',
@@ -39141,43 +39160,36 @@ function renderJobSummary(input) {
     const head = `## Slipway ${escapeMarkdownInline(input.command)}\n\n${facts.length ? `${facts.join(' · ')}\n\n` : ''}`;
     const withDiffs = input.environments.filter((env) => env.changeSet?.entries.some((e) => e.action !== 'unchanged'));
     const doc = {
-        head: maskSecrets(head),
+        head,
         tableHead: '| Environment | Status | Create | Update | Delete | Unchanged | Validation | Duration |\n|:--|:--|--:|--:|--:|--:|:--|--:|\n',
-        rows: input.environments.map((env) => maskSecrets(tableRow(env))),
+        rows: input.environments.map((env) => tableRow(env)),
         moreRows: (hidden) => `\n… and ${hidden} more environments (see the JSON report).\n`,
-        afterTable: maskSecrets([timingsTable(input.environments), findingsBlock(input.environments), failuresBlock(input.environments), promotionsBlock(input.promotions ?? [])]
+        afterTable: ([findingsBlock(input.environments), failuresBlock(input.environments), promotionsBlock(input.promotions ?? [])]
             .filter(Boolean)
             .join('') + (withDiffs.length ? '### Changes\n\n' : '')),
         sections: withDiffs.map(diffSection),
         moreItems: (hidden) => `- … and ${hidden} more changed resources (see the JSON report)\n\n`,
         note: omissionNote,
         foot: input.runUrl ? `\n<sub>Slipway · [workflow run](${input.runUrl})</sub>\n` : '',
-        minimal: maskSecrets(`${head}The summary of this run is larger than GitHub allows; see the JSON report.\n`),
+        minimal: `${head}The summary of this run is larger than GitHub allows; see the JSON report.\n`,
     };
-    return maskSecrets(fitDocument(doc, budget, (text) => Buffer.byteLength(text, 'utf8')));
+    return fitDocument(doc, budget, (text) => Buffer.byteLength(text, 'utf8'));
 }
 /** Appends to the step's summary file (`GITHUB_STEP_SUMMARY`); false when there is none (outside Actions). */
-async function writeJobSummary(markdown, file = process.env.GITHUB_STEP_SUMMARY) {
+async function writeJobSummary(markdown, file, secrets) {
     if (!file)
         return false;
-    await appendFile$1(file, maskSecrets(markdown), 'utf8');
+    await appendFile$1(file, secrets.mask(markdown), 'utf8');
     return true;
 }
 function tableRow(env) {
     const c = resultCounts(env.changeSet, env.apply);
     const n = (value) => (value === undefined ? '–' : String(value));
-    const status = env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'));
+    const ignored = ignoredFieldsNote(env.changeSet);
+    const plain = env.error ? `❌ ${escapeCell(env.status ?? 'error')}` : escapeCell(env.status ?? (c ? 'done' : '–'));
+    const status = (env.rollback ? `${plain}, ${escapeCell(rollbackLabel(env.rollback))}` : plain) + (ignored ? ` · ${ignored}` : '');
     const duration = env.durationMs === undefined ? '–' : formatDuration(env.durationMs);
     return `| **${escapeCell(env.name)}** | ${status} | ${n(c?.create)} | ${n(c?.update)} | ${n(c?.delete)} | ${n(c?.unchanged)} | ${validationBadge(env.findings ?? [])} | ${duration} |\n`;
-}
-function timingsTable(environments) {
-    const phases = [...new Set(environments.flatMap((env) => Object.keys(env.timings ?? {})))];
-    if (!phases.length)
-        return '';
-    const rows = environments
-        .filter((env) => env.timings)
-        .map((env) => `| ${escapeCell(env.name)} | ${phases.map((p) => (env.timings?.[p] === undefined ? '–' : formatDuration(env.timings[p]))).join(' | ')} |\n`);
-    return `### Timings\n\n| Environment | ${phases.map(escapeCell).join(' | ')} |\n|:--|${phases.map(() => '--:').join('|')}|\n${rows.join('')}\n`;
 }
 function findingsBlock(environments) {
     const all = environments.flatMap((env) => (env.findings ?? []).map((f) => ({ ...f, environment: f.environment ?? env.name })));
@@ -39189,11 +39201,11 @@ function failuresBlock(environments) {
     const lines = [];
     for (const env of environments) {
         const failing = env.health?.failing ?? [];
-        if (!env.error && !failing.length && !env.note)
+        if (!env.error && !failing.length && !env.note && !env.rollback)
             continue;
         lines.push(`**${escapeMarkdownInline(env.name)}**\n\n`);
         if (env.error)
-            lines.push(`- ❌ ${escapeMarkdownInline(env.error)}\n`);
+            lines.push(`- ❌ ${problemMarkdown(env.error)}\n`);
         if (env.note)
             lines.push(`- ${escapeMarkdownInline(env.note)}\n`);
         for (const object of failing.slice(0, FAILING_SHOWN)) {
@@ -39206,6 +39218,8 @@ function failuresBlock(environments) {
         }
         if (failing.length > FAILING_SHOWN)
             lines.push(`- … and ${failing.length - FAILING_SHOWN} more failing objects (see the JSON report)\n`);
+        if (env.rollback)
+            lines.push(`\n${rollbackMarkdown(env.rollback)}`);
         lines.push('\n');
     }
     return lines.length ? `### Problems\n\n${lines.join('')}` : '';
@@ -39225,7 +39239,7 @@ function diffSection(env) {
     const changed = (env.changeSet?.entries ?? []).filter((e) => e.action !== 'unchanged');
     return {
         name: env.name,
-        open: maskSecrets(`#### ${escapeMarkdownInline(env.name)}${against ? ` (${against})` : ''}\n\n${env.changeSet ? changeSummaryMarkdown(env.changeSet, escapeMarkdownInline) : ''}`),
+        open: `#### ${escapeMarkdownInline(env.name)}${against ? ` (${against})` : ''}\n\n${env.changeSet ? changeSummaryMarkdown(env.changeSet, escapeMarkdownInline) : ''}`,
         items: changed.map(diffItem),
         close: '\n',
     };
@@ -39235,9 +39249,9 @@ function diffItem(entry) {
     const source = entry.source ? ` · <code>${escapeHtml(`${entry.source.file}:${entry.source.line}`)}</code>` : '';
     const label = `${ACTION_LABEL[entry.action]} <code>${escapeHtml(name)}</code>${entry.pruneProtected ? ' (pruning disabled: kept)' : ''}${source}`;
     const message = entry.message ? `${escapeMarkdownInline(entry.message)}\n\n` : '';
-    const full = entry.diff || message ? details(label, `${message}${entry.diff ? fenced(maskSecrets(entry.diff), 'diff') : ''}`) : `- ${label}\n\n`;
+    const full = entry.diff || message ? details(label, `${message}${entry.diff ? fenced(entry.diff, 'diff') : ''}`) : `- ${label}\n\n`;
     const compact = entry.diff ? `- ${label}: diff left out (summary size limit)\n\n` : full;
-    return { full: maskSecrets(full), compact: maskSecrets(compact), label: name };
+    return { full, compact, label: name };
 }
 function omissionNote(omissions) {
     const lines = [];
@@ -39255,14 +39269,11 @@ function omissionNote(omissions) {
     return lines.length ? `\n---\n${lines.join('\n')}\nThe JSON report (the \`report\` output) lists every object and action.\n` : '';
 }
 
-/**
- * The job summary's section with each promotion's edits as a unified diff. A dry run writes
- * nothing, so this diff is the only place its edits can be reviewed; for real promotions it
- * shows the commit's change without leaving the run page.
- */
 /** Per diff: promotions edit a line per image, so anything larger is cut rather than crowding out the rest. */
 const MAX_DIFF_CHARS = 32 * 1024;
-function promotionDiffsMarkdown(promotions, dryRun) {
+/** `secrets`: masked before a diff is cut. */
+function promotionDiffsMarkdown(all, dryRun, secrets) {
+    const promotions = secrets.maskAll(all);
     const withDiff = promotions.filter((p) => p.diff.length > 0);
     if (withDiff.length === 0)
         return '';
@@ -39271,7 +39282,7 @@ function promotionDiffsMarkdown(promotions, dryRun) {
         const diff = p.diff.length > MAX_DIFF_CHARS ? `${p.diff.slice(0, MAX_DIFF_CHARS)}\n… (diff cut at ${MAX_DIFF_CHARS} characters)\n` : p.diff;
         return details(`<code>${escapeHtml(route)}</code>: ${p.changes.length} change(s)${dryRun ? ' (dry run: not written)' : ''}`, fenced(diff, 'diff'), dryRun);
     });
-    return maskSecrets(`### Promotion edits\n\n${sections.join('\n')}\n`);
+    return `### Promotion edits\n\n${sections.join('\n')}\n`;
 }
 
 /**
@@ -39284,7 +39295,7 @@ async function publishOutcome(outcome, p) {
     const sha = p.intent.head ?? p.context.sha ?? '';
     const environments = summaryEnvironments(outcome);
     const findings = environments.flatMap((e) => e.findings ?? []);
-    annotate(findings);
+    annotate(findings, p.secrets);
     const pr = p.intent.pullRequest;
     if (outcome.command === 'preview' && pr && p.gh) {
         await postPreviewComment(p.gh, p.context, pr.number, outcome.preview, pr.headSha || sha, p.inputs.comment, p.commentWithoutChanges);
@@ -39297,22 +39308,23 @@ async function publishOutcome(outcome, p) {
             runUrl: p.context.runUrl,
             summaryUrl: summaryUrlOf(p.context),
             dryRun: p.inputs.dryRun,
-            promotions: outcome.deploy.promotions,
-        });
+            promotions: outcome.deploy.promotions.map(reportedPromotion),
+        }, p.secrets);
         await upsertStickyComment(p.gh, { owner: p.context.owner, repo: p.context.repo, issueNumber: deployedPr, marker: DEPLOY_MARKER, body, mode: p.inputs.comment });
     }
     if (outcome.command === 'drift') {
         const drifted = outcome.drift.filter((d) => d.drifted).map((d) => d.name);
         if (drifted.length)
-            writeLog('warning', `Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
+            writeLog(p.secrets, 'warning', `Drift found in ${drifted.join(', ')}: the cluster differs from Git. See the job summary.`, { title: 'Slipway drift' });
     }
     const promotions = outcome.command === 'deploy' ? outcome.deploy.promotions : outcome.command === 'promote' ? [outcome.promotion, ...(outcome.deploy?.promotions ?? [])] : [];
+    const reported = promotions.map(reportedPromotion);
     const totalMs = Date.now() - p.startedAt;
     // The promotion diffs follow the summary and take their share of its byte budget.
-    const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun);
-    const markdown = renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }) +
+    const promotionEdits = promotionDiffsMarkdown(promotions, p.inputs.dryRun, p.secrets);
+    const markdown = renderJobSummary({ command: outcome.command, sha, runUrl: p.context.runUrl, dryRun: p.inputs.dryRun, totalMs, environments, promotions: reported, budgetBytes: SUMMARY_BUDGET_BYTES - Buffer.byteLength(promotionEdits, 'utf8') }, p.secrets) +
         promotionEdits;
-    await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY).catch((error) => writeLog('warning', `the job summary could not be written: ${error.message}`));
+    await writeJobSummary(markdown, p.env.GITHUB_STEP_SUMMARY, p.secrets).catch((error) => writeLog(p.secrets, 'warning', `the job summary could not be written: ${error.message}`));
     const affected = affectedOf(outcome);
     const ok = outcome.command === 'skip' ? true : outcome.ok;
     const report = buildJsonReport({
@@ -39325,24 +39337,29 @@ async function publishOutcome(outcome, p) {
         finishedAt: new Date(),
         affected,
         environments,
-        promotions,
-    });
-    const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined });
+        promotions: reported,
+    }, p.secrets);
+    const reportPath = await writeJsonReport(report, { dir: p.env.RUNNER_TEMP || undefined, run: p.context.runId && `${p.context.runId}-${p.context.runAttempt ?? '1'}` });
     setOutput('environments', JSON.stringify(affected));
     setOutput('changed', String(report.changed || promotions.some((x) => x.changes.length > 0)));
     setOutput('report', reportPath);
     // A chain can commit into one environment and open a pull request for the next: each output
     // comes from the first promotion that has it (a commit pushed to the branch before a PR's branch commit).
     const commit = promotions.find((x) => x.mode === 'commit' && x.commit)?.commit ?? promotions.find((x) => x.commit)?.commit;
-    const pullRequestUrl = promotions.find((x) => x.pullRequestUrl)?.pullRequestUrl;
+    const pullRequestUrl = promotions.find((x) => x.pullRequest)?.pullRequest?.url;
     if (commit)
         setOutput('commit', commit);
     if (pullRequestUrl)
         setOutput('pull-request', pullRequestUrl);
     if (outcome.command === 'skip')
-        writeLog('info', `slipway: nothing to do (${outcome.reason})`);
+        writeLog(p.secrets, 'info', `slipway: nothing to do (${outcome.reason})`);
     else if (!outcome.ok)
-        writeLog('failure', failureMessage(outcome));
+        writeLog(p.secrets, 'failure', failureMessage(outcome));
+}
+/** A promotion as the reports show it: the pull request by its URL. */
+function reportedPromotion(promotion) {
+    const { pullRequest, ...rest } = promotion;
+    return pullRequest ? { ...rest, pullRequestUrl: pullRequest.url } : rest;
 }
 async function postPreviewComment(gh, context, issueNumber, preview, headSha, mode, commentWithoutChanges = true) {
     // Nothing to say: keep quiet unless an earlier comment must be brought up to date.
@@ -39354,7 +39371,7 @@ async function postPreviewComment(gh, context, issueNumber, preview, headSha, mo
         headSha,
         runUrl: context.runUrl,
         summaryUrl: summaryUrlOf(context),
-    });
+    }, gh.secrets);
     const result = await upsertStickyComment(gh, {
         owner: context.owner,
         repo: context.repo,
@@ -39365,7 +39382,7 @@ async function postPreviewComment(gh, context, issueNumber, preview, headSha, mo
         createIfMissing: commentWithoutChanges || !quiet,
     });
     if (result.url)
-        writeLog('info', `slipway: preview comment ${result.action}: ${result.url}`);
+        writeLog(gh.secrets, 'info', `slipway: preview comment ${result.action}: ${result.url}`);
 }
 /** For a deploy started by a push: the pull request the pushed commit was merged from, if any. */
 async function mergedPullRequestOf(p, sha) {
@@ -39375,18 +39392,18 @@ async function mergedPullRequestOf(p, sha) {
         return await findMergedPullRequestOfCommit(p.gh, p.context.owner, p.context.repo, sha);
     }
     catch (error) {
-        writeLog('warning', `could not find the pull request of ${sha.slice(0, 7)} to comment on: ${error.message}`);
+        writeLog(p.secrets, 'warning', `could not find the pull request of ${sha.slice(0, 7)} to comment on: ${error.message}`);
         return undefined;
     }
 }
-function annotate(findings) {
+function annotate(findings, secrets) {
     const annotations = findingsToAnnotations(findings);
     for (const a of annotations.slice(0, MAX_ANNOTATIONS)) {
         const properties = { title: a.title, file: a.file, startLine: a.startLine, startColumn: a.startColumn };
-        writeLog(a.level === 'error' ? 'error' : a.level === 'warning' ? 'warning' : 'notice', a.message, properties);
+        writeLog(secrets, a.level === 'error' ? 'error' : a.level === 'warning' ? 'warning' : 'notice', a.message, properties);
     }
     if (annotations.length > MAX_ANNOTATIONS)
-        writeLog('warning', `${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
+        writeLog(secrets, 'warning', `${annotations.length - MAX_ANNOTATIONS} more findings are listed in the job summary.`);
 }
 function affectedOf(outcome) {
     switch (outcome.command) {
@@ -39441,7 +39458,8 @@ function deployEnvironments(deploy) {
         health: e.health,
         apply: e.apply,
         durationMs: e.durationMs,
-        error: e.error ?? e.reason,
+        error: e.error ?? (e.reason ? { message: e.reason } : undefined),
+        rollback: e.rollback,
     }));
 }
 function failureMessage(outcome) {
@@ -39452,11 +39470,11 @@ function failureMessage(outcome) {
         case 'deploy':
             if (outcome.deploy.blockingFindings.length)
                 return 'Validation found errors: nothing was deployed.';
-            return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ?? 'failed'}`).join('; ')}`;
+            return `Deploy failed: ${outcome.deploy.environments.filter((e) => e.status === 'failure').map((e) => `${e.name}: ${e.error ? problemText(e.error) : 'failed'}${e.rollback ? `; ${e.rollback.summary}` : ''}`).join('; ')}`;
         case 'drift': {
             const errors = outcome.drift.filter((d) => d.error);
             const drifted = outcome.drift.filter((d) => d.drifted && !d.healed);
-            return [errors.length ? `drift check failed for ${errors.map((d) => `${d.name} (${d.error})`).join(', ')}` : '', drifted.length ? `drift found in ${drifted.map((d) => d.name).join(', ')}` : ''].filter(Boolean).join('; ');
+            return [errors.length ? `drift check failed for ${errors.map((d) => `${d.name} (${d.error ? problemText(d.error) : ''})`).join(', ')}` : '', drifted.length ? `drift found in ${drifted.map((d) => d.name).join(', ')}` : ''].filter(Boolean).join('; ');
         }
         case 'promote':
             return `Promotion to ${outcome.promotion.target} was committed, but its deploy failed.`;
@@ -39471,17 +39489,17 @@ function failureMessage(outcome) {
  * kept in memory only, and removed from the environment before anything runs.
  */
 const CREDENTIAL_VARIABLES = ['INPUT_KUBECONFIG', 'INPUT_GITHUB-TOKEN', 'INPUT_GITHUB_TOKEN', 'GITHUB_TOKEN'];
-function protectCredentials(inputs, env = process.env) {
+function protectCredentials(inputs, env, secrets) {
     const values = [...(inputs.kubeconfig ? kubeconfigSecrets(inputs.kubeconfig) : []), ...(inputs.githubToken ? [inputs.githubToken] : [])];
     for (const value of values) {
-        registerSecret(value);
+        secrets.add(value);
         setSecret(value);
     }
     for (const name of CREDENTIAL_VARIABLES)
         delete env[name];
 }
 /** For pull requests from forks: not even a kubeconfig file path stays reachable. */
-function dropClusterCredentials(env = process.env) {
+function dropClusterCredentials(env) {
     delete env.KUBECONFIG;
 }
 
@@ -39490,11 +39508,15 @@ function dropClusterCredentials(env = process.env) {
  * annotations, job summary, JSON report and outputs. Errors for users end the step with their
  * message, never a stack trace.
  */
-/** `signal`: aborted by the entry on SIGTERM/SIGINT (a cancelled workflow run), so held deploy locks are released. */
-async function runAction(env = process.env, signal) {
+/**
+ * `signal`: aborted by the entry on SIGTERM/SIGINT (a cancelled workflow run), so held deploy locks are released.
+ * `secrets`: this run's mask, handed to everything that learns a credential and to every output.
+ */
+async function runAction(env, secrets, signal) {
     const startedAt = Date.now();
+    const log = actionLog(secrets);
     const inputs = readInputs(envInputReader(env));
-    protectCredentials(inputs, env);
+    protectCredentials(inputs, env, secrets);
     const context = readRunContext(env);
     const event = readEvent(env);
     const intent = decideIntent(event, inputs, defaultBranchOf(event));
@@ -39503,27 +39525,23 @@ async function runAction(env = process.env, signal) {
         dropClusterCredentials(env);
     const root = env.GITHUB_WORKSPACE || process.cwd();
     const config = await loadConfig(root, inputs.config);
-    const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, baseUrl: context.apiUrl }) : undefined;
-    const git = Git.forRepository(processRunner, root, config.tools);
+    const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, secrets, baseUrl: context.apiUrl, paceWrites: env.SLIPWAY_GITHUB_PACE_WRITES !== 'false' }) : undefined;
+    const runner = processRunner(env, secrets);
+    const git = Git.forRepository(runner, root, config.tools);
     // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
-    const renderer = createRenderer(config, processRunner, { allowRemote: !fromFork });
-    const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, log: actionLog });
+    const renderer = createRenderer(config, runner, { allowRemote: !fromFork });
+    const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, log });
     const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
     const promotion = createPromotionPort({
         root,
+        git,
+        renderer,
         config,
-        log: actionLog,
+        log,
         token: inputs.githubToken,
         branch: promotionBaseBranchOf(event),
         pullRequests: gh ? githubPullRequestApi(gh, context.owner, context.repo) : undefined,
         repository,
-        // A PR opened with the workflow's token starts no workflow: post its preview from here.
-        onPullRequest: async (result) => {
-            if (!gh || !result.pullRequest || !result.commit)
-                return;
-            const preview = await runPreview({ config, base: await git.headSha(), head: result.commit, environments: [result.target], clusterAllowed: true }, { renderer, validator, cluster, renderDiff, log: actionLog });
-            await postPreviewComment(gh, context, result.pullRequest.number, preview, result.commit, inputs.comment);
-        },
     });
     let outcome;
     try {
@@ -39546,21 +39564,34 @@ async function runAction(env = process.env, signal) {
             history: gitHistory(git, { token: inputs.githubToken }),
             resolveRef: (ref) => git.revParse(ref),
             mergeBase: (a, b) => git.mergeBase(a, b),
-            log: actionLog,
+            log,
         });
+        // A PR opened with the workflow's token starts no workflow: its preview is posted from here.
+        // The promotion is done by now: a preview that cannot be posted is a warning, and the run is still published.
+        for (const pullRequest of gh ? promotionPullRequests(outcome) : []) {
+            try {
+                const preview = await runPreview({ config, base: pullRequest.baseCommit, head: pullRequest.commit, environments: [pullRequest.target], clusterAllowed: true }, { renderer, validator, cluster, renderDiff, log });
+                await postPreviewComment(gh, context, pullRequest.number, preview, pullRequest.commit, inputs.comment);
+            }
+            catch (error) {
+                log.warning(`The preview of promotion pull request #${pullRequest.number} (${pullRequest.target}) could not be posted: ${errorMessage(error)} ` +
+                    'The promotion itself is done; re-run this job to post the preview, or read the diff on the pull request.');
+            }
+        }
     }
     finally {
         await renderer.dispose?.();
     }
-    await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
+    await publishOutcome(outcome, { intent, inputs, context, gh, startedAt, env, secrets, commentWithoutChanges: config.preview?.commentWithoutChanges ?? true });
 }
 async function main(signal) {
+    const secrets = new SecretMask();
     try {
-        await runAction(process.env, signal);
+        await runAction(process.env, secrets, signal);
     }
     catch (error) {
         const message = errorMessage(error);
-        writeLog('failure', error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
+        writeLog(secrets, 'failure', error instanceof UserError ? message : `${message}\nThis is unexpected; please report it with the workflow run's log.`);
     }
 }
 
