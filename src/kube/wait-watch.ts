@@ -34,6 +34,9 @@ const WATCH_TIMEOUT_SECONDS = 300;
 class WatchRefused extends Error {}
 
 export async function watchForHealth(client: WatchingRequester, targets: readonly WaitTarget[], options: WatchWaitOptions): Promise<HealthReport> {
+  // Cancelled before it started (a deploy's work goes on in the background after a cancel): an
+  // abort listener would never fire, and the watches would run on until the timeout.
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const clock = options.clock ?? systemClock;
   const started = clock.now();
   const states: ObjectHealth[] = targets.map((t) => ({ ref: t.ref, status: 'Unknown', message: 'Not read yet' }));
