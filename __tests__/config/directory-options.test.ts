@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/config/reader.js';
 import { removeDir, tempDir } from '../exec/temp-repo.js';
+import { configProblems } from './config-problems.js';
 
 let root: string;
 beforeEach(() => {
@@ -11,16 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => removeDir(root));
 
-async function problems(yaml: string): Promise<string[]> {
-  writeFileSync(join(root, 'slipway.yaml'), yaml);
-  try {
-    await loadConfig(root);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.line}:${p.column} ${p.message}`);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (yaml: string): Promise<string[]> => configProblems(root, yaml);
 
 describe('exclude and recurse', () => {
   it('reads them per environment, with defaults: underneath', async () => {
