@@ -84,6 +84,23 @@ export class Git {
     return sha;
   }
 
+  /** The tree a commit holds; a UserError naming the ref when it names no commit. */
+  async treeOf(ref: string): Promise<string> {
+    const sha = await this.revParse(ref);
+    return (await this.git(['rev-parse', '--verify', '--quiet', `${sha}^{tree}`])).stdout.trim();
+  }
+
+  /**
+   * HEAD's tree when the checkout holds exactly HEAD's files: nothing staged, changed, untracked
+   * or ignored. Undefined otherwise, or when there is no HEAD.
+   */
+  async checkoutTree(): Promise<string | undefined> {
+    const status = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching'], { allowFailure: true });
+    if (status.exitCode !== 0 || status.stdout.length > 0) return undefined;
+    const tree = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'], { allowFailure: true });
+    return tree.exitCode === 0 && tree.stdout.trim() ? tree.stdout.trim() : undefined;
+  }
+
   async headSha(): Promise<string> {
     return this.revParse('HEAD');
   }

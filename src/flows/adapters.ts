@@ -19,15 +19,21 @@ import { type Clock, systemClock } from '../kube/wait-api.js';
 import { UserError } from '../model/errors.js';
 import { CommitTrees } from '../render/commit-trees.js';
 import { renderEnvironment } from '../render/render.js';
+import { RenderMemo } from '../render/render-memo.js';
 import { collectCrdSchemas, ExternalSchemas, fileSystemSchemaReader, validateObjects } from '../validate/index.js';
 import type { Log } from './log.js';
 import type { ClusterPort, ClusterSession, RenderDiffPort, RendererPort, ValidatorPort } from './ports.js';
 
 export function createRenderer(config: PipelineConfig, runner: CommandRunner, options: { allowRemote?: boolean } = {}): RendererPort {
-  const trees = new CommitTrees(Git.forRepository(runner, config.root, config.tools));
+  const git = Git.forRepository(runner, config.root, config.tools);
+  const trees = new CommitTrees(git);
+  const memo = new RenderMemo(git);
   return {
-    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees, allowRemote: options.allowRemote }),
-    dispose: () => trees.dispose(),
+    render: (env, ref) => renderEnvironment(env, { root: config.root, ref }, { runner, tools: config.tools, trees, memo, allowRemote: options.allowRemote }),
+    dispose: () => {
+      memo.clear();
+      return trees.dispose();
+    },
   };
 }
 

@@ -27,6 +27,7 @@ import { findKustomization } from './kustomize-origins.js';
 import { renderKustomize } from './kustomize.js';
 import type { EngineInput } from './kustomize.js';
 import { parseManifests } from './parse.js';
+import type { RenderMemo } from './render-memo.js';
 import { TreeMemo } from './tree-memo.js';
 import type { ParseOptions } from './parse.js';
 
@@ -58,9 +59,20 @@ export interface RenderDeps {
   trees?: CommitTrees;
   /** Fetch remote kustomize bases and chart dependencies (default true; false for pull requests from forks). */
   allowRemote?: boolean;
+  /** Renders already done in this run, by tree (render-memo.ts); without it every call renders. */
+  memo?: RenderMemo;
 }
 
 export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps): Promise<RenderResult> {
+  const { memo, ...rest } = deps;
+  // A checkout lacking the directory is an error, while a commit lacking it has no objects: only the commit's answer is shared.
+  if (memo && (source.ref !== undefined || (await isDirectory(environmentDir(source.root, env))))) {
+    return memo.render(env, source.ref, () => renderOnce(env, source, rest));
+  }
+  return renderOnce(env, source, rest);
+}
+
+async function renderOnce(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps): Promise<RenderResult> {
   const runner = deps.runner;
   if (source.ref === undefined) return renderTree(env, source.root, source.root, runner, deps, new TreeMemo());
   if (deps.trees) return renderTree(env, await deps.trees.tree(source.ref), source.root, runner, deps, deps.trees.memo(source.ref));
@@ -76,9 +88,8 @@ export async function renderEnvironment(env: EnvironmentConfig, source: RenderSo
 
 async function renderTree(env: EnvironmentConfig, root: string, checkout: string, runner: CommandRunner, deps: RenderDeps, memo: TreeMemo): Promise<RenderResult> {
   const rootReal = await realpath(root);
-  const envDir = join(rootReal, ...env.path.split('/').filter((part) => part !== '.'));
-  const info = await stat(envDir).catch(() => undefined);
-  if (!info?.isDirectory()) {
+  const envDir = environmentDir(rootReal, env);
+  if (!(await isDirectory(envDir))) {
     // At another commit (say the base of a pull request adding this environment) the directory
     // may not exist yet: that environment simply had no objects then.
     if (root !== checkout) return { environment: env.name, objects: [], findings: [], engine: 'plain' };
@@ -125,6 +136,14 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
   }
   const findings = [...checked.findings, ...rendered.findings].map((finding) => ({ ...finding, environment: env.name }));
   return { environment: env.name, objects: rendered.objects, findings, engine };
+}
+
+function environmentDir(root: string, env: EnvironmentConfig): string {
+  return join(root, ...env.path.split('/').filter((part) => part !== '.'));
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 export async function detectEngine(envDir: string): Promise<RenderEngine> {
