@@ -25,13 +25,20 @@ export function bundleConfig(dir) {
       dir,
       format: 'es',
       entryFileNames: '[name].js',
-      // The code both entries share is one chunk, which rollup would name after whichever module
-      // happens to come first (findings.js, signals.js); name it for what it holds.
-      chunkFileNames: (chunk) => `chunks/${chunk.isDynamicEntry ? chunk.name : 'shared'}.js`,
+      // Rollup would name a chunk after whichever module happens to come first (findings.js,
+      // signals.js, index.js); name each for what it holds: the code both entries share, the
+      // Kubernetes client library (loaded only when a kubeconfig is read), and the small helpers
+      // the CommonJS conversion adds, which both of those use.
+      chunkFileNames: (chunk) => `chunks/${chunkName(chunk)}.js`,
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
       sourcemap: false,
     },
   };
+}
+
+function chunkName(chunk) {
+  if (chunk.isDynamicEntry) return chunk.facadeModuleId?.includes('@kubernetes/client-node') ? 'kubernetes-client' : chunk.name;
+  return chunk.moduleIds.every((id) => id.includes('commonjsHelpers')) ? 'commonjs-helpers' : 'shared';
 }
 
 /** Records which sources dist/ was built from, so the end-to-end tests can use it without building again. */

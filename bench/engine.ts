@@ -177,7 +177,7 @@ export async function benchEngine(): Promise<EngineBenchResult> {
     await server.simulateRollouts(ROLLOUT_MS);
 
     const env = benchEnv(ours);
-    const port = createClusterPort({ kubeconfig: server.kubeconfig, secrets: new SecretMask(), log: silentLog });
+    const port = await createClusterPort({ kubeconfig: server.kubeconfig, secrets: new SecretMask(), log: silentLog });
     const deploy = async (objects: KubeObject[], wait: boolean) => {
       const target = { ...env, wait: { enabled: wait, timeoutMs: 120_000 } };
       const session = await port.connect(target);

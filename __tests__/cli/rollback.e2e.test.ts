@@ -88,7 +88,7 @@ describe('slipway rollback', () => {
   async function failedDeploy(): Promise<void> {
     const config = await loadConfig(repo.dir);
     const renderer = createRenderer(config, hostRunner);
-    const cluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog, clock: new SteppingClock() });
+    const cluster = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog, clock: new SteppingClock() });
     const result = await runDeploy(
       { config, environments: config.environments, ref: repo.head(), dryRun: false, holder: 'ci', forcePrune: false, promote: false },
       { renderer, validator, cluster, history: gitHistory(Git.forRepository(hostRunner, repo.dir, {})), log: silentLog },

@@ -32,7 +32,7 @@ describe('cluster port deploy', () => {
   afterEach(() => kube.stop());
 
   it('plans again under the lock, so a change made by someone else after planning is not left in place', async () => {
-    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
     const session = await port.connect(env);
     try {
       const first = [configMap('a', '1'), configMap('b', '1')].map((object) => ({ object }));
@@ -59,7 +59,7 @@ describe('cluster port deploy', () => {
   });
 
   it('under the lock plans again only what changed since the plan: an object someone else edited is dry-run again, untouched ones are not', async () => {
-    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
     const session = await port.connect(env);
     try {
       const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
@@ -90,14 +90,14 @@ describe('cluster port deploy', () => {
   });
 
   it('plans everything again under the lock when a member appeared that the plan does not know', async () => {
-    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
     const session = await port.connect(env);
     try {
       await session.deploy(env, await session.changeSet(env, [{ object: configMap('a', '1') }, { object: configMap('b', '1') }], { prune: true }), { timeoutMs: 5_000, holder: 'test', forcePrune: false });
       const plan = await session.changeSet(env, [{ object: configMap('a', '2') }, { object: configMap('b', '1') }], { prune: true });
 
       // Another deploy of this environment (a newer render) adds member `z` meanwhile.
-      const other = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
+      const other = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
       const otherSession = await other.connect(env);
       const three = [configMap('a', '1'), configMap('b', '1'), configMap('z', '1')].map((object) => ({ object }));
       await otherSession.deploy(env, await otherSession.changeSet(env, three, { prune: true }), { timeoutMs: 5_000, holder: 'other', forcePrune: false });

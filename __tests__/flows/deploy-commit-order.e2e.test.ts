@@ -76,7 +76,7 @@ describe('deploys racing for one environment', () => {
     const newerApply = kube.hold((r) => r.method === 'PATCH' && !r.dryRun && r.path.endsWith('/configmaps/web'));
     const newerLines: string[] = [];
     const newerLog = recordingLog(newerLines);
-    const newerCluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: newerLog });
+    const newerCluster = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: newerLog });
     const newerRun = runDeploy(request(newer, 'run-new'), { renderer: rendererAt('2'), validator: noFindings, cluster: newerCluster, history, log: newerLog });
     await newerApply.reached;
 
@@ -90,7 +90,7 @@ describe('deploys racing for one environment', () => {
     const olderLog = recordingLog(olderLines, (line) => {
       if (line.includes('waiting for the deploy lock held by run-new')) newerApply.release();
     });
-    const olderCluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: olderLog });
+    const olderCluster = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: olderLog });
     const olderRun = runDeploy(request(older, 'run-old'), { renderer: rendererAt('1'), validator: noFindings, cluster: olderCluster, history, deployments: deploymentsPort, log: olderLog });
 
     const [newerResult, olderResult] = await Promise.all([newerRun, olderRun]);
@@ -109,7 +109,7 @@ describe('deploys racing for one environment', () => {
 
   it('deploys a newer commit over an older recorded one, and records it', async () => {
     const older = repo.head();
-    const cluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: recordingLog([]) });
+    const cluster = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: recordingLog([]) });
     const first = await runDeploy(request(older, 'run-1'), { renderer: rendererAt('1'), validator: noFindings, cluster, history, log: recordingLog([]) });
     expect(first.environments[0].status).toBe('success');
     expect(kube.getObject('v1', 'Secret', 'slipway-prod', 'default')?.metadata.annotations?.[DEPLOYED_COMMIT_ANNOTATION]).toBe(older);
@@ -135,7 +135,7 @@ describe('deploys racing for one environment', () => {
       other.git('-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'web 3');
       other.git('push', '--quiet', repo.origin, 'HEAD:main');
       const newer = other.head();
-      const cluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: recordingLog([]) });
+      const cluster = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: recordingLog([]) });
       await runDeploy(request(newer, 'run-other'), { renderer: rendererAt('3'), validator: noFindings, cluster, history: gitHistory(Git.forRepository(hostRunner, other.dir, {})), log: recordingLog([]) });
       expect(await history.has(newer)).toBe(false);
 

@@ -56,7 +56,7 @@ describe('deploy under transient faults', () => {
     kube.addFault({ rate: 0.03, status: 429, retryAfterSeconds: 0 });
     kube.addFault({ rate: 0.03, status: 'reset' });
     kube.addFault({ rate: 0.02, status: 'goaway' });
-    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
 
     const deploy = async () => {
       const session = await port.connect(env);

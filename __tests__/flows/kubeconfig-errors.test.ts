@@ -63,12 +63,12 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const preview = (cluster: ReturnType<typeof createClusterPort>, log: Log) =>
+const preview = (cluster: Awaited<ReturnType<typeof createClusterPort>>, log: Log) =>
   runPreview({ config, base: 'base', head: 'head', environments: 'all', clusterAllowed: true }, { renderer, validator, cluster, renderDiff, log });
 
 describe('an unparsable kubeconfig', () => {
-  it('given as content (the action input, --kubeconfig) fails as soon as the cluster port is made, whatever the command', () => {
-    expect(() => createClusterPort({ secrets, kubeconfig: UNPARSABLE, kubeconfigSource: '--kubeconfig ci.yaml', log: recordingLog() })).toThrow(
+  it('given as content (the action input, --kubeconfig) fails as soon as the cluster port is made, whatever the command', async () => {
+    await expect(createClusterPort({ secrets, kubeconfig: UNPARSABLE, kubeconfigSource: '--kubeconfig ci.yaml', log: recordingLog() })).rejects.toThrow(
       /Cannot read the kubeconfig from --kubeconfig ci\.yaml: .*\d+:\d+/,
     );
   });
@@ -77,14 +77,14 @@ describe('an unparsable kubeconfig', () => {
     const file = join(dir, 'kubeconfig');
     writeFileSync(file, UNPARSABLE);
     kubeconfigPaths = file;
-    await expect(preview(createClusterPort({ secrets, kubeconfigPaths, log: recordingLog() }), recordingLog())).rejects.toThrow(/Cannot read the kubeconfig from \$KUBECONFIG/);
+    await expect(preview(await createClusterPort({ secrets, kubeconfigPaths, log: recordingLog() }), recordingLog())).rejects.toThrow(/Cannot read the kubeconfig from \$KUBECONFIG/);
   });
 });
 
 describe('a kubeconfig without the environment context', () => {
   it('is a warning in a preview, naming the context and the ones there are', async () => {
     const log = recordingLog();
-    const result = await preview(createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log);
+    const result = await preview(await createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log);
     const [prod] = result.environments;
     expect(prod.mode).toBe('render');
     expect(prod.note).toMatch(/"prod-cluster" does not exist[\s\S]*dev-cluster, staging-cluster/);
@@ -95,7 +95,7 @@ describe('a kubeconfig without the environment context', () => {
     const log = recordingLog();
     const result = await runDeploy(
       { config, environments: [env], ref: 'main', dryRun: false, holder: 'test', forcePrune: false, promote: false },
-      { renderer, validator, cluster: createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log },
+      { renderer, validator, cluster: await createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log },
     );
     expect(result.ok).toBe(false);
     expect(result.environments[0]).toMatchObject({ status: 'failure', error: { message: expect.stringMatching(/"prod-cluster" does not exist/), hint: expect.any(String) } });
@@ -103,7 +103,7 @@ describe('a kubeconfig without the environment context', () => {
 
   it('is an error in drift detection', async () => {
     const log = recordingLog();
-    const [drift] = await runDrift({ environments: [env], dryRun: true, holder: 'test' }, { renderer, cluster: createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log });
+    const [drift] = await runDrift({ environments: [env], dryRun: true, holder: 'test' }, { renderer, cluster: await createClusterPort({ secrets, kubeconfig: OTHER_CONTEXTS, log }), log });
     expect(drift.error?.message).toMatch(/"prod-cluster" does not exist/);
   });
 });
@@ -111,7 +111,7 @@ describe('a kubeconfig without the environment context', () => {
 describe('no kubeconfig at all', () => {
   it('lets a preview compare renders, saying why', async () => {
     const log = recordingLog();
-    const result = await preview(createClusterPort({ secrets, kubeconfigPaths, log }), log);
+    const result = await preview(await createClusterPort({ secrets, kubeconfigPaths, log }), log);
     expect(result.environments[0]).toMatchObject({ mode: 'render', note: expect.stringMatching(/no kubeconfig/) });
     expect(log.warnings).toEqual([]);
   });
@@ -121,11 +121,11 @@ describe('the kubeconfig of a run', () => {
   it('is read once: checking for credentials and connecting use what was read first', async () => {
     const file = join(dir, 'kubeconfig');
     writeFileSync(file, OTHER_CONTEXTS);
-    const cluster = createClusterPort({ secrets, kubeconfigPaths: file, log: recordingLog() });
-    expect(cluster.hasCredentials(env)).toBe(true);
+    const cluster = await createClusterPort({ secrets, kubeconfigPaths: file, log: recordingLog() });
+    expect(await cluster.hasCredentials(env)).toBe(true);
     // A file rewritten mid-run is not read again: every environment sees the same kubeconfig.
     writeFileSync(file, UNPARSABLE);
-    expect(cluster.hasCredentials(env)).toBe(true);
+    expect(await cluster.hasCredentials(env)).toBe(true);
     await expect(cluster.connect(env)).rejects.toThrow(/"prod-cluster" does not exist[\s\S]*dev-cluster, staging-cluster/);
   });
 });

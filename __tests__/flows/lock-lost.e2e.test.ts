@@ -34,7 +34,7 @@ describe('losing the deploy lock during apply', () => {
   afterEach(() => kube.stop());
 
   it('fails the deploy instead of reporting success', async () => {
-    const session = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog }).connect(env);
+    const session = await (await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog })).connect(env);
     const other = await KubeClient.connect({ kubeconfig: kube.kubeconfig() });
     try {
       const plan = await session.changeSet(env, [{ object: configMap('a') }], { prune: true });

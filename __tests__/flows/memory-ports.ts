@@ -151,7 +151,7 @@ function portsOver(world: MemoryWorld): RunPorts {
       },
     },
     cluster: {
-      hasCredentials: (env) => !world.noCredentials.has(env.name),
+      hasCredentials: (env) => Promise.resolve(!world.noCredentials.has(env.name)),
       async connect(env) {
         world.calls.push(`connect ${env.name}`);
         if (world.unreachable.has(env.name)) throw new Error(`connect ECONNREFUSED for context ${env.name}`);

@@ -18,7 +18,7 @@ function ports(rendered: string[]) {
       },
     },
     validator: { validate: () => new Map() },
-    cluster: { hasCredentials: () => false, connect: () => Promise.reject(new Error('no cluster')) },
+    cluster: { hasCredentials: () => Promise.resolve(false), connect: () => Promise.reject(new Error('no cluster')) },
     renderDiff: { fromRenders: (env: EnvironmentConfig): ChangeSet => ({ environment: env.name, mode: 'render', entries: [] }) },
     log: { info: () => undefined, warning: () => undefined, error: () => undefined, group: <T>(_title: string, work: () => Promise<T>) => work() },
   };

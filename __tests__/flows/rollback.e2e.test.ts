@@ -50,11 +50,11 @@ describe('rollback after a failed health wait', () => {
     finish: async (_handle, state, description) => void statuses.push({ state, description }),
   };
 
-  function deploy(env: EnvironmentConfig, ref: string) {
+  async function deploy(env: EnvironmentConfig, ref: string) {
     const config: PipelineConfig = { file: 'slipway.yaml', root: '/repo', environments: [env], tools: {} };
     const request: DeployRequest = { config, environments: [env], ref, dryRun: false, holder: 'run-1', forcePrune: false, promote: false };
     const log = recordingLog(lines);
-    const cluster = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log, clock: new SteppingClock() });
+    const cluster = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log, clock: new SteppingClock() });
     return runDeploy(request, { renderer: repo.renderer(), validator: noFindings, cluster, history: repo.history(), deployments: deploymentsPort, log });
   }
 

@@ -19,13 +19,13 @@ describe('kubeconfig credentials in errors', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('never prints a token from a malformed $KUBECONFIG, even where the parse error quotes it', () => {
+  it('never prints a token from a malformed $KUBECONFIG, even where the parse error quotes it', async () => {
     const token = 'tok-' + 'q'.repeat(24);
     const path = join(dir, 'config');
     writeFileSync(path, `apiVersion: v1\nusers:\n  - name: ci\n    user:\n      token: ${token}\n  bad: [unclosed\n`);
     let message = '';
     try {
-      loadKubeConfig({ kubeconfigPaths: path, secrets });
+      await loadKubeConfig({ kubeconfigPaths: path, secrets });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -45,7 +45,7 @@ users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, 
 contexts: [{ name: prod-cluster, context: { cluster: c, user: u } }]
 current-context: prod-cluster
 `;
-    const config = loadKubeConfig({ kubeconfig });
+    const config = await loadKubeConfig({ kubeconfig });
     await expect(resolveSettings(config)).rejects.toThrow(/Cannot authenticate to cluster https:\/\/127\.0\.0\.1:6443 with kubeconfig context "prod-cluster"[\s\S]*exec plugin/);
   });
 });

@@ -27,16 +27,16 @@ current-context: dev
 
 describe('connection', () => {
   it('selects the context, returns bearer auth, and masks the token', async () => {
-    const config = loadKubeConfig({ kubeconfig, context: 'prod', secrets });
+    const config = await loadKubeConfig({ kubeconfig, context: 'prod', secrets });
     const settings = await resolveSettings(config, secrets);
     expect(settings.context).toBe('prod');
     expect(settings.server.port).toBe('6443');
     expect(settings.headers.Authorization).toBe(`Bearer ${TOKEN}`);
     expect(secrets.mask(`token is ${TOKEN}`)).toBe('token is ***');
-    expect((await resolveSettings(loadKubeConfig({ kubeconfig }))).namespace).toBe('apps');
+    expect((await resolveSettings(await loadKubeConfig({ kubeconfig }))).namespace).toBe('apps');
   });
 
-  it('names the available contexts when the one asked for is missing', () => {
-    expect(() => loadKubeConfig({ kubeconfig, context: 'staging' })).toThrow(/"staging" does not exist[\s\S]*dev, prod/);
+  it('names the available contexts when the one asked for is missing', async () => {
+    await expect(loadKubeConfig({ kubeconfig, context: 'staging' })).rejects.toThrow(/"staging" does not exist[\s\S]*dev, prod/);
   });
 });

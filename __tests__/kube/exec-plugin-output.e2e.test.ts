@@ -58,7 +58,7 @@ exit 1`;
 
 async function authFailure(kubeconfig: string): Promise<string> {
   try {
-    await resolveSettings(loadKubeConfig({ kubeconfig, secrets }), secrets);
+    await resolveSettings(await loadKubeConfig({ kubeconfig, secrets }), secrets);
   } catch (error) {
     return (error as Error).message;
   }
@@ -111,7 +111,7 @@ describe('exec plugin failures', () => {
       {
         renderer: { render: async (_env, ref) => ({ objects: ref === 'head' ? [object] : [], findings: [] }) },
         validator,
-        cluster: createClusterPort({ secrets, kubeconfig: kubeconfigWithPlugin(NOISY_FAILURE), log: silentLog }),
+        cluster: await createClusterPort({ secrets, kubeconfig: kubeconfigWithPlugin(NOISY_FAILURE), log: silentLog }),
         renderDiff,
         log: silentLog,
       },

@@ -15,16 +15,16 @@ describe('no kubeconfig at all', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('names the lookup order, and the flag on the command line', () => {
-    expect(() => readKubeconfig({ kubeconfigSetting: '--kubeconfig FILE' })).toThrow(NoKubeconfigError);
-    expect(() => readKubeconfig({ kubeconfigSetting: '--kubeconfig FILE' })).toThrow(
+  it('names the lookup order, and the flag on the command line', async () => {
+    await expect(readKubeconfig({ kubeconfigSetting: '--kubeconfig FILE' })).rejects.toThrow(NoKubeconfigError);
+    await expect(readKubeconfig({ kubeconfigSetting: '--kubeconfig FILE' })).rejects.toThrow(
       'No kubeconfig: looked for $KUBECONFIG (not set), then ~/.kube/config (no such file), then an in-cluster service account (none).\n  Pass --kubeconfig FILE, or set $KUBECONFIG.',
     );
   });
 
-  it('names the input in the action, and a $KUBECONFIG that points nowhere', () => {
+  it('names the input in the action, and a $KUBECONFIG that points nowhere', async () => {
     const kubeconfigPaths = join(home, 'missing.yaml');
-    expect(() => readKubeconfig({ kubeconfigPaths })).toThrow(`looked for $KUBECONFIG (${kubeconfigPaths}: no such file)`);
-    expect(() => readKubeconfig({ kubeconfigPaths })).toThrow('Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
+    await expect(readKubeconfig({ kubeconfigPaths })).rejects.toThrow(`looked for $KUBECONFIG (${kubeconfigPaths}: no such file)`);
+    await expect(readKubeconfig({ kubeconfigPaths })).rejects.toThrow('Pass one in the `kubeconfig` input (a secret), or set $KUBECONFIG.');
   });
 });

@@ -209,7 +209,7 @@ describe('GOAWAY mid-deploy', () => {
     // Two GOAWAYs among the writes, one among the dry-runs, with other streams in flight each time.
     kube.addFault({ nth: [10, 35], status: 'goaway', match: (r) => r.method === 'PATCH' && !r.dryRun });
     kube.addFault({ nth: [20], status: 'goaway', match: (r) => r.method === 'PATCH' && r.dryRun });
-    const port = createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
+    const port = await createClusterPort({ secrets, kubeconfig: kube.kubeconfig(), log: silentLog });
     const deploy = async () => {
       const session = await port.connect(env);
       try {

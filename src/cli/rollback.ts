@@ -39,7 +39,7 @@ export async function rollbackCommand(args: CliArgs, io: CliIo, deps: RollbackCo
   if (!env) throw new Error('rollback: no environment selected'); // parseCliArgs requires exactly one
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const renderer = createRenderer(config, deps.runner);
-  const cluster = createClusterPort({
+  const cluster = await createClusterPort({
     kubeconfig: deps.kubeconfig,
     kubeconfigPaths: deps.kubeconfigPaths,
     kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`,

@@ -50,7 +50,7 @@ export const renderDiff: RenderDiffPort = { fromRenders: changeSetFromRenders };
 /** A cluster port that never reads credentials: forks, and diffs asked to compare renders only. */
 export function offlineCluster(reason: string): ClusterPort {
   return {
-    hasCredentials: () => false,
+    hasCredentials: () => Promise.resolve(false),
     connect: () => Promise.reject(new UserError(reason)),
   };
 }
@@ -73,26 +73,16 @@ export interface ClusterAccess {
 
 /**
  * Reads the kubeconfig once, on first use, and connects to each environment's context from that.
- * Throws at once when a kubeconfig given as content does not parse, whatever the command.
+ * Rejects at once when a kubeconfig given as content does not parse, whatever the command.
  */
-export function createClusterPort(access: ClusterAccess): ClusterPort {
-  let read: { kubeconfig: ParsedKubeconfig } | { error: unknown } | undefined;
-  const kubeconfig = (): ParsedKubeconfig => {
-    if (!read) {
-      try {
-        read = { kubeconfig: readKubeconfig(access) };
-      } catch (error) {
-        read = { error };
-      }
-    }
-    if ('error' in read) throw read.error;
-    return read.kubeconfig;
-  };
-  if (access.kubeconfig !== undefined) kubeconfig();
+export async function createClusterPort(access: ClusterAccess): Promise<ClusterPort> {
+  let read: Promise<ParsedKubeconfig> | undefined;
+  const kubeconfig = (): Promise<ParsedKubeconfig> => (read ??= readKubeconfig(access));
+  if (access.kubeconfig !== undefined) await kubeconfig();
   return {
-    hasCredentials() {
+    async hasCredentials() {
       try {
-        kubeconfig();
+        await kubeconfig();
         // It may lack the environment's context: connecting says so and names the contexts it has.
         return true;
       } catch (error) {
@@ -101,7 +91,7 @@ export function createClusterPort(access: ClusterAccess): ClusterPort {
       }
     },
     async connect(env) {
-      const client = await KubeClient.connect({ parsed: kubeconfig(), context: env.context, secrets: access.secrets });
+      const client = await KubeClient.connect({ parsed: await kubeconfig(), context: env.context, secrets: access.secrets });
       return clusterSession(client, access.log, access.clock ?? systemClock);
     },
   };

@@ -81,7 +81,7 @@ export interface ClusterPort {
    * exists but does not parse. One without the environment's context counts: `connect` then fails
    * naming the contexts it has.
    */
-  hasCredentials(env: EnvironmentConfig): boolean;
+  hasCredentials(env: EnvironmentConfig): Promise<boolean>;
 }
 
 export interface RenderDiffPort {

@@ -103,7 +103,7 @@ export async function runPreview(request: PreviewRequest, ports: PreviewPorts): 
         return { name: r.environment.name, affected: r.affected, mode: 'render', findings, error: { message: 'the environment did not render; see the findings' }, ...note };
       }
       if (!request.clusterAllowed) return renderDiff(request.clusterDeniedReason ?? 'cluster credentials are not used for this pull request');
-      if (!ports.cluster.hasCredentials(r.environment)) {
+      if (!(await ports.cluster.hasCredentials(r.environment))) {
         return fallBack('no kubeconfig available: compared with the base render');
       }
       if (r.head.objects.length === 0 && r.head.findings.some((f) => f.severity === 'error')) {

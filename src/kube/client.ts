@@ -109,7 +109,7 @@ export class KubeClient {
   static async connect(
     options: ConnectOptions & TransportOptions & { parsed?: ParsedKubeconfig; retryPolicy?: RetryPolicy; inFlight?: InFlightLimitOptions; retryHooks?: KubeClientTuning['retryHooks'] },
   ): Promise<KubeClient> {
-    const config = options.parsed ? options.parsed.forContext(options.context) : loadKubeConfig(options);
+    const config = options.parsed ? options.parsed.forContext(options.context) : await loadKubeConfig(options);
     const secrets = options.secrets ?? new SecretMask();
     const initial = await resolveSettings(config, secrets);
     let cache = { at: Date.now(), value: Promise.resolve(initial) };

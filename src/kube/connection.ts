@@ -6,7 +6,7 @@
  */
 
 import type * as https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -56,14 +56,20 @@ export class KubeconfigContextError extends UserError {}
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+type KubeConfigClass = typeof KubeConfig;
+
+/** The library is loaded when a kubeconfig is first read: loading it takes about a second, and many runs never read one. */
+async function kubeConfigClass(): Promise<KubeConfigClass> {
+  return (await import('@kubernetes/client-node')).KubeConfig;
+}
+
 /**
  * Parses the kubeconfig without choosing a context: content given, else each existing file of
  * $KUBECONFIG (missing ones are skipped, as kubectl does), else ~/.kube/config, else the pod's
  * service account when running in a cluster. A run reads it once and connects to each
  * environment's context from that (`forContext`).
  */
-export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigPaths' | 'kubeconfigSetting' | 'secrets'>): ParsedKubeconfig {
-  const config = new KubeConfig();
+export async function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kubeconfigSource' | 'kubeconfigPaths' | 'kubeconfigSetting' | 'secrets'>): Promise<ParsedKubeconfig> {
   const secrets = options.secrets ?? new SecretMask();
   const files = options.kubeconfig === undefined ? defaultKubeconfigFiles(options.kubeconfigPaths) : [];
   const source = options.kubeconfig !== undefined ? (options.kubeconfigSource ?? 'the kubeconfig input') : options.kubeconfigPaths ? `$KUBECONFIG (${options.kubeconfigPaths})` : '~/.kube/config';
@@ -79,15 +85,19 @@ export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kub
         `Pass ${options.kubeconfigSetting ?? 'one in the `kubeconfig` input (a secret)'}, or set $KUBECONFIG.`,
       );
     }
+    const KubeConfigImpl = await kubeConfigClass();
+    const config = new KubeConfigImpl();
     config.loadFromCluster();
-    return new ParsedKubeconfig(config, 'the pod\'s service account');
+    return new ParsedKubeconfig(config, 'the pod\'s service account', KubeConfigImpl);
   }
+  const KubeConfigImpl = await kubeConfigClass();
+  const config = new KubeConfigImpl();
   try {
     if (options.kubeconfig !== undefined) config.loadFromString(options.kubeconfig);
     else {
       config.loadFromFile(files[0]);
       for (const file of files.slice(1)) {
-        const more = new KubeConfig();
+        const more = new KubeConfigImpl();
         more.loadFromFile(file);
         config.mergeConfig(more);
       }
@@ -101,7 +111,7 @@ export function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' | 'kub
       'Pass valid kubeconfig YAML in the `kubeconfig` input or set $KUBECONFIG.',
     );
   }
-  return new ParsedKubeconfig(config, source);
+  return new ParsedKubeconfig(config, source, KubeConfigImpl);
 }
 
 /** A kubeconfig as read once for a run; `source` names where it came from, for messages. */
@@ -109,11 +119,12 @@ export class ParsedKubeconfig {
   constructor(
     private readonly parsed: KubeConfig,
     readonly source: string,
+    private readonly KubeConfigImpl: KubeConfigClass,
   ) {}
 
   /** A copy narrowed to `context` (default: the current-context), or an error naming the contexts there are. */
   forContext(context: string | undefined): KubeConfig {
-    const config = new KubeConfig();
+    const config = new this.KubeConfigImpl();
     config.loadFromOptions({ clusters: this.parsed.clusters, users: this.parsed.users, contexts: this.parsed.contexts, currentContext: this.parsed.getCurrentContext() });
     const contexts = config.getContexts().map((c) => c.name);
     if (context) {
@@ -137,8 +148,8 @@ export class ParsedKubeconfig {
 }
 
 /** Reads the kubeconfig and narrows it to `options.context`: for one connection; a run reads once (readKubeconfig). */
-export function loadKubeConfig(options: ConnectOptions): KubeConfig {
-  return readKubeconfig(options).forContext(options.context);
+export async function loadKubeConfig(options: ConnectOptions): Promise<KubeConfig> {
+  return (await readKubeconfig(options)).forContext(options.context);
 }
 
 /** The existing files among $KUBECONFIG's paths, else ~/.kube/config if it exists. */
