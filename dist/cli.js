@@ -5,51 +5,16 @@ import { existsSync, statSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, i as ignoredFieldsNote, s as summarizeChangeSet, a as describeRef, f as formatFindingsText, O as OBJECT_BODY_FIELDS, r as resultCounts, b as rollbackText, e as selectEnvironments, g as requireDuration, h as createRenderer, j as createClusterPort, k as runRollback, m as gitHistory, G as Git, n as rollbackJson, C as CLI_SETTING_NAMES, o as findTool, q as locateKustomize, t as packageVersion, u as cliLockHolder, v as randomSuffix, S as SecretMask, w as errorMessage, x as processRunner, y as createPromotionPort, z as runIntent, A as renderDiff, B as validator, D as renderPreviewComment, E as cancelOnSignals } from './chunks/shared.js';
 import { parseArgs } from 'node:util';
-import 'node:buffer';
-import 'node:https';
 import 'node:http';
-import 'node:tls';
-import 'node:net';
-import 'node:assert';
-import 'node:stream';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:crypto';
-import 'node:sqlite';
-import 'node:stream/web';
-import 'node:async_hooks';
-import 'node:url';
-import 'node:console';
-import 'node:timers';
-import 'node:dns';
-import 'node:child_process';
-import 'vm';
-import 'url';
-import 'events';
-import 'net';
-import 'buffer';
-import 'stream';
-import 'http';
-import 'https';
-import 'tty';
-import 'util';
-import 'os';
-import 'dns';
-import 'tls';
-import 'node:readline';
-import 'node:timers/promises';
-import 'querystring';
-import 'crypto';
-import 'zlib';
-import 'fs';
-import 'path';
+import 'node:https';
 import 'node:http2';
+import 'node:net';
+import 'node:tls';
+import 'node:crypto';
 import 'process';
+import 'buffer';
+import 'node:child_process';
+import 'node:url';
 
 /**
  * The proposed environments as a commented `slipway.yaml`, for the user to read and check.
@@ -745,7 +710,7 @@ async function rollbackCommand(args, io, deps) {
         throw new Error('rollback: no environment selected'); // parseCliArgs requires exactly one
     const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
     const renderer = createRenderer(config, deps.runner);
-    const cluster = createClusterPort({
+    const cluster = await createClusterPort({
         kubeconfig: deps.kubeconfig,
         kubeconfigPaths: deps.kubeconfigPaths,
         kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`,
@@ -893,7 +858,7 @@ async function execute(args, log, runner, secrets, kubeconfigPaths, signal) {
     const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
     const git = Git.forRepository(runner, root, config.tools);
     const renderer = createRenderer(config, runner);
-    const cluster = createClusterPort({ kubeconfig, kubeconfigPaths, secrets, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
+    const cluster = await createClusterPort({ kubeconfig, kubeconfigPaths, secrets, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
     const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
     const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });
     const ports = {

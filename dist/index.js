@@ -1,4 +1,4 @@
-import { F as commonjsGlobal, H as getDefaultExportFromCjs, U as UserError, I as parseJsonOrUndefined, g as requireDuration, p as parseImageRequests, J as inlineCode, L as shortSha, M as fitDocument, N as COMMENT_BUDGET, P as bySeverity, Q as problemMarkdown, R as rollbackMarkdown, T as escapeMarkdownInline, V as validationBlock, W as escapeHtml, s as summarizeChangeSet, X as changeSummaryMarkdown, Y as formatDuration, Z as rollbackLabel, _ as escapeCell, a as describeRef, $ as fenced, r as resultCounts, a0 as boundedList, n as rollbackJson, a1 as countIgnored, a2 as findingsMarkdownTable, i as ignoredFieldsNote, a3 as validationBadge, a4 as ACTION_LABEL, a5 as details, a6 as hasChanges, D as renderPreviewComment, a7 as PREVIEW_MARKER, a8 as findingsToAnnotations, a9 as problemText, aa as kubeconfigSecrets, S as SecretMask, w as errorMessage, l as loadConfig, G as Git, h as createRenderer, ab as offlineCluster, j as createClusterPort, y as createPromotionPort, z as runIntent, ac as actionLockHolder, v as randomSuffix, m as gitHistory, A as renderDiff, B as validator, ad as promotionPullRequests, ae as runPreview, x as processRunner, E as cancelOnSignals } from './chunks/shared.js';
+import { U as UserError, F as parseJsonOrUndefined, g as requireDuration, p as parseImageRequests, H as inlineCode, I as shortSha, J as fitDocument, L as COMMENT_BUDGET, M as bySeverity, N as problemMarkdown, P as rollbackMarkdown, Q as escapeMarkdownInline, R as validationBlock, T as escapeHtml, s as summarizeChangeSet, V as changeSummaryMarkdown, W as formatDuration, X as rollbackLabel, Y as escapeCell, a as describeRef, Z as fenced, r as resultCounts, _ as boundedList, n as rollbackJson, $ as countIgnored, a0 as findingsMarkdownTable, i as ignoredFieldsNote, a1 as validationBadge, a2 as ACTION_LABEL, a3 as details, a4 as hasChanges, D as renderPreviewComment, a5 as PREVIEW_MARKER, a6 as findingsToAnnotations, a7 as problemText, a8 as kubeconfigSecrets, S as SecretMask, w as errorMessage, l as loadConfig, G as Git, h as createRenderer, a9 as offlineCluster, j as createClusterPort, y as createPromotionPort, z as runIntent, aa as actionLockHolder, v as randomSuffix, m as gitHistory, A as renderDiff, B as validator, ab as promotionPullRequests, ac as runPreview, x as processRunner, E as cancelOnSignals } from './chunks/shared.js';
 import * as fs from 'fs';
 import { existsSync, readFileSync, promises, constants as constants$5 } from 'fs';
 import * as os from 'os';
@@ -8,7 +8,7 @@ import http__default from 'http';
 import * as https from 'https';
 import https__default from 'https';
 import 'net';
-import tls__default from 'tls';
+import require$$1__default from 'tls';
 import * as require$$0 from 'events';
 import require$$0__default from 'events';
 import 'assert';
@@ -22,18 +22,19 @@ import require$$3 from 'node:util';
 import querystring from 'node:querystring';
 import require$$0$2 from 'node:events';
 import require$$0$6 from 'node:diagnostics_channel';
-import tls__default$1 from 'node:tls';
+import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/commonjs-helpers.js';
+import tls__default from 'node:tls';
 import require$$0$7 from 'node:zlib';
 import require$$5 from 'node:perf_hooks';
 import require$$8 from 'node:util/types';
-import require$$2$1 from 'node:worker_threads';
-import require$$0$8 from 'node:url';
-import require$$1$1 from 'node:async_hooks';
-import require$$1$2 from 'node:console';
-import require$$1$3 from 'node:dns';
+import require$$1 from 'node:worker_threads';
+import require$$1$1 from 'node:url';
+import require$$1$2 from 'node:async_hooks';
+import require$$1$3 from 'node:console';
+import require$$1$4 from 'node:dns';
 import require$$5$1, { StringDecoder } from 'string_decoder';
 import { readFileSync as readFileSync$1 } from 'node:fs';
-import * as require$$1 from 'crypto';
+import * as crypto from 'crypto';
 import * as path from 'path';
 import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
@@ -41,23 +42,11 @@ import { mkdir as mkdir$1, writeFile as writeFile$1, appendFile as appendFile$1 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'node:https';
-import 'node:crypto';
-import 'node:sqlite';
-import 'node:stream/web';
-import 'node:timers';
-import 'node:child_process';
-import 'vm';
-import 'url';
-import 'buffer';
-import 'stream';
-import 'tty';
-import 'dns';
-import 'node:readline';
-import 'node:timers/promises';
-import 'querystring';
-import 'zlib';
 import 'node:http2';
+import 'node:crypto';
 import 'process';
+import 'buffer';
+import 'node:child_process';
 
 class Context {
     /**
@@ -221,7 +210,7 @@ var hasRequiredTunnel$1;
 function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
-	var tls = tls__default;
+	var tls = require$$1__default;
 	var http = http__default;
 	var https = https__default;
 	var events = require$$0__default;
@@ -3534,7 +3523,7 @@ function requireConnect () {
 	    let socket;
 	    if (protocol === 'https:') {
 	      if (!tls) {
-	        tls = tls__default$1;
+	        tls = tls__default;
 	      }
 	      servername = servername || options.servername || util.getServerName(host) || null;
 
@@ -4959,7 +4948,7 @@ function requireWebidl () {
 	hasRequiredWebidl = 1;
 
 	const { types, inspect } = require$$3;
-	const { markAsUncloneable } = require$$2$1;
+	const { markAsUncloneable } = require$$1;
 	const { toUSVString } = requireUtil$7();
 
 	/** @type {import('../../../types/webidl').Webidl} */
@@ -12772,7 +12761,7 @@ function requireProxyAgent () {
 	hasRequiredProxyAgent = 1;
 
 	const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = requireSymbols$4();
-	const { URL } = require$$0$8;
+	const { URL } = require$$1$1;
 	const Agent = requireAgent();
 	const Pool = requirePool();
 	const DispatcherBase = requireDispatcherBase();
@@ -14210,7 +14199,7 @@ function requireApiRequest () {
 	const { InvalidArgumentError, RequestAbortedError } = requireErrors();
 	const util = requireUtil$7();
 	const { getResolveErrorBodyCallback } = requireUtil$5();
-	const { AsyncResource } = require$$1$1;
+	const { AsyncResource } = require$$1$2;
 
 	class RequestHandler extends AsyncResource {
 	  constructor (opts, callback) {
@@ -14498,7 +14487,7 @@ function requireApiStream () {
 	const { InvalidArgumentError, InvalidReturnValueError } = requireErrors();
 	const util = requireUtil$7();
 	const { getResolveErrorBodyCallback } = requireUtil$5();
-	const { AsyncResource } = require$$1$1;
+	const { AsyncResource } = require$$1$2;
 	const { addSignal, removeSignal } = requireAbortSignal();
 
 	class StreamHandler extends AsyncResource {
@@ -14732,7 +14721,7 @@ function requireApiPipeline () {
 	  RequestAbortedError
 	} = requireErrors();
 	const util = requireUtil$7();
-	const { AsyncResource } = require$$1$1;
+	const { AsyncResource } = require$$1$2;
 	const { addSignal, removeSignal } = requireAbortSignal();
 	const assert = require$$0$3;
 
@@ -14981,7 +14970,7 @@ function requireApiUpgrade () {
 	hasRequiredApiUpgrade = 1;
 
 	const { InvalidArgumentError, SocketError } = requireErrors();
-	const { AsyncResource } = require$$1$1;
+	const { AsyncResource } = require$$1$2;
 	const util = requireUtil$7();
 	const { addSignal, removeSignal } = requireAbortSignal();
 	const assert = require$$0$3;
@@ -15097,7 +15086,7 @@ function requireApiConnect () {
 	hasRequiredApiConnect = 1;
 
 	const assert = require$$0$3;
-	const { AsyncResource } = require$$1$1;
+	const { AsyncResource } = require$$1$2;
 	const { InvalidArgumentError, SocketError } = requireErrors();
 	const util = requireUtil$7();
 	const { addSignal, removeSignal } = requireAbortSignal();
@@ -16056,7 +16045,7 @@ function requirePendingInterceptorsFormatter () {
 	hasRequiredPendingInterceptorsFormatter = 1;
 
 	const { Transform } = require$$0$4;
-	const { Console } = require$$1$2;
+	const { Console } = require$$1$3;
 
 	const PERSISTENT = process.versions.icu ? '✅' : 'Y ';
 	const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N ';
@@ -16556,7 +16545,7 @@ function requireDns () {
 	if (hasRequiredDns) return dns;
 	hasRequiredDns = 1;
 	const { isIP } = require$$0$5;
-	const { lookup } = require$$1$3;
+	const { lookup } = require$$1$4;
 	const DecoratorHandler = requireDecoratorHandler();
 	const { InvalidArgumentError, InformationalError } = requireErrors();
 	const maxInt = Math.pow(2, 31) - 1;
@@ -24690,7 +24679,7 @@ function requireEvents () {
 	const { webidl } = requireWebidl();
 	const { kEnumerableProperty } = requireUtil$7();
 	const { kConstruct } = requireSymbols$4();
-	const { MessagePort } = require$$2$1;
+	const { MessagePort } = require$$1;
 
 	/**
 	 * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -36317,7 +36306,7 @@ function issueFileCommand(command, message) {
     });
 }
 function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${require$$1.randomUUID()}`;
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
     const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -39530,7 +39519,7 @@ async function runAction(env, secrets, signal) {
     const git = Git.forRepository(runner, root, config.tools);
     // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
     const renderer = createRenderer(config, runner, { allowRemote: !fromFork });
-    const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, log });
+    const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : await createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, log });
     const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
     const promotion = createPromotionPort({
         root,
