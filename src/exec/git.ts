@@ -73,6 +73,12 @@ export class Git {
   /** Full SHA of the commit a ref names; a UserError naming the ref when it does not exist. */
   async revParse(ref: string): Promise<string> {
     checkRef(ref);
+    // A full SHA names the same commit for the whole run: asked once (a run resolves the same few many times).
+    if (FULL_SHA.test(ref)) return this.once(this.commits, ref, () => this.resolveCommit(ref));
+    return this.resolveCommit(ref);
+  }
+
+  private async resolveCommit(ref: string): Promise<string> {
     const result = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFailure: true });
     const sha = result.stdout.trim();
     if (result.exitCode !== 0 || !sha) {
@@ -87,7 +93,7 @@ export class Git {
   /** The tree a commit holds; a UserError naming the ref when it names no commit. */
   async treeOf(ref: string): Promise<string> {
     const sha = await this.revParse(ref);
-    return (await this.git(['rev-parse', '--verify', '--quiet', `${sha}^{tree}`])).stdout.trim();
+    return this.once(this.trees, sha, async () => (await this.git(['rev-parse', '--verify', '--quiet', `${sha}^{tree}`])).stdout.trim());
   }
 
   /**
@@ -95,10 +101,27 @@ export class Git {
    * or ignored. Undefined otherwise, or when there is no HEAD.
    */
   async checkoutTree(): Promise<string | undefined> {
-    const status = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching'], { allowFailure: true });
-    if (status.exitCode !== 0 || status.stdout.length > 0) return undefined;
-    const tree = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'], { allowFailure: true });
-    return tree.exitCode === 0 && tree.stdout.trim() ? tree.stdout.trim() : undefined;
+    const status = await this.git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching'], { allowFailure: true });
+    if (status.exitCode !== 0) return undefined;
+    const lines = status.stdout.split('\0').filter((line) => line.length > 0);
+    // Only the `# branch.*` headers: nothing differs from HEAD.
+    if (lines.some((line) => !line.startsWith('# '))) return undefined;
+    const head = lines.find((line) => line.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
+    return head && FULL_SHA.test(head) ? this.treeOf(head) : undefined;
+  }
+
+  private readonly commits = new Map<string, Promise<string>>();
+  private readonly trees = new Map<string, Promise<string>>();
+
+  /** `find()`'s answer for `key`, asked once; a failure is not kept, so the next ask reports its own. */
+  private once(answers: Map<string, Promise<string>>, key: string, find: () => Promise<string>): Promise<string> {
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = find();
+      answers.set(key, answer);
+      answer.catch(() => answers.delete(key));
+    }
+    return answer;
   }
 
   async headSha(): Promise<string> {
@@ -335,6 +358,9 @@ export function pushRace(output: string): string | undefined {
 }
 
 /** A ref starting with `-` would be read by git as an option. */
+/** A full object name, SHA-1 or SHA-256. */
+const FULL_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
 function checkRef(ref: string): void {
   if (!ref || ref.startsWith('-') || ref.includes('\0')) {
     throw new UserError(`"${ref}" is not a usable Git ref.`, 'Use a branch, tag or commit SHA.');
