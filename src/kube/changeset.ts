@@ -13,7 +13,7 @@ import { isPlainObject, refKey, refOf } from '../model/objects.js';
 import { type ApplySet, listMembers, readApplySet, withMemberLabel } from './applyset.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
 import { DEFAULT_CONCURRENCY, mapLimit } from '../model/concurrency.js';
-import { diffObjects } from './diff.js';
+import { diffObjects, withLazyDiff } from './diff.js';
 import { type ResourceRef, UnknownKindError } from './discovery.js';
 import { KubeApiError } from './errors.js';
 import { type LiveReader, prefetchLive } from './live-objects.js';
@@ -120,14 +120,16 @@ export async function buildChangeSet(
 /** A member of the ApplySet the render no longer contains. */
 export function pruneEntry(member: KubeObject): ChangeEntry {
   const ref = refOf(member);
-  return {
-    ref,
-    action: 'delete',
-    diff: diffObjects(ref, normalize(member), undefined),
-    message: isPruneProtected(member) ? `kept: annotated ${PRUNE_ANNOTATION}: disabled` : 'no longer in Git',
-    live: member,
-    pruneProtected: isPruneProtected(member) || undefined,
-  };
+  return withLazyDiff(
+    {
+      ref,
+      action: 'delete',
+      message: isPruneProtected(member) ? `kept: annotated ${PRUNE_ANNOTATION}: disabled` : 'no longer in Git',
+      live: member,
+      pruneProtected: isPruneProtected(member) || undefined,
+    },
+    () => diffObjects(ref, normalize(member), undefined),
+  );
 }
 
 /**
@@ -203,17 +205,19 @@ async function planObject(
         // Created again from scratch: ignored fields take their live value, whoever owned them.
         desired = respectIgnored(asRendered, live, ignoredPaths);
         const pair = withoutIgnored(normalize(live), normalize(desired), ignoredPaths);
-        return {
-          ref,
-          action: 'update',
-          diff: diffObjects(ref, pair.before, pair.after),
-          compared: { before: pair.before, after: pair.after },
-          ...ignored,
-          message: safeMessage(`will be deleted and recreated (${RECREATE_ANNOTATION}: enabled): ${immutableFields(error as KubeApiError)} cannot change in place`, [desired, live]),
-          source,
-          desired,
-          live,
-        };
+        return withLazyDiff(
+          {
+            ref,
+            action: 'update',
+            compared: { before: pair.before, after: pair.after },
+            ...ignored,
+            message: safeMessage(`will be deleted and recreated (${RECREATE_ANNOTATION}: enabled): ${immutableFields(error as KubeApiError)} cannot change in place`, [desired, live]),
+            source,
+            desired,
+            live,
+          },
+          () => diffObjects(ref, pair.before, pair.after),
+        );
       }
       throw error;
     }
@@ -223,17 +227,19 @@ async function planObject(
     const after = pair?.after ?? normalize(dryRun);
     if (before && deepEqual(before, after)) return { ref, action: 'unchanged', diff: '', source, desired, live, ...ignored };
     const taken = live && env.forceConflicts ? fieldsTaken(live, dryRun, FIELD_MANAGER) : [];
-    return {
-      ref,
-      action: live ? 'update' : 'create',
-      diff: diffObjects(ref, before, after),
-      compared: before ? { before, after } : undefined,
-      message: taken.length ? `takes fields from other managers: ${describeTaken(taken)}` : undefined,
-      source,
-      desired,
-      live,
-      ...ignored,
-    };
+    return withLazyDiff(
+      {
+        ref,
+        action: live ? 'update' : 'create',
+        compared: before ? { before, after } : undefined,
+        message: taken.length ? `takes fields from other managers: ${describeTaken(taken)}` : undefined,
+        source,
+        desired,
+        live,
+        ...ignored,
+      },
+      () => diffObjects(ref, before, after),
+    );
   } catch (error) {
     return { ref, action: 'error', diff: '', message: explainError(error, ref, source, [rendered.object, desired, live], env), source, desired, live };
   }
@@ -254,14 +260,16 @@ function isMissingNamespaceError(error: unknown): boolean {
 
 /** An object in a Namespace this render creates: the Namespace is applied first (definitions stage), the object after it. */
 function plannedBehindNamespace(desired: KubeObject, ref: ObjectRef, source: RenderedObject['source']): ChangeEntry {
-  return {
-    ref,
-    action: 'create',
-    diff: diffObjects(ref, undefined, normalize(desired)),
-    message: `its Namespace ${ref.namespace} is created first in this run; server-side validation happens then`,
-    source,
-    desired,
-  };
+  return withLazyDiff(
+    {
+      ref,
+      action: 'create',
+      message: `its Namespace ${ref.namespace} is created first in this run; server-side validation happens then`,
+      source,
+      desired,
+    },
+    () => diffObjects(ref, undefined, normalize(desired)),
+  );
 }
 
 /** A custom resource whose CRD is in the same render: it can only be dry-run after the CRD is established. */
@@ -270,14 +278,16 @@ function plannedBehindCrd(rendered: RenderedObject, ref: ObjectRef, id: string, 
   const desired = withMemberLabel(rendered.object, id);
   const placed = desired.metadata.namespace ? desired : { ...desired, metadata: { ...desired.metadata, namespace: defaultNamespace } };
   const crdScope = ref.namespace ? ref : { ...ref, namespace: '' };
-  return {
-    ref: crdScope,
-    action: 'create',
-    diff: diffObjects(crdScope, undefined, normalize(placed)),
-    message: `its CustomResourceDefinition (${ref.kind}.${ref.group}) is applied first in this run; server-side validation happens then`,
-    source: rendered.source,
-    desired: rendered.object,
-  };
+  return withLazyDiff(
+    {
+      ref: crdScope,
+      action: 'create',
+      message: `its CustomResourceDefinition (${ref.kind}.${ref.group}) is applied first in this run; server-side validation happens then`,
+      source: rendered.source,
+      desired: rendered.object,
+    },
+    () => diffObjects(crdScope, undefined, normalize(placed)),
+  );
 }
 
 export function isImmutableError(error: unknown): boolean {

@@ -2,6 +2,7 @@
 
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
+import type { ChangeEntry } from '../model/changeset.js';
 import type { KubeObject, ObjectRef } from '../model/objects.js';
 import { describeRef, isPlainObject } from '../model/objects.js';
 import { redactPair } from './redact.js';
@@ -41,6 +42,21 @@ export const RENDER_SIDES: DiffSides = { before: 'base', after: 'head' };
  * Diff of normalised objects (`before` live or base, `after` desired or head; either may be
  * undefined). Returns '' when they print the same. Secret values are masked before anything is printed.
  */
+/**
+ * `entry` with its `diff` written on first read, then kept: a deploy that reports only counts
+ * never renders the YAML of every object it creates. The property is enumerable, so copies,
+ * JSON and comparisons see the text as if it had been there from the start.
+ */
+export function withLazyDiff(entry: Omit<ChangeEntry, 'diff'>, render: () => string): ChangeEntry {
+  let text: string | undefined;
+  return Object.defineProperty(entry, 'diff', {
+    enumerable: true,
+    configurable: true,
+    get: () => (text ??= render()),
+    set: (value: string) => (text = value),
+  }) as ChangeEntry;
+}
+
 export function diffObjects(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, context = 3, sides: DiffSides = CLUSTER_SIDES): string {
   const redacted = redactPair(before, after);
   const left = toStableYaml(redacted.before);
