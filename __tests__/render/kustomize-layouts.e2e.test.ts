@@ -1,30 +1,13 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { removeDir, tempDir } from '../exec/temp-repo.js';
-import type { EnvironmentConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { renderEnvironment } from '../support/host-runner.js';
 import { collectCrdSchemas, validateObjects } from '../../src/validate/index.js';
+import { testEnvironment } from '../support/environment.js';
 
 const ROOT = resolve('__tests__/fixtures/render/kustomize-patches');
 
-function environment(name: string, extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name,
-    path: `envs/${name}`,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-    ...extra,
-  };
-}
+const environment = testEnvironment;
 
 async function findingsOf(name: string) {
   const env = environment(name);

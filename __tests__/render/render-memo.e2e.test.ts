@@ -8,29 +8,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig, PipelineConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import type { CommandRunner } from '../../src/exec/run.js';
 import { createRenderer } from '../../src/flows/adapters.js';
 import type { RendererPort } from '../../src/flows/ports.js';
 import { hostRunner } from '../support/host-runner.js';
 import { git, removeDir, tempDir } from '../exec/temp-repo.js';
+import { testEnvironment } from '../support/environment.js';
 
 function environment(name: string): EnvironmentConfig {
-  return {
-    name,
-    path: `envs/${name}`,
-    namespace: name,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-  };
+  return testEnvironment(name, { namespace: name });
 }
 
 function write(repo: string, files: Record<string, string>): void {

@@ -6,28 +6,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { Git } from '../../src/exec/git.js';
 import { CommitTrees } from '../../src/render/commit-trees.js';
 import { hostRunner, renderEnvironment } from '../support/host-runner.js';
 import { git, removeDir, tempDir } from '../exec/temp-repo.js';
+import { testEnvironment } from '../support/environment.js';
 
 function environment(name: string): EnvironmentConfig {
-  return {
-    name,
-    path: `envs/${name}`,
-    namespace: name,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-  };
+  return testEnvironment(name, { namespace: name });
 }
 
 const NAMES = ['dev', 'staging', 'prod'];
