@@ -81,7 +81,7 @@ describe('the run renderer renders each tree once per environment', () => {
     expect(kustomizeRuns).toBe(3);
   });
 
-  it('a checkout with an edited, an untracked or an ignored file is rendered every time', async () => {
+  it('a checkout with an edited, an untracked or an ignored file, or an untracked directory, is rendered every time', async () => {
     await levels('HEAD');
     write(repo, { 'base/configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\ndata:\n  LEVEL: warn\n' });
     expect(await levels(undefined)).toEqual([{ LEVEL: 'warn' }]);
@@ -92,7 +92,11 @@ describe('the run renderer renders each tree once per environment', () => {
     removeDir(join(repo, 'envs/dev/notes.txt'));
     write(repo, { 'envs/dev/charts/dependency.tgz': 'ignored\n' });
     expect(await levels(undefined)).toEqual([{ LEVEL: 'info' }]);
-    expect(kustomizeRuns).toBe(5);
+    removeDir(join(repo, 'envs/dev/charts'));
+    // A whole directory git does not know (listed once by git status, never file by file).
+    write(repo, { 'generated/extra/values.yaml': 'untracked: true\n' });
+    expect(await levels(undefined)).toEqual([{ LEVEL: 'info' }]);
+    expect(kustomizeRuns).toBe(6);
   });
 
   it('a checkout without the directory fails although the commit render of it was empty', async () => {

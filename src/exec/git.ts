@@ -69,6 +69,9 @@ export class Git {
   }
 
   private locate?: () => string;
+  /** Full SHA -> its commit and its tree: the same for the whole run. */
+  private readonly commits = new Map<string, Promise<string>>();
+  private readonly trees = new Map<string, Promise<string>>();
 
   /** Full SHA of the commit a ref names; a UserError naming the ref when it does not exist. */
   async revParse(ref: string): Promise<string> {
@@ -101,7 +104,8 @@ export class Git {
    * or ignored. Undefined otherwise, or when there is no HEAD.
    */
   async checkoutTree(): Promise<string | undefined> {
-    const status = await this.git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all', '--ignored=matching'], { allowFailure: true });
+    // Only emptiness matters: an untracked or ignored directory is one entry, never walked file by file.
+    const status = await this.git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=normal', '--ignored=matching'], { allowFailure: true });
     if (status.exitCode !== 0) return undefined;
     const lines = status.stdout.split('\0').filter((line) => line.length > 0);
     // Only the `# branch.*` headers: nothing differs from HEAD.
@@ -109,9 +113,6 @@ export class Git {
     const head = lines.find((line) => line.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
     return head && FULL_SHA.test(head) ? this.treeOf(head) : undefined;
   }
-
-  private readonly commits = new Map<string, Promise<string>>();
-  private readonly trees = new Map<string, Promise<string>>();
 
   /** `find()`'s answer for `key`, asked once; a failure is not kept, so the next ask reports its own. */
   private once(answers: Map<string, Promise<string>>, key: string, find: () => Promise<string>): Promise<string> {
@@ -357,10 +358,10 @@ export function pushRace(output: string): string | undefined {
   return remote[1] === 'failed to update ref' && lock ? `${remote[1]}: ${lock[0]}` : undefined;
 }
 
-/** A ref starting with `-` would be read by git as an option. */
 /** A full object name, SHA-1 or SHA-256. */
 const FULL_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
+/** A ref starting with `-` would be read by git as an option. */
 function checkRef(ref: string): void {
   if (!ref || ref.startsWith('-') || ref.includes('\0')) {
     throw new UserError(`"${ref}" is not a usable Git ref.`, 'Use a branch, tag or commit SHA.');

@@ -77,7 +77,7 @@ export interface ClusterPort {
   /** Connects to the environment's cluster, or explains why it cannot (no kubeconfig, unknown context). */
   connect(env: EnvironmentConfig): Promise<ClusterSession>;
   /**
-   * Cheap check: is there a kubeconfig to ask at all? False when there is none; throws when one
+   * Cheap check: is there a kubeconfig to ask at all? False when there is none; rejects when one
    * exists but does not parse. One without the environment's context counts: `connect` then fails
    * naming the contexts it has.
    */

@@ -77,21 +77,21 @@ export async function readKubeconfig(options: Pick<ConnectOptions, 'kubeconfig' 
   for (const content of options.kubeconfig !== undefined ? [options.kubeconfig] : files.map((file) => readFileSync(file, 'utf8'))) {
     for (const value of kubeconfigSecrets(content)) secrets.add(value);
   }
-  if (options.kubeconfig === undefined && files.length === 0) {
-    if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
-      const looked = options.kubeconfigPaths ? `$KUBECONFIG (${options.kubeconfigPaths}: no such file)` : '$KUBECONFIG (not set), then ~/.kube/config (no such file)';
-      throw new NoKubeconfigError(
-        `No kubeconfig: looked for ${looked}, then an in-cluster service account (none).`,
-        `Pass ${options.kubeconfigSetting ?? 'one in the `kubeconfig` input (a secret)'}, or set $KUBECONFIG.`,
-      );
-    }
-    const KubeConfigImpl = await kubeConfigClass();
-    const config = new KubeConfigImpl();
+  const inCluster = options.kubeconfig === undefined && files.length === 0;
+  if (inCluster && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    const looked = options.kubeconfigPaths ? `$KUBECONFIG (${options.kubeconfigPaths}: no such file)` : '$KUBECONFIG (not set), then ~/.kube/config (no such file)';
+    throw new NoKubeconfigError(
+      `No kubeconfig: looked for ${looked}, then an in-cluster service account (none).`,
+      `Pass ${options.kubeconfigSetting ?? 'one in the `kubeconfig` input (a secret)'}, or set $KUBECONFIG.`,
+    );
+  }
+  // Loaded only now: no kubeconfig at all is answered without it.
+  const KubeConfigImpl = await kubeConfigClass();
+  const config = new KubeConfigImpl();
+  if (inCluster) {
     config.loadFromCluster();
     return new ParsedKubeconfig(config, 'the pod\'s service account', KubeConfigImpl);
   }
-  const KubeConfigImpl = await kubeConfigClass();
-  const config = new KubeConfigImpl();
   try {
     if (options.kubeconfig !== undefined) config.loadFromString(options.kubeconfig);
     else {

@@ -39,10 +39,6 @@ export const CLUSTER_SIDES: DiffSides = { before: 'live', after: 'desired' };
 export const RENDER_SIDES: DiffSides = { before: 'base', after: 'head' };
 
 /**
- * Diff of normalised objects (`before` live or base, `after` desired or head; either may be
- * undefined). Returns '' when they print the same. Secret values are masked before anything is printed.
- */
-/**
  * `entry` with its `diff` written on first read, then kept: a deploy that reports only counts
  * never renders the YAML of every object it creates. The property is enumerable, so copies,
  * JSON and comparisons see the text as if it had been there from the start.
@@ -57,6 +53,10 @@ export function withLazyDiff(entry: Omit<ChangeEntry, 'diff'>, render: () => str
   }) as ChangeEntry;
 }
 
+/**
+ * Diff of normalised objects (`before` live or base, `after` desired or head; either may be
+ * undefined). Returns '' when they print the same. Secret values are masked before anything is printed.
+ */
 export function diffObjects(ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined, context = 3, sides: DiffSides = CLUSTER_SIDES): string {
   const redacted = redactPair(before, after);
   const left = toStableYaml(redacted.before);
