@@ -1,28 +1,13 @@
 import { resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { renderEnvironment } from '../support/host-runner.js';
 import { collectCrdSchemas, validateObjects } from '../../src/validate/index.js';
+import { testEnvironment } from '../support/environment.js';
 
 const PODINFO = resolve('__tests__/fixtures/render/helm-podinfo');
 
 function environment(path: string, extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name: 'podinfo',
-    path,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { releaseName: 'web', valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-    namespace: 'apps',
-    ...extra,
-  };
+  return testEnvironment('podinfo', { path, namespace: 'apps', helm: { releaseName: 'web', valuesFiles: [] }, ...extra });
 }
 
 const names = (objects: { object: { kind: string; metadata: { name?: string } } }[]) => objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`);

@@ -1,28 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { renderEnvironment } from '../support/host-runner.js';
 import { removeDir, repoFrom, tempDir } from '../exec/temp-repo.js';
+import { testEnvironment } from '../support/environment.js';
 
 const FLUX = resolve('__tests__/fixtures/render/flux');
 
 function environment(path: string, extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name: 'staging',
-    path,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-    ...extra,
-  };
+  return testEnvironment('staging', { path, ...extra });
 }
 
 const placed = (result: Awaited<ReturnType<typeof renderEnvironment>>) =>

@@ -2,28 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import { renderEnvironment } from '../support/host-runner.js';
 import { git, removeDir, repoFrom, tempDir } from '../exec/temp-repo.js';
+import { testEnvironment } from '../support/environment.js';
 
 const FIXTURES = resolve('__tests__/fixtures/render');
 
 function environment(path: string, extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name: 'dev',
-    path,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-    ...extra,
-  };
+  return testEnvironment('dev', { path, ...extra });
 }
 
 const names = (objects: { object: { kind: string; metadata: { name?: string } } }[]) => objects.map((o) => `${o.object.kind}/${o.object.metadata.name}`);

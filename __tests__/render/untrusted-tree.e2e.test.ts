@@ -5,31 +5,17 @@
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { EnvironmentConfig } from '../../src/config/types.js';
-import { DEFAULT_POLICIES } from '../../src/config/load.js';
 import type { CommandRunner } from '../../src/exec/run.js';
 import { hostRunner } from '../support/host-runner.js';
 import { renderEnvironment } from '../support/host-runner.js';
 import { git, removeDir, repoFrom, tempDir } from '../exec/temp-repo.js';
+import { testEnvironment } from '../support/environment.js';
 
 const FIXTURES = resolve('__tests__/fixtures/render');
 const OUTSIDE_SECRET = 'outside-secret-3f9a1c';
 
 function environment(path: string, extra: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name: 'prod',
-    path,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
-    wait: { enabled: true, timeoutMs: 300_000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
-    policies: DEFAULT_POLICIES,
-    promotionLabels: [],
-    ...extra,
-  };
+  return testEnvironment('prod', { path, ...extra });
 }
 
 /** A runner that records calls and fails the test's expectations if a renderer was started. */
