@@ -2,28 +2,26 @@
 // between the plan and the lock, so nothing may count as changed (in particular a custom
 // resource planned behind its CRD, whose kind is still not served under the lock).
 import { describe, expect, it } from '@jest/globals';
-import type { EnvironmentConfig } from '../../src/config/types.js';
 import { buildChangeSet } from '../../src/kube/changeset.js';
 import { deployEnvironment } from '../../src/kube/deploy-environment.js';
 import { systemClock } from '../../src/kube/wait-api.js';
 import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
+import { testEnvironment } from '../support/environment.js';
 
 /** Cluster-wide definitions, as the example repository's `platform` environment holds them. */
-const platform = {
-  name: 'platform',
-  path: 'platform',
-  promotion: 'commit',
-  kubernetesVersion: '1.33',
-  strict: false,
-  prune: { enabled: true, maxShare: 0.5 },
-  wait: { enabled: false, timeoutMs: 1000 },
-  forceConflicts: true,
-  heal: false,
-  helm: { valuesFiles: [] },
-  policies: { 'image-tag': 'warning', 'duplicate-object': 'error', 'missing-namespace': 'error', 'plaintext-secret': 'warning' },
-  promotionLabels: [],
-} as unknown as EnvironmentConfig;
+const platform = testEnvironment('platform', { path: 'platform', wait: { enabled: false, timeoutMs: 1000 } });
+
+/** Deploys `plan` under the lock, keeping what the deploy logs. */
+function deploy(client: Parameters<typeof deployEnvironment>[0], plan: Parameters<typeof deployEnvironment>[2], infos: string[]) {
+  return deployEnvironment(
+    client,
+    platform,
+    plan,
+    { timeoutMs: 5_000, holder: 'test', forcePrune: false },
+    { log: { info: (m) => infos.push(m), warning: (m) => infos.push(m) }, clock: systemClock },
+  );
+}
 
 const rendered = (object: KubeObject, file: string): RenderedObject => ({ object, source: { file, line: 1, column: 1 } });
 
@@ -57,13 +55,7 @@ describe('re-plan under the lock on a first deploy', () => {
 
       const infos: string[] = [];
       server.clearRequests();
-      const outcome = await deployEnvironment(
-        client,
-        platform,
-        plan,
-        { timeoutMs: 5_000, holder: 'test', forcePrune: false },
-        { log: { info: (m) => infos.push(m), warning: (m) => infos.push(m) }, clock: systemClock },
-      );
+      const outcome = await deploy(client, plan, infos);
 
       expect(outcome.apply.failed).toEqual([]);
       expect(infos.filter((m) => m.includes('planned again under the lock'))).toEqual([]);
@@ -87,13 +79,7 @@ describe('re-plan under the lock on a first deploy', () => {
       await other.apply({ ...render[2].object, spec: { schedule: '0 4 * * *' } }, { fieldManager: 'kubectl', force: true });
 
       const infos: string[] = [];
-      const outcome = await deployEnvironment(
-        client,
-        platform,
-        plan,
-        { timeoutMs: 5_000, holder: 'test', forcePrune: false },
-        { log: { info: (m) => infos.push(m), warning: (m) => infos.push(m) }, clock: systemClock },
-      );
+      const outcome = await deploy(client, plan, infos);
 
       expect(outcome.apply.failed).toEqual([]);
       expect(infos).toContain('platform: planned again under the lock: 3 object(s) changed since the plan');
