@@ -115,3 +115,40 @@ describe('RenderMemo', () => {
     await expect(memo.render(env('dev'), 'nope', flaky)).rejects.toThrow('no ref nope');
   });
 });
+
+describe('RenderMemo builds', () => {
+  const output = (level: string, severity: 'warning' | 'error' = 'warning') => ({
+    objects: [{ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags' }, data: { LEVEL: level } } }],
+    findings: [{ severity, rule: 'r', message: level, file: 'envs/dev' }],
+  });
+
+  it('runs a build once per key, each caller with its own objects', async () => {
+    const memo = new RenderMemo(new Trees());
+    let builds = 0;
+    const build = () => {
+      builds++;
+      return Promise.resolve(output('info'));
+    };
+    const [first, second] = await Promise.all([memo.build('inputs-a', build), memo.build('inputs-a', build)]);
+    expect(builds).toBe(1);
+    first.objects[0]!.object.data = { LEVEL: 'changed' };
+    first.findings[0]!.message = 'changed';
+    expect(second.objects[0]!.object.data).toEqual({ LEVEL: 'info' });
+    expect((await memo.build('inputs-a', build)).findings[0]!.message).toBe('info');
+    await memo.build('inputs-b', build);
+    expect(builds).toBe(2);
+    memo.clear();
+    await memo.build('inputs-a', build);
+    expect(builds).toBe(3);
+  });
+
+  it('builds again after a build that failed or reported an error', async () => {
+    const memo = new RenderMemo(new Trees());
+    const attempts: string[] = [];
+    await expect(memo.build('k', () => (attempts.push('throws'), Promise.reject(new Error('kubectl missing'))))).rejects.toThrow('kubectl missing');
+    await memo.build('k', () => (attempts.push('error finding'), Promise.resolve(output('broken', 'error'))));
+    expect((await memo.build('k', () => (attempts.push('ok'), Promise.resolve(output('info'))))).findings[0]!.message).toBe('info');
+    await memo.build('k', () => (attempts.push('not run'), Promise.resolve(output('again'))));
+    expect(attempts).toEqual(['throws', 'error finding', 'ok']);
+  });
+});

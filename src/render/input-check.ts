@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { isPlainObject } from '../model/objects.js';
+import { buildFingerprint } from './build-fingerprint.js';
 import { isInside } from './files.js';
 import { checkKustomizeInputs } from './kustomize-inputs.js';
 import { TreeCheck } from './tree-check.js';
@@ -33,6 +34,8 @@ export interface InputCheck {
   findings: Finding[];
   /** Set when the environment must not be rendered although nothing is wrong with it. */
   skipped?: string;
+  /** The digest of what its kustomize builds read (build-fingerprint.ts); absent when unknown. */
+  kustomizeInputs?: string;
 }
 
 export async function checkRenderInputs(request: InputCheckRequest): Promise<InputCheck> {
@@ -58,7 +61,11 @@ export async function checkRenderInputs(request: InputCheckRequest): Promise<Inp
     }
     remote.push(...(await remoteChartDependencies(envDir, content.repoPath(join(envDir, 'Chart.yaml')))));
   }
-  if (content.findings.some((f) => f.severity === 'error') || remote.length === 0 || request.allowRemote) return { findings: content.findings };
+  if (content.findings.some((f) => f.severity === 'error')) return { findings: content.findings };
+  if (remote.length === 0 || request.allowRemote) {
+    const kustomizeInputs = request.engine === 'helm' ? undefined : await buildFingerprint(content, request.memo, remote);
+    return { findings: content.findings, ...(kustomizeInputs ? { kustomizeInputs } : {}) };
+  }
   const skipped = `environment "${request.environment}" uses remote content (${remote.slice(0, 3).join('; ')}${remote.length > 3 ? `; and ${remote.length - 3} more` : ''}); a pull request from a fork renders no remote content, so it was not rendered or previewed`;
   return { findings: [...content.findings, { severity: 'warning', rule: 'remote-content', message: skipped, file: request.envPath }], skipped };
 }

@@ -4,10 +4,9 @@
  * lines; kustomize's warnings become notices.
  */
 import type { ToolPaths } from '../config/types.js';
-import { locateKustomize, locateTool } from '../exec/tools.js';
+import { locateKustomize, locateTool, type KustomizeCommand } from '../exec/tools.js';
 import type { CommandRunner } from '../exec/run.js';
 import type { RenderedObject } from '../model/objects.js';
-import type { Finding } from '../model/findings.js';
 import { takeBuildOrigin, withBuildMetadata } from './kustomize-build-metadata.js';
 import { helmChartArgs } from './kustomize-helm.js';
 import { KustomizeOrigins } from './kustomize-origins.js';
@@ -15,6 +14,7 @@ import { kustomizeWarnings } from './kustomize-warnings.js';
 import { parseManifests } from './parse.js';
 import { renderRunOptions } from './limits.js';
 import { toolFailure } from './tool-failure.js';
+import type { BuildOutput, RenderMemo } from './render-memo.js';
 import type { TreeMemo } from './tree-memo.js';
 
 export interface EngineInput {
@@ -31,10 +31,12 @@ export interface EngineInput {
   toolsRoot: string;
   /** Shared by the renders of the same tree (tree-memo.ts). */
   memo: TreeMemo;
+  /** The run's memo and the digest of what this build reads (build-fingerprint.ts), when both are known. */
+  sharedBuilds?: { memo: RenderMemo; inputs: string };
 }
 
 
-export async function renderKustomize(input: EngineInput): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+export async function renderKustomize(input: EngineInput): Promise<BuildOutput> {
   const kustomize = locateKustomize({
     configured: input.tools,
     root: input.toolsRoot,
@@ -42,6 +44,14 @@ export async function renderKustomize(input: EngineInput): Promise<{ objects: Re
     neededBy: `environment "${input.environment}" (${input.envPath} has a kustomization)`,
   });
   const origins = await KustomizeOrigins.build(input.rootReal, input.envDir, input.memo);
+  const build = () => buildWithOrigins(input, kustomize, origins);
+  // helmCharts read a chart home and run helm: left out of the digest, so never shared.
+  if (!input.sharedBuilds || origins.usesHelmCharts) return build();
+  const key = JSON.stringify([input.sharedBuilds.inputs, input.envPath, input.environment, kustomize.command, kustomize.args]);
+  return input.sharedBuilds.memo.build(key, build);
+}
+
+function buildWithOrigins(input: EngineInput, kustomize: KustomizeCommand, origins: KustomizeOrigins): Promise<BuildOutput> {
   return withBuildMetadata(input.envDir, origins.sortOptions, async (wrapperDir) => {
     const helmArgs = origins.usesHelmCharts
       ? await helmChartArgs(

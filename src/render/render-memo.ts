@@ -9,10 +9,21 @@
  * counts as its HEAD's tree only while `git status` shows nothing at all (untracked and ignored
  * files included, since a chart's downloaded dependencies are usually ignored files); otherwise
  * it is rendered afresh every time. Every caller gets its own copy of the objects.
+ *
+ * Below that, kustomize builds are shared by content (build-fingerprint.ts): an environment
+ * whose files are the same at two commits, or in the checkout after an edit elsewhere, is built
+ * once, whatever the trees around it hold.
  */
 import type { EnvironmentConfig } from '../config/types.js';
+import type { Finding } from '../model/findings.js';
 import type { RenderedObject } from '../model/objects.js';
 import type { RenderResult } from './render.js';
+
+/** What one kustomize build yields. */
+export interface BuildOutput {
+  objects: RenderedObject[];
+  findings: Finding[];
+}
 
 /** What the memo asks Git: the tree a ref names, and whether the checkout is exactly its HEAD. */
 export interface TreeIdentity {
@@ -23,6 +34,7 @@ export interface TreeIdentity {
 
 export class RenderMemo {
   private readonly renders = new Map<string, Promise<RenderResult>>();
+  private readonly builds = new Map<string, Promise<BuildOutput>>();
 
   constructor(private readonly trees: TreeIdentity) {}
 
@@ -30,26 +42,42 @@ export class RenderMemo {
   async render(env: EnvironmentConfig, ref: string | undefined, render: () => Promise<RenderResult>): Promise<RenderResult> {
     const tree = ref === undefined ? await this.trees.checkoutTree() : await this.trees.treeOf(ref);
     if (tree === undefined) return render();
-    const key = `${tree}\u0000${JSON.stringify(env)}`;
-    let shared = this.renders.get(key);
-    if (!shared) {
-      shared = render();
-      this.renders.set(key, shared);
-      // A failed render is not remembered: the next ask tries again and reports its own error.
-      shared.catch(() => this.renders.delete(key));
-    }
-    return copyOf(await shared);
+    const result = await once(this.renders, `${tree}\u0000${JSON.stringify(env)}`, render);
+    return { ...result, ...copyOf(result) };
+  }
+
+  /**
+   * `build()`'s output for inputs named by `key` (their digest, the directory and the tools),
+   * run once. A failed build is built again: its message names the paths of its own run.
+   */
+  async build(key: string, build: () => Promise<BuildOutput>): Promise<BuildOutput> {
+    return copyOf(await once(this.builds, key, build, (output) => !output.findings.some((f) => f.severity === 'error')));
   }
 
   clear(): void {
     this.renders.clear();
+    this.builds.clear();
   }
 }
 
+function once<T>(answers: Map<string, Promise<T>>, key: string, find: () => Promise<T>, keep: (answer: T) => boolean = () => true): Promise<T> {
+  let shared = answers.get(key);
+  if (!shared) {
+    const answer = find();
+    answers.set(key, answer);
+    // A failure is not remembered: the next ask tries again and reports its own error.
+    answer.then(
+      (value) => keep(value) || answers.delete(key),
+      () => answers.delete(key),
+    );
+    shared = answer;
+  }
+  return shared;
+}
+
 /** Later stages may add to what they are given; no caller sees another's changes. */
-function copyOf(result: RenderResult): RenderResult {
+function copyOf(result: BuildOutput): BuildOutput {
   return {
-    ...result,
     objects: result.objects.map((rendered): RenderedObject => ({
       ...rendered,
       object: structuredClone(rendered.object),

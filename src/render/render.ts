@@ -59,17 +59,17 @@ export interface RenderDeps {
   trees?: CommitTrees;
   /** Fetch remote kustomize bases and chart dependencies (default true; false for pull requests from forks). */
   allowRemote?: boolean;
-  /** Renders already done in this run, by tree (render-memo.ts); without it every call renders. */
+  /** Renders already done in this run, by tree, and kustomize builds, by content (render-memo.ts); without it every call renders. */
   memo?: RenderMemo;
 }
 
 export async function renderEnvironment(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps): Promise<RenderResult> {
-  const { memo, ...rest } = deps;
+  const memo = deps.memo;
   // A checkout lacking the directory is an error, while a commit lacking it has no objects: only the commit's answer is shared.
   if (memo && (source.ref !== undefined || (await isDirectory(environmentDir(source.root, env))))) {
-    return memo.render(env, source.ref, () => renderOnce(env, source, rest));
+    return memo.render(env, source.ref, () => renderOnce(env, source, deps));
   }
-  return renderOnce(env, source, rest);
+  return renderOnce(env, source, deps);
 }
 
 async function renderOnce(env: EnvironmentConfig, source: RenderSource, deps: RenderDeps): Promise<RenderResult> {
@@ -123,6 +123,7 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
     tools: deps.tools ?? {},
     toolsRoot: checkout,
     memo,
+    ...(deps.memo && checked.kustomizeInputs ? { sharedBuilds: { memo: deps.memo, inputs: checked.kustomizeInputs } } : {}),
   };
   let rendered: { objects: RenderedObject[]; findings: Finding[] };
   try {

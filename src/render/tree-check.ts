@@ -36,6 +36,8 @@ export class TreeCheck {
   readonly findings: Finding[] = [];
   /** Directories seen that hold a kustomization file. */
   readonly kustomizationDirs: string[] = [];
+  /** Every file checked in full (not `linksOnly`): its repository path and where it really is. */
+  readonly files: { path: string; target: string }[] = [];
   private readonly visited = new Set<string>();
   private readonly escapes = new Set<string>();
 
@@ -111,6 +113,7 @@ export class TreeCheck {
       });
       return;
     }
+    this.files.push({ path: this.repoPath(path), target });
     if (MANIFEST_EXTENSIONS.has(extname(path).toLowerCase()) || basename(path) === 'Kustomization') await this.utf8(path, target);
   }
 
