@@ -3,7 +3,7 @@
  * built from a map of files or a fixture directory. `cleanup()` removes everything.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -23,6 +23,31 @@ export interface TestRepo {
 
 const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
 
+/**
+ * An empty bare origin and an empty repository on main, made once per test file: each test
+ * repository is a copy of the two, which starts no process. Neither runs `gc --auto` or
+ * `maintenance --auto` after a commit or a push (small repositories that live for one test).
+ */
+let seed: string | undefined;
+
+function seedRepositories(): string {
+  if (seed !== undefined && existsSync(seed)) return seed;
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-repo-seed-'));
+  const init = (...args: string[]) => execFileSync('git', ['init', '--quiet', '--initial-branch=main', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  init('--bare', 'origin.git');
+  init('work');
+  const quiet = '[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n';
+  appendFileSync(join(dir, 'origin.git', 'config'), `${quiet}[receive]\n\tautogc = false\n`);
+  appendFileSync(join(dir, 'work', '.git', 'config'), quiet);
+  seed = dir;
+  return dir;
+}
+
+afterAll(() => {
+  if (seed !== undefined) rmSync(seed, { recursive: true, force: true });
+  seed = undefined;
+});
+
 export function createTestRepo(options: { files?: Record<string, string>; fixture?: string } = {}): TestRepo {
   const root = mkdtempSync(join(tmpdir(), 'slipway-repo-'));
   const origin = join(root, 'origin.git');
@@ -30,10 +55,12 @@ export function createTestRepo(options: { files?: Record<string, string>; fixtur
   const run = (cwd: string, args: string[]) =>
     execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
-  run(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
-  run(root, ['clone', '--quiet', origin, dir]);
-  // What `git checkout -B main` does on the empty clone's unborn branch, without a process.
-  writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+  // What `git clone` of the empty origin writes: the remote, and main tracking it.
+  cpSync(seedRepositories(), root, { recursive: true });
+  appendFileSync(
+    join(dir, '.git', 'config'),
+    `[remote "origin"]\n\turl = ${origin}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n`,
+  );
 
   /** HEAD's commit, read from the ref files when they hold it (a fresh commit always writes its branch's file). */
   const head = (): string => {
