@@ -24,29 +24,38 @@ export interface TestRepo {
 const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
 
 /**
- * An empty bare origin and an empty repository on main, made once per test file: each test
- * repository is a copy of the two, which starts no process. Neither runs `gc --auto` or
- * `maintenance --auto` after a commit or a push (small repositories that live for one test).
+ * An empty bare origin and an empty repository on main. Under jest they are made once per test
+ * file and each test repository is a copy of the two, which starts no process (elsewhere, as in
+ * the benchmarks, each repository makes its own). Neither runs `gc --auto` or
+ * `maintenance --auto` after a commit or a push: small repositories that live for one test.
  */
-let seed: string | undefined;
-
-function seedRepositories(): string {
-  if (seed !== undefined && existsSync(seed)) return seed;
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-repo-seed-'));
+function initRepositories(dir: string): void {
   const init = (...args: string[]) => execFileSync('git', ['init', '--quiet', '--initial-branch=main', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   init('--bare', 'origin.git');
   init('work');
   const quiet = '[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n';
   appendFileSync(join(dir, 'origin.git', 'config'), `${quiet}[receive]\n\tautogc = false\n`);
   appendFileSync(join(dir, 'work', '.git', 'config'), quiet);
-  seed = dir;
-  return dir;
 }
 
-afterAll(() => {
-  if (seed !== undefined) rmSync(seed, { recursive: true, force: true });
-  seed = undefined;
-});
+let seed: string | undefined;
+const underJest = typeof afterAll === 'function';
+
+function emptyRepositories(root: string): void {
+  if (!underJest) return initRepositories(root);
+  if (seed === undefined || !existsSync(seed)) {
+    seed = mkdtempSync(join(tmpdir(), 'slipway-repo-seed-'));
+    initRepositories(seed);
+  }
+  cpSync(seed, root, { recursive: true });
+}
+
+if (underJest) {
+  afterAll(() => {
+    if (seed !== undefined) rmSync(seed, { recursive: true, force: true });
+    seed = undefined;
+  });
+}
 
 export function createTestRepo(options: { files?: Record<string, string>; fixture?: string } = {}): TestRepo {
   const root = mkdtempSync(join(tmpdir(), 'slipway-repo-'));
@@ -56,7 +65,7 @@ export function createTestRepo(options: { files?: Record<string, string>; fixtur
     execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
   // What `git clone` of the empty origin writes: the remote, and main tracking it.
-  cpSync(seedRepositories(), root, { recursive: true });
+  emptyRepositories(root);
   appendFileSync(
     join(dir, '.git', 'config'),
     `[remote "origin"]\n\turl = ${origin}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n`,
