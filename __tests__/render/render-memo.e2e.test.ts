@@ -150,6 +150,8 @@ describe('kustomize builds are shared by the files they read', () => {
     expect(await levelsOf(dev, head)).toEqual([{ LEVEL: 'trace' }]);
     expect(await levelsOf(prod, head)).toEqual([{ LEVEL: 'info' }]);
     expect(kustomizeRuns).toBe(3);
+    // A shared build names the repository's files, never the directory a commit was written out to.
+    expect((await renderer.render(prod, head)).objects.map((o) => o.source?.file)).toEqual(['base/configmap.yaml']);
     // Each caller has its own objects.
     const first = await renderer.render(prod, base);
     first.objects[0]!.object.data = { LEVEL: 'changed by a caller' };
