@@ -36,6 +36,19 @@ let renderer: RendererPort;
 let kustomizeRuns: number;
 const dev = environment('dev');
 
+/** The run's renderer over `environments` of the test repository, counting kubectl kustomize runs from zero. */
+function countingRenderer(environments: EnvironmentConfig[]): RendererPort {
+  kustomizeRuns = 0;
+  const counting: CommandRunner = {
+    path: hostRunner.path,
+    run(command, args, options) {
+      if (args[0] === 'kustomize') kustomizeRuns++;
+      return hostRunner.run(command, args, options);
+    },
+  };
+  return createRenderer({ root: repo, tools: {}, environments } as unknown as PipelineConfig, counting);
+}
+
 beforeEach(() => {
   repo = tempDir('slipway-render-memo-');
   write(repo, {
@@ -46,16 +59,7 @@ beforeEach(() => {
   });
   git(repo, 'init', '--quiet', '--initial-branch=main');
   commit(repo, 'dev over a base');
-  kustomizeRuns = 0;
-  const counting: CommandRunner = {
-    path: hostRunner.path,
-    run(command, args, options) {
-      if (args[0] === 'kustomize') kustomizeRuns++;
-      return hostRunner.run(command, args, options);
-    },
-  };
-  const config = { root: repo, tools: {}, environments: [dev] } as unknown as PipelineConfig;
-  renderer = createRenderer(config, counting);
+  renderer = countingRenderer([dev]);
 });
 afterEach(async () => {
   await renderer.dispose?.();
@@ -129,15 +133,7 @@ describe('kustomize builds are shared by the files they read', () => {
       'envs/prod/kustomization.yaml': 'namespace: prod\nresources:\n  - ../../base\n',
     });
     commit(repo, 'dev and prod over a base');
-    kustomizeRuns = 0;
-    const counting: CommandRunner = {
-      path: hostRunner.path,
-      run(command, args, options) {
-        if (args[0] === 'kustomize') kustomizeRuns++;
-        return hostRunner.run(command, args, options);
-      },
-    };
-    renderer = createRenderer({ root: repo, tools: {}, environments: [dev, prod] } as unknown as PipelineConfig, counting);
+    renderer = countingRenderer([dev, prod]);
   });
 
   it("a change to one environment's files builds the other once for base and head", async () => {
