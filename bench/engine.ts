@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
+import { testEnvironment } from '../__tests__/support/environment.js';
 import { ServerProcess } from './kube-server-client.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
 import { SecretMask } from '../src/exec/secrets.js';
@@ -105,21 +106,13 @@ export function benchObjects(namespace: string, count = OBJECTS): KubeObject[] {
 }
 
 function benchEnv(namespace: string): EnvironmentConfig {
-  return {
-    name: 'bench',
+  return testEnvironment('bench', {
     path: 'bench',
     namespace,
-    promotion: 'commit',
     kubernetesVersion: '1.35',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
     wait: { enabled: false, timeoutMs: 0 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
     policies: { 'image-tag': 'off', 'duplicate-object': 'off', 'missing-namespace': 'off', 'plaintext-secret': 'off' },
-    promotionLabels: [],
-  };
+  });
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {

@@ -17,22 +17,15 @@ import type {
   PromotionPort,
 } from '../../src/flows/ports.js';
 import type { RunPorts } from '../../src/flows/run.js';
+import { testEnvironment } from '../support/environment.js';
 
 export function environment(partial: Partial<EnvironmentConfig> & { name: string }): EnvironmentConfig {
-  return {
-    path: `envs/${partial.name}`,
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
+  return testEnvironment(partial.name, {
     wait: { enabled: true, timeoutMs: 60_000 },
     forceConflicts: false,
-    heal: false,
-    helm: { valuesFiles: [] },
     policies: { 'image-tag': 'warning', 'duplicate-object': 'error', 'missing-namespace': 'off', 'plaintext-secret': 'warning' },
-    promotionLabels: [],
     ...partial,
-  };
+  });
 }
 
 export function pipeline(...environments: EnvironmentConfig[]): PipelineConfig {

@@ -10,24 +10,16 @@ import { buildChangeSet } from '../../src/kube/changeset.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
 import type { FakeKubeApiServer } from '../support/kube-api-server.js';
+import { testEnvironment } from '../support/environment.js';
 
 export function environment(name: string, namespace: string, overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name,
-    path: `envs/${name}`,
+  return testEnvironment(name, {
     namespace,
-    promotion: 'commit',
     kubernetesVersion: '1.35',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
     wait: { enabled: false, timeoutMs: 1000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
     policies: { 'image-tag': 'off', 'duplicate-object': 'off', 'missing-namespace': 'off', 'plaintext-secret': 'off' },
-    promotionLabels: [],
     ...overrides,
-  } as EnvironmentConfig;
+  });
 }
 
 /** A rendered object whose source is `envs/<file>` at `line`. */

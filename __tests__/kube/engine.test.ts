@@ -7,24 +7,15 @@ import { buildChangeSet } from '../../src/kube/changeset.js';
 import { countChanges } from '../../src/model/changeset.js';
 import type { KubeObject, RenderedObject } from '../../src/model/objects.js';
 import { failure, FAST_RETRY, FakeKubeApiServer, type InterceptAnswer, type InterceptedRequest } from '../support/kube-api-server.js';
+import { testEnvironment } from '../support/environment.js';
 
 function env(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
-  return {
-    name: 'dev',
-    path: 'envs/dev',
+  return testEnvironment('dev', {
     namespace: 'apps',
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
     wait: { enabled: false, timeoutMs: 1000 },
-    forceConflicts: true,
-    heal: false,
-    helm: { valuesFiles: [] },
     policies: { 'image-tag': 'warning', 'duplicate-object': 'error', 'missing-namespace': 'error', 'plaintext-secret': 'warning' },
-    promotionLabels: [],
     ...overrides,
-  } as EnvironmentConfig;
+  });
 }
 
 const cm = (name: string, data: Record<string, string> = { k: 'v' }, extra: Partial<KubeObject['metadata']> = {}): RenderedObject => ({

@@ -1,24 +1,18 @@
 /** Helpers for promotion tests: a pipeline config for fixture layouts, and fixture repositories. */
 import { join } from 'node:path';
 import type { EnvironmentConfig, PipelineConfig } from '../../src/config/types.js';
+import { testEnvironment } from '../support/environment.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 
 export const FIXTURES = join(process.cwd(), '__tests__', 'fixtures', 'promote');
 
 export function environment(partial: Partial<EnvironmentConfig> & { name: string; path: string }): EnvironmentConfig {
-  return {
-    promotion: 'commit',
-    kubernetesVersion: '1.33',
-    strict: false,
-    prune: { enabled: true, maxShare: 0.5 },
+  return testEnvironment(partial.name, {
     wait: { enabled: false, timeoutMs: 60_000 },
     forceConflicts: false,
-    heal: false,
-    helm: { valuesFiles: [] },
     policies: { 'image-tag': 'warning', 'duplicate-object': 'error', 'missing-namespace': 'off', 'plaintext-secret': 'warning' },
-    promotionLabels: [],
     ...partial,
-  };
+  });
 }
 
 export function pipeline(root: string, environments: EnvironmentConfig[]): PipelineConfig {
