@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { askOnce } from '../model/ask-once.js';
 import { UserError } from '../model/errors.js';
 import { indent, lastLines, type CommandRunner, type RunOptions, type RunResult } from './run.js';
 import { locateTool, type ToolPaths } from './tools.js';
@@ -77,7 +78,7 @@ export class Git {
   async revParse(ref: string): Promise<string> {
     checkRef(ref);
     // A full SHA names the same commit for the whole run: asked once (a run resolves the same few many times).
-    if (FULL_SHA.test(ref)) return this.once(this.commits, ref, () => this.resolveCommit(ref));
+    if (FULL_SHA.test(ref)) return askOnce(this.commits, ref, () => this.resolveCommit(ref));
     return this.resolveCommit(ref);
   }
 
@@ -96,7 +97,7 @@ export class Git {
   /** The tree a commit holds; a UserError naming the ref when it names no commit. */
   async treeOf(ref: string): Promise<string> {
     const sha = await this.revParse(ref);
-    return this.once(this.trees, sha, async () => (await this.git(['rev-parse', '--verify', '--quiet', `${sha}^{tree}`])).stdout.trim());
+    return askOnce(this.trees, sha, async () => (await this.git(['rev-parse', '--verify', '--quiet', `${sha}^{tree}`])).stdout.trim());
   }
 
   /**
@@ -112,17 +113,6 @@ export class Git {
     if (lines.some((line) => !line.startsWith('# '))) return undefined;
     const head = lines.find((line) => line.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
     return head && FULL_SHA.test(head) ? this.treeOf(head) : undefined;
-  }
-
-  /** `find()`'s answer for `key`, asked once; a failure is not kept, so the next ask reports its own. */
-  private once(answers: Map<string, Promise<string>>, key: string, find: () => Promise<string>): Promise<string> {
-    let answer = answers.get(key);
-    if (!answer) {
-      answer = find();
-      answers.set(key, answer);
-      answer.catch(() => answers.delete(key));
-    }
-    return answer;
   }
 
   async headSha(): Promise<string> {

@@ -19,6 +19,7 @@ import type { EngineInput } from './kustomize.js';
 import { localSubchartFile, prepareChart } from './helm-dependencies.js';
 import { parseManifests } from './parse.js';
 import { renderRunOptions } from './limits.js';
+import type { BuildOutput } from './render-memo.js';
 import { toolFailure } from './tool-failure.js';
 
 const SOURCE_COMMENT = /^# Source: (.+)$/m;
@@ -26,7 +27,7 @@ const SOURCE_COMMENT = /^# Source: (.+)$/m;
 export async function renderHelm(
   input: EngineInput,
   env: Pick<EnvironmentConfig, 'name' | 'namespace' | 'helm' | 'kubernetesVersion'>,
-): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+): Promise<BuildOutput> {
   const helm = locateTool('helm', {
     configured: input.tools as ToolPaths,
     root: input.toolsRoot,

@@ -15,11 +15,12 @@
  * once, whatever the trees around it hold.
  */
 import type { EnvironmentConfig } from '../config/types.js';
+import { askOnce } from '../model/ask-once.js';
 import type { Finding } from '../model/findings.js';
 import type { RenderedObject } from '../model/objects.js';
 import type { RenderResult } from './render.js';
 
-/** What one kustomize build yields. */
+/** What one engine's render yields (plain files, kustomize, helm); kustomize builds are shared in this form. */
 export interface BuildOutput {
   objects: RenderedObject[];
   findings: Finding[];
@@ -42,7 +43,7 @@ export class RenderMemo {
   async render(env: EnvironmentConfig, ref: string | undefined, render: () => Promise<RenderResult>): Promise<RenderResult> {
     const tree = ref === undefined ? await this.trees.checkoutTree() : await this.trees.treeOf(ref);
     if (tree === undefined) return render();
-    const result = await once(this.renders, `${tree}\u0000${JSON.stringify(env)}`, render);
+    const result = await askOnce(this.renders, `${tree}\u0000${JSON.stringify(env)}`, render);
     return { ...result, ...copyOf(result) };
   }
 
@@ -51,28 +52,13 @@ export class RenderMemo {
    * run once. A failed build is built again: its message names the paths of its own run.
    */
   async build(key: string, build: () => Promise<BuildOutput>): Promise<BuildOutput> {
-    return copyOf(await once(this.builds, key, build, (output) => !output.findings.some((f) => f.severity === 'error')));
+    return copyOf(await askOnce(this.builds, key, build, (output) => !output.findings.some((f) => f.severity === 'error')));
   }
 
   clear(): void {
     this.renders.clear();
     this.builds.clear();
   }
-}
-
-function once<T>(answers: Map<string, Promise<T>>, key: string, find: () => Promise<T>, keep: (answer: T) => boolean = () => true): Promise<T> {
-  let shared = answers.get(key);
-  if (!shared) {
-    const answer = find();
-    answers.set(key, answer);
-    // A failure is not remembered: the next ask tries again and reports its own error.
-    answer.then(
-      (value) => keep(value) || answers.delete(key),
-      () => answers.delete(key),
-    );
-    shared = answer;
-  }
-  return shared;
 }
 
 /** Later stages may add to what they are given; no caller sees another's changes. */

@@ -27,7 +27,7 @@ import { findKustomization } from './kustomize-origins.js';
 import { renderKustomize } from './kustomize.js';
 import type { EngineInput } from './kustomize.js';
 import { parseManifests } from './parse.js';
-import type { RenderMemo } from './render-memo.js';
+import type { BuildOutput, RenderMemo } from './render-memo.js';
 import { TreeMemo } from './tree-memo.js';
 import type { ParseOptions } from './parse.js';
 
@@ -125,7 +125,7 @@ async function renderTree(env: EnvironmentConfig, root: string, checkout: string
     memo,
     ...(deps.memo && checked.kustomizeInputs ? { sharedBuilds: { memo: deps.memo, inputs: checked.kustomizeInputs } } : {}),
   };
-  let rendered: { objects: RenderedObject[]; findings: Finding[] };
+  let rendered: BuildOutput;
   try {
     rendered = engine === 'kustomize' ? await renderKustomize(input) : engine === 'helm' ? await renderHelm(input, env) : await renderPlain(input, env, deps);
   } catch (error) {
@@ -153,7 +153,7 @@ export async function detectEngine(envDir: string): Promise<RenderEngine> {
   return 'plain';
 }
 
-async function renderPlain(input: EngineInput, env: EnvironmentConfig, deps: RenderDeps): Promise<{ objects: RenderedObject[]; findings: Finding[] }> {
+async function renderPlain(input: EngineInput, env: EnvironmentConfig, deps: RenderDeps): Promise<BuildOutput> {
   const exclude = (env.exclude ?? []).map((glob) => compileGlob(glob)).filter((m): m is PathMatcher => typeof m !== 'string');
   const { files, findings, kustomizeUnits } = await readManifestFiles(input.rootReal, input.envDir, {
     maxBytes: deps.maxFileBytes,
