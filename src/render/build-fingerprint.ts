@@ -7,11 +7,10 @@
  * file a kustomization reads inside its own directory; the other kustomizations it reaches are
  * the directories kustomize-inputs.ts walks, and tree-check.ts has checked each of their files.
  * The digest covers those files' paths and bytes. There is none when the build may read what
- * the files do not show: remote bases, or more bytes than are worth reading twice.
+ * the files do not show: remote bases, or more bytes than are worth hashing.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { TreeCheck } from './tree-check.js';
+import { fileFacts, type TreeCheck } from './tree-check.js';
 import type { TreeMemo } from './tree-memo.js';
 
 /** Past this many bytes of inputs, hashing them costs more than the build it could spare. */
@@ -23,14 +22,12 @@ export async function buildFingerprint(check: TreeCheck, memo: TreeMemo, remote:
   const digest = createHash('sha256');
   let bytes = 0;
   for (const file of files) {
-    const content = await memo.once('sha256', file.target, async () => {
-      const data = await readFile(file.target);
-      return { size: data.length, hash: createHash('sha256').update(data).digest('hex') };
-    });
+    // The tree check has read the manifests already: each file's bytes are read once per tree.
+    const content = await fileFacts(memo, file.target);
     bytes += content.size;
     if (bytes > MAX_FINGERPRINT_BYTES) return undefined;
     // A link's path and its target's both count: kustomize names the one, reads the other.
-    digest.update(`${file.path}\u0000${check.repoPath(file.target)}\u0000${content.hash}\n`);
+    digest.update(`${file.path}\u0000${check.repoPath(file.target)}\u0000${content.sha256}\n`);
   }
   for (const dir of [...check.kustomizationDirs].map((d) => check.repoPath(d)).sort()) digest.update(`dir\u0000${dir}\n`);
   return digest.digest('hex');

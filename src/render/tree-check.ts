@@ -6,13 +6,14 @@
  * the link and its target; so are files too large to render and manifests that are not UTF-8.
  * Links inside the repository are followed, so the directories they lead to are checked too.
  */
+import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../model/findings.js';
 import { isInside } from './files.js';
 import { KUSTOMIZATION_FILES } from './kustomize-origins.js';
 import type { TreeMemo } from './tree-memo.js';
-import { findInvalidUtf8, invalidUtf8Finding } from './utf8.js';
+import { findInvalidUtf8, invalidUtf8Finding, type BytePosition } from './utf8.js';
 
 /** Manifests, values and templates: what a renderer parses as YAML/JSON. Other files are only size-checked. */
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.tpl']);
@@ -118,11 +119,7 @@ export class TreeCheck {
   }
 
   private async utf8(path: string, target: string): Promise<void> {
-    const bad = await this.options.memo.once('invalid-utf8', target, async () => {
-      const bytes = await readFile(target);
-      // Binary: plain directories report it, templates cannot hold it usefully.
-      return bytes.includes(0) ? undefined : findInvalidUtf8(bytes);
-    });
+    const bad = (await fileFacts(this.options.memo, target)).invalidUtf8;
     if (!bad) return;
     this.findings.push(invalidUtf8Finding(this.repoPath(path), bad.line, bad.column));
   }
@@ -139,6 +136,22 @@ export class TreeCheck {
       file,
     });
   }
+}
+
+/** What the checks learn from a file's bytes, read once per tree; the bytes themselves are not kept. */
+export interface FileFacts {
+  size: number;
+  sha256: string;
+  /** Where the bytes stop being UTF-8; undefined for valid text and for binary files (plain directories report those, templates cannot hold them usefully). */
+  invalidUtf8?: BytePosition;
+}
+
+export function fileFacts(memo: TreeMemo, target: string): Promise<FileFacts> {
+  return memo.once('file-facts', target, async () => {
+    const bytes = await readFile(target);
+    const invalidUtf8 = bytes.includes(0) ? undefined : findInvalidUtf8(bytes);
+    return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), ...(invalidUtf8 ? { invalidUtf8 } : {}) };
+  });
 }
 
 /** A link's target as written, made absolute; undefined for a path that is not a link. */
