@@ -14,6 +14,7 @@ export function bundleConfig(dir) {
       nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
       commonjs(),
       json(),
+      withoutClientFetchDispatchers(),
     ],
     onwarn(warning, warn) {
       // Third-party bundles use `this` at top level and have circular imports; both are harmless here.
@@ -30,13 +31,52 @@ export function bundleConfig(dir) {
       // Kubernetes client library (loaded only when a kubeconfig is read), and the small helpers
       // the CommonJS conversion adds, which both of those use.
       chunkFileNames: (chunk) => `chunks/${chunkName(chunk)}.js`,
+      // undici and the HTTP client that builds its proxy dispatcher, loaded only when a proxy
+      // is set (src/github/proxy.ts); the CommonJS helpers, which they share with code every run
+      // loads, in a chunk of their own, or Rollup would put them with undici.
+      manualChunks: (id) => (id.includes('commonjsHelpers') ? 'commonjs-helpers' : /\/node_modules\/(undici|@actions\/http-client)\/|\/src\/github\/proxy-fetch\.ts$/.test(id) ? GITHUB_PROXY_CHUNK : undefined),
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
       sourcemap: false,
     },
   };
 }
 
+const CLIENT_UNDICI = '\0client-node-undici';
+
+/**
+ * @kubernetes/client-node's kubeconfig module imports its own undici (1.6 MB, a second copy of
+ * it) only for the library's fetch-based API classes: their dispatchers and their fetch. Slipway connects
+ * through `applyToHTTPSOptions`, which uses Node's https agents, so loading undici there cost
+ * every run with a kubeconfig a tenth of a second for nothing. The bundle gives that module
+ * classes that say so if anything ever constructs them.
+ */
+function withoutClientFetchDispatchers() {
+  return {
+    name: 'without-client-fetch-dispatchers',
+    resolveId(source, importer) {
+      return source === 'undici' && importer?.includes('/@kubernetes/client-node/dist/') ? CLIENT_UNDICI : null;
+    },
+    load(id) {
+      if (id !== CLIENT_UNDICI) return null;
+      return [
+        'class NotBundled {',
+        '  constructor() {',
+        "    throw new Error('Slipway does not bundle undici for @kubernetes/client-node: connect with applyToHTTPSOptions, not its fetch-based API classes.');",
+        '  }',
+        '}',
+        'export { NotBundled as Agent, NotBundled as ProxyAgent };',
+        'export function fetch() {',
+        '  return Promise.reject(new NotBundled());',
+        '}',
+      ].join('\n');
+    },
+  };
+}
+
+const GITHUB_PROXY_CHUNK = 'github-proxy';
+
 function chunkName(chunk) {
+  if (chunk.name === GITHUB_PROXY_CHUNK) return GITHUB_PROXY_CHUNK;
   if (chunk.isDynamicEntry) return chunk.facadeModuleId?.includes('@kubernetes/client-node') ? 'kubernetes-client' : chunk.name;
   return chunk.moduleIds.every((id) => id.includes('commonjsHelpers')) ? 'commonjs-helpers' : 'shared';
 }

@@ -4,14 +4,13 @@
  * deploy; 429 back-off by Retry-After and the in-flight limit adapting to throttling. Waits
  * go through injected sleeps; nothing here reads the clock.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import YAML from 'yaml';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { createClusterPort } from '../../src/flows/adapters.js';
 import { silentLog } from '../../src/flows/log.js';
 import { KubeClient } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/model/objects.js';
+import { startConnectProxy } from '../support/connect-proxy.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 import { SecretMask } from '../../src/exec/secrets.js';
 
@@ -100,42 +99,6 @@ describe('protocol negotiation', () => {
     }
   });
 });
-
-/** An HTTP proxy that only tunnels (CONNECT), recording what it was asked for. */
-async function startConnectProxy(): Promise<{ url: string; tunnels: string[]; auth: (string | undefined)[]; close: () => Promise<void> }> {
-  const tunnels: string[] = [];
-  const auth: (string | undefined)[] = [];
-  const sockets = new Set<Socket>();
-  const proxy: HttpServer = createHttpServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: Socket, head: Buffer) => {
-    tunnels.push(req.url ?? '');
-    auth.push(req.headers['proxy-authorization']);
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = netConnect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    }
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  return {
-    url: `http://tunnel-user:s3cret@127.0.0.1:${port}`,
-    tunnels,
-    auth,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        proxy.close(() => resolve());
-      }),
-  };
-}
 
 describe('a request that gets no answer', () => {
   it('is sent again on a new connection: the old one may be dead without a word', async () => {

@@ -13,6 +13,7 @@ import { actionLockHolder, randomSuffix } from '../kube/lock-holder.js';
 import { promotionPullRequests, runIntent } from '../flows/run.js';
 import { runPreview } from '../flows/preview.js';
 import { createGitHubClient } from '../github/client.js';
+import { proxyAwareFetch } from '../github/proxy.js';
 import { readRunContext } from '../github/context.js';
 import { SecretMask } from '../exec/secrets.js';
 import { errorMessage, UserError } from '../model/errors.js';
@@ -43,7 +44,10 @@ export async function runAction(env: NodeJS.ProcessEnv, secrets: SecretMask, sig
 
   const root = env.GITHUB_WORKSPACE || process.cwd();
   const config = await loadConfig(root, inputs.config);
-  const gh = inputs.githubToken && context.owner ? createGitHubClient({ token: inputs.githubToken, secrets, baseUrl: context.apiUrl, paceWrites: env.SLIPWAY_GITHUB_PACE_WRITES !== 'false' }) : undefined;
+  const gh =
+    inputs.githubToken && context.owner
+      ? createGitHubClient({ token: inputs.githubToken, secrets, baseUrl: context.apiUrl, fetch: proxyAwareFetch(context.apiUrl, env), paceWrites: env.SLIPWAY_GITHUB_PACE_WRITES !== 'false' })
+      : undefined;
   const runner = processRunner(env, secrets);
   const git = Git.forRepository(runner, root, config.tools);
   // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).

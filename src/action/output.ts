@@ -40,8 +40,14 @@ export function writeLog(secrets: SecretMask, kind: LogKind, message = '', prope
     case 'failure':
       core.setFailed(text);
       return;
-    default:
-      core[kind](text, maskProperties(secrets, properties));
+    case 'notice':
+      core.notice(text, maskProperties(secrets, properties));
+      return;
+    case 'warning':
+      core.warning(text, maskProperties(secrets, properties));
+      return;
+    case 'error':
+      core.error(text, maskProperties(secrets, properties));
   }
 }
 

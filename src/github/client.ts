@@ -8,14 +8,21 @@
  * - Every HTTP attempt is counted, so callers and tests can check how many calls a flow makes.
  */
 
-import { getOctokit } from '@actions/github';
+import { Octokit as CoreOctokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { Octokit as CoreOctokit } from '@octokit/core';
 import type { SecretMask } from '../exec/secrets.js';
+import type { GitHubFetch } from './proxy.js';
+
+// What `@actions/github`'s client is (core, REST methods, pagination), built here so that its
+// proxy-aware fetch (a whole undici, a tenth of a second to load) is loaded only when the
+// runner has a proxy; see proxy.ts.
+const RestOctokit = CoreOctokit.plugin(restEndpointMethods, paginateRest);
 
 /** The Octokit instance every helper in `src/github/` accepts. */
-export type Octokit = ReturnType<typeof getOctokit>;
+export type Octokit = InstanceType<typeof RestOctokit>;
 
 export interface ApiCall {
   method: string;
@@ -60,6 +67,8 @@ export interface GitHubClientOptions {
   paceWrites?: boolean;
   /** Where warnings about retries go. Default: nowhere. */
   warn?: (message: string) => void;
+  /** How requests are sent. Default: Node's fetch; the action passes `proxyAwareFetch` (proxy.ts). */
+  fetch?: GitHubFetch;
 }
 
 // Every status from 400 to 499: a client error is never retried by the retry plugin.
@@ -84,10 +93,16 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       return again;
     };
 
-  const octokit = getOctokit(
-    options.token,
-    {
+  const SlipwayOctokit = RestOctokit.plugin(
+    // Registered first, so its hook sits innermost: it sees each attempt, retries included.
+    countCalls,
+    retry,
+    throttling,
+  );
+  const octokit = new SlipwayOctokit({
+      auth: options.token,
       baseUrl: options.baseUrl ?? 'https://api.github.com',
+      request: { fetch: options.fetch ?? globalThis.fetch },
       retry: { retries: options.retries ?? 3, doNotRetry: CLIENT_ERRORS, retryAfterBaseValue: unit },
       throttle: {
         retryAfterBaseValue: unit,
@@ -95,12 +110,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         onSecondaryRateLimit: onLimit('secondary'),
         ...(paceWrites ? {} : { write: passThroughGroup(), notifications: passThroughGroup() }),
       },
-    },
-    // Registered first, so its hook sits innermost: it sees each attempt, retries included.
-    countCalls,
-    retry,
-    throttling,
-  );
+  });
   return Object.assign(octokit, { secrets: options.secrets }) as GitHubClient;
 }
 

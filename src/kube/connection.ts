@@ -6,7 +6,7 @@
  */
 
 import type * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -58,9 +58,14 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 
 type KubeConfigClass = typeof KubeConfig;
 
-/** The library is loaded when a kubeconfig is first read: loading it takes about a second, and many runs never read one. */
+/**
+ * Only the library's kubeconfig module, loaded when a kubeconfig is first read: the package root
+ * also brings every generated API class, which Slipway never uses and which doubled each run's
+ * start-up. (The package has no `exports` map, so this path is as public as the root.)
+ */
 async function kubeConfigClass(): Promise<KubeConfigClass> {
-  return (await import('@kubernetes/client-node')).KubeConfig;
+  const { KubeConfig: KubeConfigImpl } = await import('@kubernetes/client-node/dist/config.js');
+  return KubeConfigImpl;
 }
 
 /**
