@@ -21,6 +21,9 @@ export function bundleConfig(dir) {
       if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
       warn(warning);
     },
+    // @actions/core imports its OIDC token client (and through it @actions/http-client and undici)
+    // for getIDToken, which Slipway never calls: declared free of side effects, it is left out.
+    treeshake: { moduleSideEffects: (id) => !id.endsWith('/node_modules/@actions/core/lib/oidc-utils.js') },
     input: { index: 'src/main.ts', cli: 'src/cli.ts' },
     output: {
       dir,

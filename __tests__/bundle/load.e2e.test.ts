@@ -16,7 +16,7 @@ beforeAll(async () => {
 /** The chunks a file imports statically, transitively: what loading it evaluates. */
 function loadedWith(file: string, seen = new Set<string>()): Set<string> {
   const source = readFileSync(file, 'utf8');
-  for (const match of source.matchAll(/^import\s[^;]*?from\s*'(\.[^']+)'/gms)) {
+  for (const match of source.matchAll(/^import\s(?:[^;]*?from\s*)?'(\.[^']+)'/gms)) {
     const chunk = join(dirname(file), match[1]);
     if (seen.has(chunk)) continue;
     seen.add(chunk);
