@@ -15,7 +15,7 @@ export interface TestRepo {
   git(...args: string[]): string;
   /** Writes files (path -> content; null deletes) relative to the working tree. */
   write(files: Record<string, string | null>): void;
-  /** Commits everything and pushes to origin; returns the new SHA. */
+  /** Commits everything and publishes it as origin's main (see `publish`); returns the new SHA. */
   commit(message: string): string;
   head(): string;
   cleanup(): void;
@@ -70,6 +70,19 @@ export function createTestRepo(options: { files?: Record<string, string>; fixtur
     join(dir, '.git', 'config'),
     `[remote "origin"]\n\turl = ${origin}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n`,
   );
+  // origin reads the working repository's objects as its own, so a test's commit reaches origin
+  // by moving two refs: a local push starts seven processes (push, receive-pack, pack-objects,
+  // unpack-objects...), and tests commit often. What the code under test pushes still goes
+  // through git push and lands in origin's own object store.
+  writeFileSync(join(origin, 'objects', 'info', 'alternates'), `${join(dir, '.git', 'objects')}\n`);
+
+  /** What `git push origin <sha>:main` leaves behind: origin's main and the working tree's origin/main at `sha`. */
+  const publish = (sha: string): void => {
+    for (const ref of [join(origin, 'refs', 'heads', 'main'), join(dir, '.git', 'refs', 'remotes', 'origin', 'main')]) {
+      mkdirSync(dirname(ref), { recursive: true });
+      writeFileSync(ref, `${sha}\n`);
+    }
+  };
 
   /** HEAD's commit, read from the ref files when they hold it (a fresh commit always writes its branch's file). */
   const head = (): string => {
@@ -97,8 +110,9 @@ export function createTestRepo(options: { files?: Record<string, string>; fixtur
     commit(message) {
       run(dir, ['add', '--all']);
       run(dir, ['commit', '--quiet', '--allow-empty', '-m', message]);
-      run(dir, ['push', '--quiet', 'origin', 'HEAD:main']);
-      return head();
+      const sha = head();
+      publish(sha);
+      return sha;
     },
     head,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
