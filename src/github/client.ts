@@ -14,12 +14,14 @@ import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { SecretMask } from '../exec/secrets.js';
-import type { GitHubFetch } from './proxy.js';
 
 // What `@actions/github`'s client is (core, REST methods, pagination), built here so that its
 // proxy-aware fetch (a whole undici, a tenth of a second to load) is loaded only when the
 // runner has a proxy; see proxy.ts.
 const RestOctokit = CoreOctokit.plugin(restEndpointMethods, paginateRest);
+
+/** How the client sends its requests: Node's fetch, or one through the runner's proxy (proxy.ts). */
+export type GitHubFetch = typeof globalThis.fetch;
 
 /** The Octokit instance every helper in `src/github/` accepts. */
 export type Octokit = InstanceType<typeof RestOctokit>;

@@ -1,7 +1,7 @@
 // Loaded only when the runner sets a proxy variable (see proxy.ts).
 import { HttpClient } from '@actions/http-client';
 import { fetch as undiciFetch } from 'undici';
-import type { GitHubFetch } from './proxy.js';
+import type { GitHubFetch } from './client.js';
 
 /**
  * A fetch through the proxy `@actions/http-client` picks for `apiUrl` from the proxy variables,

@@ -4,7 +4,7 @@
  * `@actions/http-client` and undici (a tenth of a second that runs without a proxy never pay),
  * and the proxy is chosen, or bypassed for `no_proxy` hosts, exactly as other actions choose it.
  */
-export type GitHubFetch = typeof globalThis.fetch;
+import type { GitHubFetch } from './client.js';
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 
