@@ -1,6 +1,7 @@
 /**
  * The bundled action behind a proxy: with `http_proxy` set on the runner, every request to
- * GitHub goes through it (the proxy-capable fetch is a chunk of its own, loaded only then).
+ * GitHub goes through it (the proxy-capable fetch is a chunk of its own, loaded only then), and
+ * the proxy's password is masked.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,4 +53,8 @@ it('sends every GitHub request of a preview through the proxy that http_proxy na
   expect(github.commentsOn(PR_NUMBER)).toHaveLength(1);
   expect(proxy.tunnels.length).toBeGreaterThan(0);
   expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(apiUrl).host]));
+  // The proxy's password is masked for the runner's log, and printed nowhere.
+  expect(result.stdout).toContain('::add-mask::s3cret');
+  expect(result.stdout.replace('::add-mask::s3cret', '')).not.toContain('s3cret');
+  expect(result.summary).not.toContain('s3cret');
 });
