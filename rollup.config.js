@@ -37,7 +37,7 @@ export function bundleConfig(dir) {
       // undici and the HTTP client that builds its proxy dispatcher, loaded only when a proxy
       // is set (src/github/proxy.ts); the CommonJS helpers, which they share with code every run
       // loads, in a chunk of their own, or Rollup would put them with undici.
-      manualChunks: (id) => (id.includes('commonjsHelpers') ? 'commonjs-helpers' : /\/node_modules\/(undici|@actions\/http-client)\/|\/src\/github\/proxy-fetch\.ts$/.test(id) ? GITHUB_PROXY_CHUNK : undefined),
+      manualChunks: (id) => (id.includes('commonjsHelpers') ? COMMONJS_HELPERS_CHUNK : /\/node_modules\/(undici|@actions\/http-client)\/|\/src\/github\/proxy-fetch\.ts$/.test(id) ? GITHUB_PROXY_CHUNK : undefined),
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
       sourcemap: false,
     },
@@ -77,11 +77,12 @@ function withoutClientFetchDispatchers() {
 }
 
 const GITHUB_PROXY_CHUNK = 'github-proxy';
+const COMMONJS_HELPERS_CHUNK = 'commonjs-helpers';
 
 function chunkName(chunk) {
-  if (chunk.name === GITHUB_PROXY_CHUNK) return GITHUB_PROXY_CHUNK;
+  if (chunk.name === GITHUB_PROXY_CHUNK || chunk.name === COMMONJS_HELPERS_CHUNK) return chunk.name;
   if (chunk.isDynamicEntry) return chunk.facadeModuleId?.includes('@kubernetes/client-node') ? 'kubernetes-client' : chunk.name;
-  return chunk.moduleIds.every((id) => id.includes('commonjsHelpers')) ? 'commonjs-helpers' : 'shared';
+  return 'shared';
 }
 
 /** Records which sources dist/ was built from, so the end-to-end tests can use it without building again. */

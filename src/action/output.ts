@@ -48,6 +48,10 @@ export function writeLog(secrets: SecretMask, kind: LogKind, message = '', prope
       return;
     case 'error':
       core.error(text, maskProperties(secrets, properties));
+      return;
+    default:
+      // Each kind is named above, so the bundle keeps only the @actions/core calls Slipway makes.
+      kind satisfies never;
   }
 }
 

@@ -60,8 +60,8 @@ type KubeConfigClass = typeof KubeConfig;
 
 /**
  * Only the library's kubeconfig module, loaded when a kubeconfig is first read: the package root
- * also brings every generated API class, which Slipway never uses and which doubled each run's
- * start-up. (The package has no `exports` map, so this path is as public as the root.)
+ * also re-exports every generated API class, which Slipway never uses, and keeps them all in the
+ * bundle. (The package has no `exports` map, so this path is as public as the root.)
  */
 async function kubeConfigClass(): Promise<KubeConfigClass> {
   const { KubeConfig: KubeConfigImpl } = await import('@kubernetes/client-node/dist/config.js');
