@@ -6321,6 +6321,27 @@ function passThroughGroup() {
 }
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * The passwords in the runner's proxy variables (`http://user:password@proxy:3128`), so they
+ * can be masked: a proxy error from git, kubectl or a fetch may repeat the proxy's URL.
+ */
+function proxyPasswords(env) {
+    const passwords = new Set();
+    for (const name of PROXY_VARIABLES) {
+        const value = env[name];
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (url.password)
+                passwords.add(url.password).add(decodeURIComponent(url.password));
+        }
+        catch {
+            // Not a URL: nothing in it is read as a password (http-client ignores it too).
+        }
+    }
+    return [...passwords];
+}
 /** `apiUrl`: where the client sends requests (GITHUB_API_URL); `env`: the runner's environment. */
 function proxyAwareFetch(apiUrl, env) {
     if (!PROXY_VARIABLES.some((name) => env[name]))
@@ -7194,6 +7215,7 @@ function writeLog(secrets, kind, message = '', properties) {
             return;
         case 'error':
             error(text, maskProperties(secrets, properties));
+            return;
     }
 }
 /** One plain log line that the runner reads as text, never as a command. */
@@ -7838,11 +7860,12 @@ function failureMessage(outcome) {
 /**
  * Credentials arrive as inputs, so the runner puts them in this process's environment, from
  * where every child (kustomize, helm and their plugins) would inherit them. They are masked,
- * kept in memory only, and removed from the environment before anything runs.
+ * kept in memory only, and removed from the environment before anything runs. The password of
+ * the runner's proxy is masked too, but stays: git, kubectl and helm need the proxy.
  */
 const CREDENTIAL_VARIABLES = ['INPUT_KUBECONFIG', 'INPUT_GITHUB-TOKEN', 'INPUT_GITHUB_TOKEN', 'GITHUB_TOKEN'];
 function protectCredentials(inputs, env, secrets) {
-    const values = [...(inputs.kubeconfig ? kubeconfigSecrets(inputs.kubeconfig) : []), ...(inputs.githubToken ? [inputs.githubToken] : [])];
+    const values = [...(inputs.kubeconfig ? kubeconfigSecrets(inputs.kubeconfig) : []), ...(inputs.githubToken ? [inputs.githubToken] : []), ...proxyPasswords(env)];
     for (const value of values) {
         secrets.add(value);
         setSecret(value);
