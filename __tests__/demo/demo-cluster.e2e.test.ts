@@ -2,9 +2,9 @@
 // the Deployment controller): deploy dev and wait, a manual `kubectl scale` by the real kubectl,
 // then drift detection; and a KUBECONFIG whose cluster does not answer stops the demo at once.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { demoTempDir } from '../support/demo-temp.js';
 import { FakeKubeApiServer } from '../support/kube-api-server.js';
 
 const tsx = resolve('node_modules/.bin/tsx');
@@ -31,7 +31,7 @@ describe('npm run demo -- --cluster', () => {
   let status: number | null;
 
   beforeAll(async () => {
-    temp = mkdtempSync(join(tmpdir(), 'slipway-demo-cluster-'));
+    temp = demoTempDir('slipway-demo-cluster-');
     server = await FakeKubeApiServer.start();
     server.simulateRollouts(20);
     ({ output, status } = await runDemo({ TMPDIR: temp, KUBECONFIG: server.writeKubeconfig(temp, { context: 'kind-demo' }) }));
@@ -83,7 +83,7 @@ describe('npm run demo -- --cluster without a cluster that answers', () => {
   let temp: string;
 
   beforeAll(() => {
-    temp = mkdtempSync(join(tmpdir(), 'slipway-demo-nocluster-'));
+    temp = demoTempDir('slipway-demo-nocluster-');
   });
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 

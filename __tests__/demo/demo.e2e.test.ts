@@ -1,9 +1,9 @@
 // `npm run demo` end to end: a temporary Git repository from examples/gitops, validation, the
 // preview comment of a pull request, the merge, a commit promotion and a promotion pull request.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { demoTempDir } from '../support/demo-temp.js';
 import { previewExcerpt, readmeBlock } from '../../scripts/readme-preview.js';
 
 const tsx = resolve('node_modules/.bin/tsx');
@@ -12,7 +12,7 @@ let output: string;
 let status: number | null;
 
 beforeAll(() => {
-  temp = mkdtempSync(join(tmpdir(), 'slipway-demo-test-'));
+  temp = demoTempDir('slipway-demo-test-');
   const run = spawnSync(tsx, ['scripts/demo.ts'], { env: { ...process.env, TMPDIR: temp, KUBECONFIG: '' }, encoding: 'utf8', timeout: 280_000 });
   output = `${run.stdout}${run.stderr}`;
   status = run.status;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Git, PushRejectedError } from '../../src/exec/git.js';
 import type { CommandRunner, RunOptions } from '../../src/exec/run.js';
@@ -57,6 +57,41 @@ describe('Git', () => {
     } finally {
       removeDir(target);
     }
+  });
+
+  it('materialises every file of the commit, links and modes kept, whatever sparse-checkout patterns the checkout has', async () => {
+    mkdirSync(join(repo, 'envs', 'dev'), { recursive: true });
+    writeFileSync(join(repo, 'envs', 'dev', 'kustomization.yaml'), 'resources: [deploy.yaml]\n');
+    writeFileSync(join(repo, 'hook.sh'), '#!/bin/sh\n');
+    chmodSync(join(repo, 'hook.sh'), 0o755);
+    symlinkSync('../../a.txt', join(repo, 'envs', 'dev', 'linked.txt'));
+    git(repo, 'add', '--all');
+    git(repo, 'commit', '--quiet', '-m', 'layout');
+    git(repo, 'config', 'core.sparseCheckout', 'true');
+    mkdirSync(join(repo, '.git', 'info'), { recursive: true });
+    writeFileSync(join(repo, '.git', 'info', 'sparse-checkout'), '/a.txt\n');
+    const target = tempDir();
+    try {
+      await new Git(isolated, repo).materialise('HEAD', target);
+      expect(readFileSync(join(target, 'envs', 'dev', 'kustomization.yaml'), 'utf8')).toBe('resources: [deploy.yaml]\n');
+      expect(statSync(join(target, 'hook.sh')).mode & 0o111).not.toBe(0);
+      expect(lstatSync(join(target, 'envs', 'dev', 'linked.txt')).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(join(target, 'envs', 'dev', 'linked.txt'))).toBe('../../a.txt');
+      expect(readFileSync(join(target, 'a.txt'), 'utf8')).toBe('one\n');
+    } finally {
+      removeDir(target);
+    }
+  });
+
+  it("commits as the identity git is configured with, the last value of each setting counting, as git's own", async () => {
+    const g = new Git(isolated, repo);
+    git(repo, 'config', '--add', 'user.name', 'Earlier Name');
+    git(repo, 'config', '--add', 'user.name', 'Release Bot');
+    git(repo, 'config', 'user.email', 'release@example.com');
+    writeFileSync(join(repo, 'b.txt'), 'two\n');
+    await g.add(['b.txt']);
+    const sha = await g.commit({ message: 'Promote web to 1.2.3' });
+    expect(git(repo, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', sha).trim()).toBe('Release Bot <release@example.com>|Release Bot <release@example.com>');
   });
 
   it('commits as github-actions[bot] when git has no identity', async () => {

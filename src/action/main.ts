@@ -51,7 +51,7 @@ export async function runAction(env: NodeJS.ProcessEnv, secrets: SecretMask, sig
   const runner = processRunner(env, secrets);
   const git = Git.forRepository(runner, root, config.tools);
   // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
-  const renderer = createRenderer(config, runner, { allowRemote: !fromFork });
+  const renderer = createRenderer(config, runner, { allowRemote: !fromFork, git });
   const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : await createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, log });
   const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
 

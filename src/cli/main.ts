@@ -121,7 +121,7 @@ async function execute(args: CliArgs, log: Log, runner: CommandRunner, secrets: 
   if (args.verbose) for (const line of await describeTools(config.tools, root, runner)) log.info(`tool ${line}`);
   const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
   const git = Git.forRepository(runner, root, config.tools);
-  const renderer = createRenderer(config, runner);
+  const renderer = createRenderer(config, runner, { git });
   const cluster = await createClusterPort({ kubeconfig, kubeconfigPaths, secrets, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
   const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });

@@ -38,7 +38,8 @@ export async function rollbackCommand(args: CliArgs, io: CliIo, deps: RollbackCo
   const [env] = selectEnvironments(config, args.environments);
   if (!env) throw new Error('rollback: no environment selected'); // parseCliArgs requires exactly one
   const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
-  const renderer = createRenderer(config, deps.runner);
+  const git = Git.forRepository(deps.runner, root, config.tools);
+  const renderer = createRenderer(config, deps.runner, { git });
   const cluster = await createClusterPort({
     kubeconfig: deps.kubeconfig,
     kubeconfigPaths: deps.kubeconfigPaths,
@@ -49,7 +50,7 @@ export async function rollbackCommand(args: CliArgs, io: CliIo, deps: RollbackCo
   });
   let result;
   try {
-    result = await runRollback(env, { holder: deps.holder, timeoutMs, signal: deps.signal }, { renderer, cluster, history: gitHistory(Git.forRepository(deps.runner, root, config.tools)), log: deps.log });
+    result = await runRollback(env, { holder: deps.holder, timeoutMs, signal: deps.signal }, { renderer, cluster, history: gitHistory(git), log: deps.log });
   } finally {
     await renderer.dispose?.();
   }

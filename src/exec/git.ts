@@ -73,6 +73,7 @@ export class Git {
   /** Full SHA -> its commit and its tree: the same for the whole run. */
   private readonly commits = new Map<string, Promise<string>>();
   private readonly trees = new Map<string, Promise<string>>();
+  private readonly remoteUrls = new Map<string, Promise<string>>();
 
   /** Full SHA of the commit a ref names; a UserError naming the ref when it does not exist. */
   async revParse(ref: string): Promise<string> {
@@ -82,15 +83,21 @@ export class Git {
     return this.resolveCommit(ref);
   }
 
+  /**
+   * The commit a ref names and, in the same command, its tree: a run renders the commits it
+   * resolves, and each command started costs more than its answer.
+   */
   private async resolveCommit(ref: string): Promise<string> {
-    const result = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFailure: true });
-    const sha = result.stdout.trim();
-    if (result.exitCode !== 0 || !sha) {
+    const result = await this.git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { allowFailure: true, input: `${ref}^{commit}\n${ref}^{tree}\n` });
+    const [commit, tree] = result.stdout.split('\n').map((line) => /^([0-9a-f]+) (commit|tree)$/.exec(line.trim()));
+    if (result.exitCode !== 0 || !commit || commit[2] !== 'commit' || !tree || tree[2] !== 'tree') {
       throw new UserError(
         `Git ref "${ref}" does not name a commit in ${this.dir}.`,
         'Check the branch, tag or SHA; in GitHub Actions fetch enough history (actions/checkout with fetch-depth: 0).',
       );
     }
+    const [, sha] = commit;
+    if (!this.trees.has(sha)) this.trees.set(sha, Promise.resolve(tree[1]));
     return sha;
   }
 
@@ -171,9 +178,9 @@ export class Git {
     const indexDir = await mkdtemp(join(tmpdir(), 'slipway-index-'));
     const env = { GIT_INDEX_FILE: join(indexDir, 'index') };
     try {
-      await this.git(['read-tree', sha], { env });
-      const prefix = resolve(target) + '/';
-      await this.git(['checkout-index', '--all', '--force', `--prefix=${prefix}`], { env });
+      // Into an empty index, `read-tree -u` writes every file out: one command where read-tree and
+      // checkout-index took two. The repository's sparse-checkout patterns must not leave any out.
+      await this.git(['-c', 'core.sparseCheckout=false', `--work-tree=${resolve(target)}`, 'read-tree', '-u', '--reset', sha], { env });
     } finally {
       await rm(indexDir, { recursive: true, force: true });
     }
@@ -271,12 +278,15 @@ export class Git {
   }
 
   private async configuredIdentity(): Promise<Person | undefined> {
-    const [name, email] = await Promise.all([
-      this.git(['config', '--get', 'user.name'], { allowFailure: true }),
-      this.git(['config', '--get', 'user.email'], { allowFailure: true }),
-    ]);
-    const person = { name: name.stdout.trim(), email: email.stdout.trim() };
-    return name.exitCode === 0 && email.exitCode === 0 && person.name && person.email ? person : undefined;
+    // Both settings in one command; git itself uses the last value of a setting given more than once.
+    const result = await this.git(['config', '--null', '--get-regexp', '^user\\.(name|email)$'], { allowFailure: true });
+    const values = new Map<string, string>();
+    for (const entry of result.stdout.split('\0')) {
+      const newline = entry.indexOf('\n');
+      if (newline > 0) values.set(entry.slice(0, newline), entry.slice(newline + 1).trim());
+    }
+    const person = { name: values.get('user.name') ?? '', email: values.get('user.email') ?? '' };
+    return person.name && person.email ? person : undefined;
   }
 
   /**
@@ -305,8 +315,11 @@ export class Git {
 
   private async remoteUrl(remote: string): Promise<string> {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) return remote;
-    const result = await this.git(['remote', 'get-url', remote], { allowFailure: true });
-    return result.exitCode === 0 ? result.stdout.trim() : remote;
+    // A remote's URL does not change while Slipway runs; each push and fetch would ask again.
+    return askOnce(this.remoteUrls, remote, async () => {
+      const result = await this.git(['remote', 'get-url', remote], { allowFailure: true });
+      return result.exitCode === 0 ? result.stdout.trim() : remote;
+    });
   }
 
   private git(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -353,7 +366,8 @@ const FULL_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** A ref starting with `-` would be read by git as an option. */
 function checkRef(ref: string): void {
-  if (!ref || ref.startsWith('-') || ref.includes('\0')) {
+  // A line break would end one name in `cat-file --batch-check` and start another.
+  if (!ref || ref.startsWith('-') || /[\0\r\n]/.test(ref)) {
     throw new UserError(`"${ref}" is not a usable Git ref.`, 'Use a branch, tag or commit SHA.');
   }
 }

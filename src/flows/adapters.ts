@@ -24,8 +24,9 @@ import { collectCrdSchemas, ExternalSchemas, fileSystemSchemaReader, validateObj
 import type { Log } from './log.js';
 import type { ClusterPort, ClusterSession, RenderDiffPort, RendererPort, ValidatorPort } from './ports.js';
 
-export function createRenderer(config: PipelineConfig, runner: CommandRunner, options: { allowRemote?: boolean } = {}): RendererPort {
-  const git = Git.forRepository(runner, config.root, config.tools);
+/** `git`: the run's own, so that what it has learnt of commits and trees is asked once per run. */
+export function createRenderer(config: PipelineConfig, runner: CommandRunner, options: { allowRemote?: boolean; git?: Git } = {}): RendererPort {
+  const git = options.git ?? Git.forRepository(runner, config.root, config.tools);
   const trees = new CommitTrees(git);
   const memo = new RenderMemo(git);
   return {
