@@ -74,6 +74,18 @@ describe('Git answers asked once per run', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('renders asking at the same moment share one git status; an ask after it answered looks again', async () => {
+    const headers = `# branch.oid ${SHA}\0# branch.head main\0`;
+    let status = headers;
+    const { git, calls } = fakeGit((args, input) => (args[0] === 'status' ? { stdout: status } : (catFile(args, input) ?? {})));
+    expect(await Promise.all([git.checkoutTree(), git.checkoutTree(), git.checkoutTree()])).toEqual([TREE, TREE, TREE]);
+    expect(calls.filter((c) => c.startsWith('status'))).toHaveLength(1);
+    // A promotion edited a file since: the next render sees it.
+    status = `${headers}1 .M N... 100644 100644 100644 x y envs/dev/kustomization.yaml\0`;
+    expect(await git.checkoutTree()).toBeUndefined();
+    expect(calls.filter((c) => c.startsWith('status'))).toHaveLength(2);
+  });
+
   it("the checkout is HEAD's tree only when status lists nothing but the branch headers", async () => {
     const headers = `# branch.oid ${SHA}\0# branch.head main\0`;
     let status = headers;

@@ -110,8 +110,21 @@ export class Git {
   /**
    * HEAD's tree when the checkout holds exactly HEAD's files: nothing staged, changed, untracked
    * or ignored. Undefined otherwise, or when there is no HEAD.
+   *
+   * Renders of several environments ask at the same moment and share the one `git status` in
+   * flight; an ask after it answered looks again, since a promotion edits the checkout between
+   * renders.
    */
-  async checkoutTree(): Promise<string | undefined> {
+  checkoutTree(): Promise<string | undefined> {
+    this.checkoutAsked ??= this.readCheckoutTree().finally(() => {
+      this.checkoutAsked = undefined;
+    });
+    return this.checkoutAsked;
+  }
+
+  private checkoutAsked?: Promise<string | undefined>;
+
+  private async readCheckoutTree(): Promise<string | undefined> {
     // Only emptiness matters: an untracked or ignored directory is one entry, never walked file by file.
     const status = await this.git(['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=normal', '--ignored=matching'], { allowFailure: true });
     if (status.exitCode !== 0) return undefined;
