@@ -53,7 +53,7 @@ const CLIENT_UNDICI = '\0client-node-undici';
  * every run with a kubeconfig a tenth of a second for nothing. The bundle gives that module
  * classes that say so if anything ever constructs them.
  */
-function withoutClientFetchDispatchers() {
+export function withoutClientFetchDispatchers() {
   return {
     name: 'without-client-fetch-dispatchers',
     resolveId(source, importer) {
