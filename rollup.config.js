@@ -31,8 +31,9 @@ export function bundleConfig(dir) {
       entryFileNames: '[name].js',
       // Rollup would name a chunk after whichever module happens to come first (findings.js,
       // signals.js, index.js); name each for what it holds: the code both entries share, the
-      // Kubernetes client library (loaded only when a kubeconfig is read), and the small helpers
-      // the CommonJS conversion adds, which both of those use.
+      // Kubernetes client library (loaded only when a kubeconfig is read; the tests load it too,
+      // see jest.config.js), and the small helpers the CommonJS conversion adds, which both of
+      // those use.
       chunkFileNames: (chunk) => `chunks/${chunkName(chunk)}.js`,
       // undici and the HTTP client that builds its proxy dispatcher, loaded only when a proxy
       // is set (src/github/proxy.ts); the CommonJS helpers, which they share with code every run
@@ -53,7 +54,7 @@ const CLIENT_UNDICI = '\0client-node-undici';
  * every run with a kubeconfig a tenth of a second for nothing. The bundle gives that module
  * classes that say so if anything ever constructs them.
  */
-export function withoutClientFetchDispatchers() {
+function withoutClientFetchDispatchers() {
   return {
     name: 'without-client-fetch-dispatchers',
     resolveId(source, importer) {
