@@ -3,7 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { posix, join, resolve, isAbsolute } from 'node:path';
 import { existsSync, statSync, readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, i as ignoredFieldsNote, s as summarizeChangeSet, a as describeRef, f as formatFindingsText, O as OBJECT_BODY_FIELDS, r as resultCounts, b as rollbackText, e as selectEnvironments, g as requireDuration, h as createRenderer, j as createClusterPort, k as runRollback, m as gitHistory, G as Git, n as rollbackJson, C as CLI_SETTING_NAMES, o as findTool, q as locateKustomize, t as packageVersion, u as cliLockHolder, v as randomSuffix, S as SecretMask, w as errorMessage, x as processRunner, y as createPromotionPort, z as runIntent, A as renderDiff, B as validator, D as renderPreviewComment, E as cancelOnSignals } from './chunks/shared.js';
+import { d as distExports, K as KUSTOMIZATION_FILES, U as UserError, l as loadConfig, p as parseImageRequests, c as countChanges, i as ignoredFieldsNote, s as summarizeChangeSet, a as describeRef, f as formatFindingsText, O as OBJECT_BODY_FIELDS, r as resultCounts, b as rollbackText, e as selectEnvironments, g as requireDuration, G as Git, h as createRenderer, j as createClusterPort, k as runRollback, m as gitHistory, n as rollbackJson, C as CLI_SETTING_NAMES, o as findTool, q as locateKustomize, t as packageVersion, u as cliLockHolder, v as randomSuffix, S as SecretMask, w as errorMessage, x as processRunner, y as createPromotionPort, z as runIntent, A as renderDiff, B as validator, D as renderPreviewComment, E as cancelOnSignals } from './chunks/shared.js';
 import { parseArgs } from 'node:util';
 import 'node:http';
 import 'node:https';
@@ -709,7 +709,8 @@ async function rollbackCommand(args, io, deps) {
     if (!env)
         throw new Error('rollback: no environment selected'); // parseCliArgs requires exactly one
     const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
-    const renderer = createRenderer(config, deps.runner);
+    const git = Git.forRepository(deps.runner, root, config.tools);
+    const renderer = createRenderer(config, deps.runner, { git });
     const cluster = await createClusterPort({
         kubeconfig: deps.kubeconfig,
         kubeconfigPaths: deps.kubeconfigPaths,
@@ -720,7 +721,7 @@ async function rollbackCommand(args, io, deps) {
     });
     let result;
     try {
-        result = await runRollback(env, { holder: deps.holder, timeoutMs, signal: deps.signal }, { renderer, cluster, history: gitHistory(Git.forRepository(deps.runner, root, config.tools)), log: deps.log });
+        result = await runRollback(env, { holder: deps.holder, timeoutMs, signal: deps.signal }, { renderer, cluster, history: gitHistory(git), log: deps.log });
     }
     finally {
         await renderer.dispose?.();
@@ -857,7 +858,7 @@ async function execute(args, log, runner, secrets, kubeconfigPaths, signal) {
             log.info(`tool ${line}`);
     const kubeconfig = args.kubeconfig ? readKubeconfigFlag(args.kubeconfig) : undefined;
     const git = Git.forRepository(runner, root, config.tools);
-    const renderer = createRenderer(config, runner);
+    const renderer = createRenderer(config, runner, { git });
     const cluster = await createClusterPort({ kubeconfig, kubeconfigPaths, secrets, kubeconfigSource: args.kubeconfig && `--kubeconfig ${args.kubeconfig}`, kubeconfigSetting: '--kubeconfig FILE', log });
     const timeoutMs = args.timeout ? requireDuration(args.timeout, '--timeout') : undefined;
     const holder = cliLockHolder(safeUser(), hostname(), { pid: process.pid, suffix: randomSuffix() });

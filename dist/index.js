@@ -7906,7 +7906,7 @@ async function runAction(env, secrets, signal) {
     const runner = processRunner(env, secrets);
     const git = Git.forRepository(runner, root, config.tools);
     // A fork's head is rendered without fetching anything it names (remote bases, chart repositories).
-    const renderer = createRenderer(config, runner, { allowRemote: !fromFork });
+    const renderer = createRenderer(config, runner, { allowRemote: !fromFork, git });
     const cluster = fromFork ? offlineCluster('cluster credentials are not used for pull requests from forks') : await createClusterPort({ kubeconfig: inputs.kubeconfig, kubeconfigPaths: env.KUBECONFIG, secrets, log });
     const repository = { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo };
     const promotion = createPromotionPort({
