@@ -1,8 +1,7 @@
 // Two projects, one run: `unit` (no processes, no sockets: __tests__/support/unit-guard.ts makes
 // either throw) and `e2e` (files named *.e2e.test.ts: real Git, kubectl, helm, loopback servers
 // and the bundle built from the current sources, see __tests__/support/bundle.ts).
-// ESM TypeScript tests, compiled file by file by esbuild (__tests__/support/esbuild-transform.cjs;
-// type checking is `npm run typecheck`'s job).
+// ESM TypeScript tests, transpiled by ts-jest (type checking is `npm run typecheck`'s job).
 const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -14,7 +13,7 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
-    '^.+\\.ts$': '<rootDir>/__tests__/support/esbuild-transform.cjs',
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   setupFiles: ['<rootDir>/__tests__/support/setup-env.ts'],
 };
